@@ -1,0 +1,45 @@
+# Two commands do all the set-up: `make run` (the site with demo data) and `make test` (the suite).
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: run test test-postgres test-browser lint bench clean
+
+$(PY):
+	@interp=$$(bash scripts/find-python); \
+	if [ -z "$$interp" ]; then \
+	  echo "coop needs Python 3.12 or newer (Django 6.1 needs it)."; \
+	  echo "Install it, e.g. 'apt-get install python3.12', 'brew install python@3.13' or 'pyenv install 3.13',"; \
+	  echo "then run this command again."; exit 1; fi; \
+	echo "Creating $(VENV) with $$interp"; \
+	"$$interp" -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet ".[test]"
+	@touch $(STAMP)
+
+run: $(STAMP)
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+	@bash scripts/serve $(PY)
+
+test: $(STAMP)
+	$(PY) -m pytest -n 2 -p no:cacheprovider
+
+test-postgres: $(STAMP)
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} $(PY) -m pytest -n 2 -p no:cacheprovider
+
+test-browser: $(STAMP)
+	$(PY) -m pytest -p no:cacheprovider -m browser tests/browser
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(PY) manage.py makemigrations --check --dry-run
+
+bench: $(STAMP)
+	$(PY) bench/register_export.py
+
+clean:
+	rm -rf $(VENV) db.sqlite3

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+from membership import views as membership_views
+
+urlpatterns = [
+    path("", views.account_settings, name="account_settings"),
+    path("tokens/<int:token_id>/revoke/", views.revoke_api_token, name="revoke_api_token"),
+    path("my-data.json", membership_views.my_data, name="my_data"),
+]

@@ -1,0 +1,78 @@
+"""The audit log's public way in: `record()` appends one hash-chained entry, `verify()` checks
+the chain."""
+
+import json
+from dataclasses import dataclass
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connection, transaction
+
+from .models import AuditEntry
+
+GENESIS = "0" * 64
+SECRET_WORDS = ("password", "token", "secret", "key", "code")
+# Any number will do: it names the lock that serialises appends on PostgreSQL.
+_CHAIN_LOCK = 4_711_2026
+
+
+def mask(data):
+    """Replace the values of secret-looking keys, at any depth, before they reach the log."""
+    if isinstance(data, dict):
+        return {
+            k: "***" if any(w in str(k).lower() for w in SECRET_WORDS) else mask(v)
+            for k, v in data.items()
+        }
+    if isinstance(data, list):
+        return [mask(v) for v in data]
+    return data
+
+
+def _normalise(data) -> dict:
+    return json.loads(json.dumps(mask(data or {}), cls=DjangoJSONEncoder))
+
+
+def record(action: str, *, society=None, actor=None, obj=None, data=None) -> AuditEntry:
+    """Append one entry. Call inside the transaction that makes the change, so that the change
+    and its record commit together or not at all."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK])
+        last = AuditEntry.objects.order_by("-id").values_list("hash", flat=True).first()
+        entry = AuditEntry(
+            society=society,
+            actor=actor if getattr(actor, "pk", None) else None,
+            actor_label=str(actor) if actor is not None else "system",
+            action=action,
+            object_type=obj._meta.label if obj is not None else "",
+            object_id=str(obj.pk) if obj is not None else "",
+            object_repr=str(obj)[:200] if obj is not None else "",
+            data=_normalise(data),
+            prev_hash=last or GENESIS,
+        )
+        entry.hash = entry.compute_hash()
+        entry.save()
+        return entry
+
+
+@dataclass
+class Break:
+    entry_id: int
+    reason: str
+
+
+def verify() -> Break | None:
+    """Walk the chain in order; return the first entry that does not fit, or None."""
+    previous = GENESIS
+    for entry in AuditEntry.objects.order_by("id").iterator(chunk_size=2000):
+        if entry.prev_hash != previous:
+            return Break(entry.id, "its link to the previous entry is broken "
+                                   "(an entry before it was removed or altered)")
+        if entry.compute_hash() != entry.hash:
+            return Break(entry.id, "its content does not match its hash (it was altered)")
+        previous = entry.hash
+    return None
+
+
+def audit_entries_for_object(obj):
+    return AuditEntry.objects.filter(object_type=obj._meta.label, object_id=str(obj.pk))

@@ -1,0 +1,76 @@
+from django import forms
+
+from .models import Society
+
+
+class AccessibleFormMixin:
+    """Link each field's hint and error to its input with aria-describedby, and mark invalid
+    inputs with aria-invalid, matching the ids used by templates/includes/field.html."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            if field.help_text and not isinstance(field.widget, (forms.RadioSelect,
+                                                                 forms.CheckboxSelectMultiple)):
+                field.widget.attrs["aria-describedby"] = f"id_{name}_hint"
+
+    def full_clean(self):
+        super().full_clean()
+        for name in self.errors:
+            if name not in self.fields:
+                continue
+            widget = self.fields[name].widget
+            if isinstance(widget, (forms.RadioSelect, forms.CheckboxSelectMultiple)):
+                continue
+            described = widget.attrs.get("aria-describedby", "")
+            if f"id_{name}_error" not in described:
+                widget.attrs["aria-describedby"] = f"{described} id_{name}_error".strip()
+            widget.attrs["aria-invalid"] = "true"
+
+    def add_service_error(self, error) -> None:
+        """Show a domain error next to the field it concerns, or above the form."""
+        field = error.field if error.field in self.fields else None
+        self.add_error(field, error.message)
+
+
+class SocietyRulesForm(AccessibleFormMixin, forms.ModelForm):
+    class Meta:
+        model = Society
+        fields = [
+            "name", "registration_number", "address", "contact_email",
+            "financial_year_end_day", "financial_year_end_month", "share_value",
+            "notice_clear_days", "quorum_minimum", "quorum_percent",
+            "special_resolution_percent", "proxies_allowed", "max_proxies_per_holder",
+            "online_meetings_allowed", "hybrid_meetings_allowed", "empty_class_policy",
+            "class_breakdown_minimum",
+        ]
+        labels = {
+            "financial_year_end_day": "Financial year ends: day",
+            "financial_year_end_month": "Financial year ends: month (1 to 12)",
+            "share_value": "Value of one share (£)",
+            "notice_clear_days": "Clear days' notice of a general meeting",
+            "quorum_minimum": "Quorum: at least this many members",
+            "quorum_percent": "Quorum: or this percentage of members, if greater",
+            "special_resolution_percent": "Special resolutions need this percentage of votes",
+            "max_proxies_per_holder": "Most proxies one person may hold",
+            "empty_class_policy": "If a class casts no votes in a class-weighted ballot",
+            "class_breakdown_minimum": "Hide a class's own result when fewer than this voted",
+        }
+        widgets = {"address": forms.Textarea(attrs={"rows": 3}),
+                   "empty_class_policy": forms.RadioSelect}
+
+    def clean(self):
+        data = super().clean()
+        from datetime import date
+
+        month, day = data.get("financial_year_end_month"), data.get("financial_year_end_day")
+        if month and day:
+            try:
+                date(2023, month, day)
+            except ValueError:
+                self.add_error("financial_year_end_day", "That day does not exist in that month.")
+        pct = data.get("special_resolution_percent")
+        if pct is not None and not (50 < pct <= 100):
+            self.add_error("special_resolution_percent",
+                           "Enter a percentage above 50 and no more than 100.")
+        return data

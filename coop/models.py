@@ -1,0 +1,223 @@
+import hashlib
+import json
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from .enums import EmptyClassPolicy, OfficerRole
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra):
+        if not email:
+            raise ValueError("An email address is needed")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        if password:
+            user.set_password(password)
+        else:
+            user.set_unusable_password()
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra):
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email, password=None, **extra):
+        extra.update(is_staff=True, is_superuser=True)
+        return self._create_user(email, password, **extra)
+
+
+class User(AbstractUser):
+    """A person's login. One login may belong to several societies."""
+
+    username = None
+    first_name = None
+    last_name = None
+    email = models.EmailField("email address", unique=True)
+    display_name = models.CharField(max_length=150, blank=True)
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+    objects = UserManager()
+
+    def __str__(self):
+        return self.display_name or self.email
+
+
+class Society(models.Model):
+    """A registered society (a co-operative) and the rules that other parts read."""
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=60, unique=True)
+    registration_number = models.CharField(max_length=40, blank=True)
+    address = models.TextField(blank=True)
+    contact_email = models.EmailField(blank=True)
+    financial_year_end_month = models.PositiveSmallIntegerField(
+        default=3, validators=[MinValueValidator(1), MaxValueValidator(12)]
+    )
+    financial_year_end_day = models.PositiveSmallIntegerField(
+        default=31, validators=[MinValueValidator(1), MaxValueValidator(31)]
+    )
+    share_value = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal("1.00"))
+    notice_clear_days = models.PositiveSmallIntegerField(default=14)
+    quorum_minimum = models.PositiveSmallIntegerField(default=2)
+    quorum_percent = models.DecimalField(max_digits=5, decimal_places=2, default=Decimal("10"))
+    special_resolution_percent = models.DecimalField(
+        max_digits=5, decimal_places=2, default=Decimal("75")
+    )
+    proxies_allowed = models.BooleanField(default=True)
+    max_proxies_per_holder = models.PositiveSmallIntegerField(default=5)
+    online_meetings_allowed = models.BooleanField(default=True)
+    hybrid_meetings_allowed = models.BooleanField(default=True)
+    empty_class_policy = models.CharField(
+        max_length=20, choices=EmptyClassPolicy, default=EmptyClassPolicy.RESCALE
+    )
+    class_breakdown_minimum = models.PositiveSmallIntegerField(
+        default=5, help_text="A class's own result is hidden when fewer than this many voted in it."
+    )
+    # Membership numbers are never reused: the counter only goes up.
+    last_membership_number = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name_plural = "societies"
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(special_resolution_percent__gt=50)
+                & Q(special_resolution_percent__lte=100),
+                name="society_special_resolution_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(quorum_percent__gte=0) & Q(quorum_percent__lte=100),
+                name="society_quorum_percent_range",
+            ),
+            models.CheckConstraint(condition=Q(share_value__gt=0), name="society_share_positive"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Officer(models.Model):
+    """The register of officers: who held which role, from when to when."""
+
+    society = models.ForeignKey(Society, on_delete=models.PROTECT, related_name="officers")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                             related_name="offices")
+    role = models.CharField(max_length=20, choices=OfficerRole)
+    started_on = models.DateField(default=timezone.localdate)
+    ended_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["society", "role", "started_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("started_on")),
+                name="officer_ends_after_start",
+            ),
+            models.UniqueConstraint(
+                fields=["society", "user", "role"],
+                condition=Q(ended_on__isnull=True),
+                name="officer_one_open_term_per_role",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_role_display()} of {self.society}: {self.user}"
+
+    def is_current(self, on=None) -> bool:
+        on = on or timezone.localdate()
+        return self.started_on <= on and (self.ended_on is None or self.ended_on >= on)
+
+
+class AuditEntryQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionError("Audit entries cannot be changed")
+
+    def delete(self):
+        raise PermissionError("Audit entries cannot be deleted")
+
+
+class AuditEntry(models.Model):
+    """Append-only, hash-chained log. Each row's hash covers the previous row's hash, so any
+    altered or removed row breaks the chain (see `manage.py verify_audit`)."""
+
+    society = models.ForeignKey(Society, on_delete=models.PROTECT, null=True, blank=True,
+                                related_name="audit_entries")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
+                              blank=True, related_name="+")
+    actor_label = models.CharField(max_length=200, blank=True)
+    action = models.CharField(max_length=100, db_index=True)
+    object_type = models.CharField(max_length=100, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    object_repr = models.CharField(max_length=200, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    objects = AuditEntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name_plural = "audit entries"
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.object_repr}"
+
+    def compute_hash(self) -> str:
+        payload = {
+            "prev": self.prev_hash,
+            "society": self.society_id,
+            "actor": self.actor_id,
+            "actor_label": self.actor_label,
+            "action": self.action,
+            "object_type": self.object_type,
+            "object_id": self.object_id,
+            "object_repr": self.object_repr,
+            "data": self.data,
+            "at": self.created_at.isoformat(timespec="microseconds"),
+        }
+        blob = json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str)
+        return hashlib.sha256(blob.encode()).hexdigest()
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("Audit entries cannot be changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("Audit entries cannot be deleted")
+
+
+class ApiToken(models.Model):
+    """A personal API token. Only a hash of the key is stored; the key is shown once."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="api_tokens")
+    name = models.CharField(max_length=100)
+    prefix = models.CharField(max_length=12, db_index=True)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

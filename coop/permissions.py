@@ -1,0 +1,50 @@
+"""Small named checks, used alike by views, the API and templates."""
+
+from django.utils import timezone
+
+from .enums import AUDIT_READERS, REGISTER_READERS, RULE_KEEPERS, BOARD_ROLES, OfficerRole
+
+
+def current_roles(user, society) -> set[str]:
+    """The officer roles `user` holds in `society` today. Cached on the user per request."""
+    if not getattr(user, "is_authenticated", False) or society is None:
+        return set()
+    cache = user.__dict__.setdefault("_coop_roles", {})
+    if society.pk not in cache:
+        today = timezone.localdate()
+        cache[society.pk] = set(
+            user.offices.filter(society=society, started_on__lte=today)
+            .exclude(ended_on__lt=today)
+            .values_list("role", flat=True)
+        )
+    return cache[society.pk]
+
+
+def is_officer(user, society) -> bool:
+    return bool(current_roles(user, society))
+
+
+def can_view_register(user, society) -> bool:
+    return bool(current_roles(user, society) & REGISTER_READERS)
+
+
+def can_manage_register(user, society) -> bool:
+    """Approve applications, edit entries, record cessations: the secretary and trustees."""
+    return bool(current_roles(user, society) & BOARD_ROLES)
+
+
+def can_record_death_or_expulsion(user, society) -> bool:
+    return OfficerRole.SECRETARY in current_roles(user, society)
+
+
+def can_manage_rules(user, society) -> bool:
+    """Change the society's rules and member classes."""
+    return bool(current_roles(user, society) & RULE_KEEPERS)
+
+
+def can_view_audit_log(user, society) -> bool:
+    return bool(current_roles(user, society) & AUDIT_READERS)
+
+
+def can_manage_officers(user, society) -> bool:
+    return bool(current_roles(user, society) & RULE_KEEPERS)

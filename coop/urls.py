@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from . import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("accounts/", include("allauth.urls")),
+    path("account/", include("coop.account_urls")),
+    path("s/<slug:slug>/", include("membership.urls")),
+    path("s/<slug:slug>/officers/", include("coop.officer_urls")),
+    path("api/", include("coop.api_urls")),
+    path("admin/", admin.site.urls),
+]

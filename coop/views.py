@@ -1,0 +1,117 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from . import permissions, selectors, services
+from .api_auth import create_token, revoke_token
+from .decorators import society_context, society_view
+from .forms import SocietyRulesForm
+from .models import ApiToken, Officer, Society
+from .officer_forms import AppointOfficerForm, TokenForm
+
+
+def home(request):
+    """Signed in: each membership and office at a glance. Otherwise: what this is, how to join."""
+    if not request.user.is_authenticated:
+        return render(request, "coop/landing.html",
+                      {"societies": Society.objects.order_by("name")})
+    from membership.selectors import home_summary
+
+    return render(request, "coop/home.html", {
+        "summary": home_summary(request.user),
+        "other_societies": Society.objects.exclude(
+            pk__in=[s.pk for s in selectors.societies_for_user(request.user)]),
+    })
+
+
+@society_view(permissions.is_officer)
+def officer_dashboard(request, society):
+    from membership.selectors import pending_applications, pending_class_changes
+
+    return render(request, "coop/officer_dashboard.html", society_context(
+        request, society,
+        roles=sorted(permissions.current_roles(request.user, society)),
+        pending_count=pending_applications(society).count(),
+        class_change_count=pending_class_changes(society).count(),
+        can_manage_rules=permissions.can_manage_rules(request.user, society),
+        can_view_audit=permissions.can_view_audit_log(request.user, society),
+    ))
+
+
+@society_view(permissions.can_manage_rules)
+def society_rules(request, society):
+    form = SocietyRulesForm(request.POST or None, instance=Society.objects.get(pk=society.pk))
+    if request.method == "POST" and form.is_valid():
+        changes = {f: form.cleaned_data[f] for f in form.Meta.fields}
+        try:
+            services.update_rules(society, by=request.user, **changes)
+        except services.CoopError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(request, "The society's rules have been saved.")
+            return redirect("society_rules", society.slug)
+    return render(request, "coop/rules.html", society_context(request, society, form=form))
+
+
+@society_view(permissions.is_officer)
+def officers_register(request, society):
+    can_manage = permissions.can_manage_officers(request.user, society)
+    form = AppointOfficerForm(request.POST or None) if can_manage else None
+    if request.method == "POST" and can_manage and form.is_valid():
+        try:
+            services.appoint_officer(society, user=form.cleaned_data["user"],
+                                     role=form.cleaned_data["role"],
+                                     started_on=form.cleaned_data["started_on"],
+                                     by=request.user)
+        except services.CoopError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(request, "The officer has been added to the register.")
+            return redirect("officers_register", society.slug)
+    return render(request, "coop/officers.html", society_context(
+        request, society, officers=selectors.officers_register(society), form=form,
+        can_manage=can_manage))
+
+
+@require_POST
+@society_view(permissions.can_manage_officers)
+def end_office(request, society, officer_id):
+    officer = get_object_or_404(Officer, pk=officer_id, society=society)
+    try:
+        services.end_office(officer, by=request.user)
+    except services.CoopError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"{officer.user}'s term as {officer.get_role_display().lower()} "
+                                  "has ended.")
+    return redirect("officers_register", society.slug)
+
+
+@society_view(permissions.can_view_audit_log)
+def audit_log(request, society):
+    page = Paginator(selectors.audit_log(society), 50).get_page(request.GET.get("page"))
+    return render(request, "coop/audit_log.html", society_context(request, society, page=page))
+
+
+@login_required
+def account_settings(request):
+    form = TokenForm(request.POST or None)
+    new_key = None
+    if request.method == "POST" and form.is_valid():
+        _, new_key = create_token(request.user, form.cleaned_data["name"])
+        form = TokenForm()
+    return render(request, "coop/account.html", {
+        "form": form, "new_key": new_key,
+        "tokens": request.user.api_tokens.all(),
+    })
+
+
+@require_POST
+@login_required
+def revoke_api_token(request, token_id):
+    token = get_object_or_404(ApiToken, pk=token_id, user=request.user)
+    revoke_token(token, by=request.user)
+    messages.success(request, f"The token “{token.name}” no longer works.")
+    return redirect("account_settings")

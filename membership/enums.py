@@ -1,0 +1,49 @@
+from django.db import models
+
+
+class CessationReason(models.TextChoices):
+    RESIGNED = "resigned", "Resigned"
+    DIED = "died", "Died"
+    EXPELLED = "expelled", "Expelled"
+
+
+class ApplicationState(models.TextChoices):
+    PENDING = "pending", "Waiting for a decision"
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Not approved"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class RequestState(models.TextChoices):
+    PENDING = "pending", "Waiting for a decision"
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Not approved"
+
+
+# The three classes every new society starts with (officers can rename, describe and add).
+DEFAULT_CLASSES = [
+    {
+        "name": "Service user",
+        "description": "Disabled people who use the co-op's care and support.",
+        "eligibility": "You use care or support services provided or arranged by the co-op.",
+        "weight": 50,
+    },
+    {
+        "name": "Carer",
+        "description": "Family members and friends who care for someone who uses the co-op.",
+        "eligibility": "You give unpaid care to someone who uses the co-op's services.",
+        "weight": 25,
+    },
+    {
+        "name": "Personal assistant",
+        "description": "Personal assistants (PAs) employed to support people who use the co-op.",
+        "eligibility": "You are employed as a personal assistant by a member or by the co-op.",
+        "weight": 25,
+    },
+]
+
+# Register fields whose changes are kept as history (s.30 register and contact preferences).
+TRACKED_FIELDS = [
+    "full_name", "address", "postcode", "email", "phone",
+    "contact_by_email", "contact_by_post", "large_print", "easy_read", "access_needs",
+]

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class SurplusConfig(AppConfig):
+    name = "surplus"
+    verbose_name = "Surplus reinvestment"

@@ -1,0 +1,1 @@
+"""Ballots come with the voting issue; this app is a placeholder so the layout is complete."""
