@@ -1,9 +1,28 @@
-"""API routes. Filled in by the API work; schema and docs live here."""
+"""API routes: the OpenAPI schema, its interactive docs (served locally, no CDN) and /v1/."""
 
-from django.urls import path
+from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.routers import SimpleRouter
+
+from membership.api import ApplicationViewSet, MemberViewSet, MeView
+
+from .api import SocietyViewSet
+
+SLUG = r"(?P<slug>[-a-zA-Z0-9_]+)"
+
+router = SimpleRouter()
+router.register("societies", SocietyViewSet, basename="api-society")
+router.register(rf"societies/{SLUG}/members", MemberViewSet, basename="api-member")
+router.register(rf"societies/{SLUG}/applications", ApplicationViewSet,
+                basename="api-application")
+
+v1 = [
+    path("me/", MeView.as_view(), name="api-me"),
+    *router.urls,
+]
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    path("v1/", include(v1)),
 ]

@@ -116,7 +116,13 @@ LOGIN_REDIRECT_URL = "home"
 
 # django-allauth: email only, verified, sign in by a code sent by email; a password is optional.
 ACCOUNT_LOGIN_METHODS = {"email"}
-ACCOUNT_SIGNUP_FIELDS = ["email*"]
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1"]
+ACCOUNT_FORMS = {
+    "signup": "coop.account_forms.SignupForm",
+    "login": "coop.account_forms.LoginForm",
+    "request_login_code": "coop.account_forms.RequestLoginCodeForm",
+    "confirm_login_code": "coop.account_forms.ConfirmLoginCodeForm",
+}
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_EMAIL_VERIFICATION_BY_CODE_ENABLED = True
@@ -182,12 +188,14 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
-            if env_bool("STATIC_MANIFEST", not DEBUG)
+            if env_bool("STATIC_MANIFEST", False)
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
     },
 }
-WHITENOISE_USE_FINDERS = not env_bool("STATIC_MANIFEST", not DEBUG)
+# Production sets STATIC_MANIFEST=true and runs collectstatic; otherwise files are served
+# straight from the source folders.
+WHITENOISE_USE_FINDERS = not env_bool("STATIC_MANIFEST", False)
 
 # No inline script or style anywhere: the Content Security Policy forbids them.
 SECURE_CSP = {

@@ -30,8 +30,12 @@ INSPECTION_COLUMNS = {
 }
 
 
+def register_records(members) -> list[tuple]:
+    return list(members.values_list(*REGISTER_COLUMNS))
+
+
 def register_frame(members) -> pd.DataFrame:
-    rows = members.values_list(*REGISTER_COLUMNS)
+    rows = register_records(members)
     frame = pd.DataFrame.from_records(list(rows), columns=list(REGISTER_COLUMNS.values()))
     frame["Amount paid (£)"] = frame["Amount paid (£)"].map(lambda d: f"{d:.2f}")
     return frame

@@ -1,0 +1,55 @@
+import os
+
+import pytest
+
+from tests.factories import MemberFactory, OfficerFactory, SocietyFactory, UserFactory
+
+IN_CI = bool(os.environ.get("CI"))
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings, tmp_path):
+    """Tasks run immediately, email goes to django.core.mail.outbox, rate limits are off."""
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.ACCOUNT_RATE_LIMITS = False
+    settings.STORAGES = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
+                    "OPTIONS": {"location": str(tmp_path)}},
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def society(db):
+    return SocietyFactory(name="Mutual Support", slug="mutual")
+
+
+@pytest.fixture
+def other_society(db):
+    return SocietyFactory(name="Elsewhere Co-op", slug="elsewhere")
+
+
+@pytest.fixture
+def member(society):
+    return MemberFactory(society=society)
+
+
+@pytest.fixture
+def officer_for(society):
+    """officer_for("secretary") -> a user holding that role in `society`."""
+
+    def make(role, soc=None):
+        return OfficerFactory(society=soc or society, role=role).user
+
+    return make
+
+
+@pytest.fixture
+def secretary(officer_for):
+    return officer_for("secretary")
+
+
+@pytest.fixture
+def user(db):
+    return UserFactory()
