@@ -29,10 +29,10 @@ test: $(STAMP)
 	$(PY) -m pytest -n 2 -p no:cacheprovider
 
 test-postgres: $(STAMP)
-	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} $(PY) -m pytest -n 2 -p no:cacheprovider
+	DATABASE_URL=$${PG_URL:-postgres://postgres@127.0.0.1:5432/test} $(PY) -m pytest -n 2 -p no:cacheprovider -m "not browser"
 
 test-browser: $(STAMP)
-	$(PY) -m pytest -p no:cacheprovider -m browser tests/browser
+	DATABASE_URL=$${PG_URL:-postgres://postgres@127.0.0.1:5432/test} $(PY) -m pytest -p no:cacheprovider -m browser tests/browser
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -6,7 +6,7 @@ from rest_framework import serializers
 from coop.api import SocietyRefSerializer
 from coop.models import Officer
 
-from .enums import ApplicationState
+from .enums import ApplicationState, CessationReason
 from .models import Application, Member, MemberClass
 
 DETAIL_FIELDS = ["full_name", "address", "postcode", "email", "phone"]
@@ -43,6 +43,17 @@ def check_contact(data: dict, current) -> dict:
     if touched and not value("contact_by_email") and not value("contact_by_post"):
         data["contact_by_post"] = True
     return data
+
+
+def optional_email():
+    """An email address that may be empty, documented as such (not as a broken email)."""
+    return serializers.EmailField(read_only=True, allow_blank=True,
+                                  label="Email address for notices")
+
+
+def cessation_reason():
+    return serializers.ChoiceField(choices=CessationReason.choices, allow_blank=True,
+                                   read_only=True, help_text="Empty while the membership lasts.")
 
 
 class MemberClassRefSerializer(serializers.ModelSerializer):
@@ -86,6 +97,8 @@ class RegisterEntrySerializer(serializers.ModelSerializer):
     plus class and shares. Never access needs or other care information."""
 
     member_class = MemberClassRefSerializer(read_only=True)
+    email = optional_email()
+    cessation_reason = cessation_reason()
 
     class Meta:
         model = Member
@@ -100,6 +113,8 @@ class OwnEntrySerializer(serializers.ModelSerializer):
 
     member_class = MemberClassRefSerializer(read_only=True)
     is_current = serializers.BooleanField(read_only=True)
+    email = optional_email()
+    cessation_reason = cessation_reason()
 
     class Meta:
         model = Member
@@ -160,6 +175,7 @@ class ApplicationSerializer(serializers.ModelSerializer):
     member_class = MemberClassRefSerializer(read_only=True)
     state = serializers.ChoiceField(choices=ApplicationState.choices, read_only=True)
     account_email = serializers.EmailField(source="user.email", read_only=True)
+    email = optional_email()
 
     class Meta:
         model = Application

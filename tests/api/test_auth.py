@@ -1,0 +1,99 @@
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+from rest_framework.test import APIClient
+
+from coop.api_auth import create_token, revoke_token
+from coop.models import ApiToken, AuditEntry
+
+ME = "/api/v1/me/"
+
+
+def token_client(key):
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    return client
+
+
+def test_token_auth_signs_in_as_its_owner(member_user):
+    token, key = create_token(member_user, "laptop")
+
+    response = token_client(key).get(ME)
+
+    assert response.status_code == 200
+    assert response.json()["email"] == member_user.email
+    token.refresh_from_db()
+    assert token.last_used_at is not None
+
+
+def test_token_auth_revoked_token_is_401(member_user):
+    token, key = create_token(member_user, "laptop")
+    revoke_token(token, by=member_user)
+
+    response = token_client(key).get(ME)
+
+    assert response.status_code == 401
+    assert "revoked" in response.json()["detail"]
+
+
+def test_token_auth_unknown_key_is_401(db):
+    response = token_client("not-a-real-key").get(ME)
+
+    assert response.status_code == 401
+
+
+def test_token_auth_header_without_key_is_401(db):
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION="Token")
+
+    response = client.get(ME)
+
+    assert response.status_code == 401
+    assert "Authorization: Token <key>" in response.json()["detail"]
+
+
+def test_token_auth_inactive_user_is_401(member_user):
+    _, key = create_token(member_user, "laptop")
+    member_user.is_active = False
+    member_user.save()
+
+    assert token_client(key).get(ME).status_code == 401
+
+
+def test_anonymous_request_is_401_with_token_challenge(api, db):
+    response = api.get(ME)
+
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == "Token"
+
+
+def test_session_auth_signs_in(signed_in, member_user):
+    response = signed_in(member_user).get(ME)
+
+    assert response.status_code == 200
+    assert response.json()["email"] == member_user.email
+
+
+def test_create_api_token_command_prints_a_working_key(member_user):
+    out, err = io.StringIO(), io.StringIO()
+
+    call_command("create_api_token", member_user.email.upper(), "--name", "Sync",
+                 stdout=out, stderr=err)
+
+    key = out.getvalue().strip()
+    assert "\n" not in key and len(key) >= 32
+    assert "will not be shown again" in err.getvalue()
+    assert ApiToken.objects.get(user=member_user).name == "Sync"
+    assert AuditEntry.objects.filter(action="coop.api_token.created").exists()
+    response = token_client(key).get(ME)
+    assert response.status_code == 200
+    assert response.json()["email"] == member_user.email
+
+
+def test_create_api_token_command_unknown_email_is_a_clear_error(db):
+    with pytest.raises(CommandError, match="No one signs in with the email address "
+                                           "nobody@example.org"):
+        call_command("create_api_token", "nobody@example.org")
+
+    assert not ApiToken.objects.exists()
