@@ -31,7 +31,7 @@ class LoginForm(AccessibleFormMixin, allauth_forms.LoginForm):
         self.fields["login"].label = "Email address"
         if "password" in self.fields:
             self.fields["password"].help_text = (
-                "No password? Use “Send me a sign-in code” below instead.")
+                "No password? Use “Email me a sign-in code” above instead.")
             self.fields["password"].widget.attrs["aria-describedby"] = "id_password_hint"
         if "remember" in self.fields:
             self.fields["remember"].label = "Keep me signed in on this device"

@@ -234,6 +234,8 @@ def update_member_details(member: Member, *, by, **changes) -> list[RegisterChan
 
 def request_class_change(member: Member, *, to_class: MemberClass, reason: str
                          ) -> ClassChangeRequest:
+    if not member.is_current:
+        raise MembershipError("Your membership has ended, so your class cannot be changed.")
     if to_class.society_id != member.society_id:
         raise MembershipError("Choose one of this co-op's classes.", field="to_class")
     if to_class.pk == member.member_class_id:
@@ -262,6 +264,9 @@ def decide_class_change(request: ClassChangeRequest, *, by, approve: bool, note:
         if request.decided_at:
             raise MembershipError("This request has already been decided.")
         member = request.member
+        if approve and not member.is_current:
+            raise MembershipError("This membership has ended, so the class cannot be changed. "
+                                  "Do not approve the request.")
         request.decided_at, request.decided_by = timezone.now(), by
         request.approved, request.decision_note = approve, note.strip()
         request.save()

@@ -146,3 +146,15 @@ def test_application_detail_as_secretary(page, sign_in, assert_accessible, socie
     visit(page, f"/s/{society.slug}/officers/applications/{application.pk}/")
     assert page.get_by_text(application.full_name).count() >= 1
     assert_accessible(page, "application detail")
+
+
+def test_axe_check_reports_violations(page, assert_accessible):
+    """The harness itself: a page with known faults fails the check, naming the rule and node."""
+    page.set_content('<html><head><title>x</title></head><body><main>'
+                     '<img src="data:," id="no-alt"><input type="text" id="no-label">'
+                     '</main></body></html>')
+    with pytest.raises(AssertionError) as failure:
+        assert_accessible(page, "a broken page")
+    message = str(failure.value)
+    assert "image-alt" in message and "#no-alt" in message
+    assert "label" in message and "#no-label" in message

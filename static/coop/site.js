@@ -1,0 +1,6 @@
+// Progressive enhancement only: every page works without this file.
+// Move focus to the error summary so screen reader users hear the problems first.
+document.addEventListener("DOMContentLoaded", function () {
+  var summary = document.querySelector(".error-summary");
+  if (summary) { summary.focus(); }
+});

@@ -1,0 +1,236 @@
+import pytest
+from django.core import mail
+
+from coop.models import AuditEntry
+from membership.models import Application, Member
+from tests.factories import ApplicationFactory, MemberFactory
+
+APPLICATIONS = "/api/v1/societies/mutual/applications/"
+
+
+def application_body(society, **overrides):
+    return {
+        "member_class": society.member_classes.get(name="Carer").pk,
+        "full_name": "Rosa Parks",
+        "address": "1 High Street\nManchester",
+        "postcode": "M1 1AA",
+        "email": "rosa@example.org",
+        "access_needs": "Large print papers",
+        "confirmed_eligible": True,
+        "confirmed_not_in_other_class": True,
+        **overrides,
+    }
+
+
+@pytest.fixture
+def pending(society):
+    return ApplicationFactory(society=society, full_name="Ada Lovelace")
+
+
+@pytest.fixture
+def board(signed_in, secretary):
+    return signed_in(secretary)
+
+
+def test_apply_by_anyone_signed_in_creates_a_pending_application(signed_in, user, society):
+    response = signed_in(user).post(APPLICATIONS, application_body(society), format="json")
+
+    assert response.status_code == 201
+    body = response.json()
+    assert body["state"] == "pending"
+    assert body["member_class"]["name"] == "Carer"
+    application = Application.objects.get(pk=body["id"])
+    assert (application.user, application.society) == (user, society)
+    assert application.access_needs == "Large print papers"
+    assert AuditEntry.objects.filter(action="membership.application.submitted",
+                                     object_id=str(application.pk)).exists()
+
+
+def test_apply_missing_name_is_400_with_field_error(signed_in, user, society):
+    body = application_body(society)
+    del body["full_name"]
+
+    response = signed_in(user).post(APPLICATIONS, body, format="json")
+
+    assert response.status_code == 400
+    assert response.json() == {"full_name": ["Enter your full name."]}
+    assert not Application.objects.exists()
+
+
+def test_apply_class_of_another_society_is_400(signed_in, user, society, other_society):
+    body = application_body(society, member_class=other_society.member_classes.first().pk)
+
+    response = signed_in(user).post(APPLICATIONS, body, format="json")
+
+    assert response.status_code == 400
+    assert response.json() == {"member_class": ["Choose one of this co-op's member classes."]}
+
+
+def test_apply_without_confirming_eligibility_is_400(signed_in, user, society):
+    body = application_body(society, confirmed_eligible=False)
+
+    response = signed_in(user).post(APPLICATIONS, body, format="json")
+
+    assert response.status_code == 400
+    assert response.json() == {"confirmed_eligible": [
+        "Confirm that you meet the eligibility for this class."]}
+
+
+def test_apply_twice_is_400(signed_in, user, society):
+    client = signed_in(user)
+    client.post(APPLICATIONS, application_body(society), format="json")
+
+    response = client.post(APPLICATIONS, application_body(society), format="json")
+
+    assert response.status_code == 400
+    assert "already applied" in response.json()["non_field_errors"][0]
+    assert Application.objects.count() == 1
+
+
+def test_apply_when_already_a_member_is_400(signed_in, member, society):
+    response = signed_in(member.user).post(APPLICATIONS, application_body(society),
+                                           format="json")
+
+    assert response.status_code == 400
+    assert "already a member" in response.json()["non_field_errors"][0]
+
+
+def test_apply_to_unknown_society_is_404(signed_in, user, society):
+    response = signed_in(user).post("/api/v1/societies/nowhere/applications/",
+                                    application_body(society), format="json")
+
+    assert response.status_code == 404
+
+
+def test_apply_anonymous_is_401(api, society):
+    response = api.post(APPLICATIONS, application_body(society), format="json")
+
+    assert response.status_code == 401
+    assert not Application.objects.exists()
+
+
+def test_applications_list_shows_pending_only_to_the_board(board, pending, society):
+    decided = ApplicationFactory(society=society, full_name="Old Decision")
+    decided.rejected_at = decided.submitted_at
+    decided.save()
+
+    response = board.get(APPLICATIONS)
+
+    assert response.status_code == 200
+    assert [a["full_name"] for a in response.json()["results"]] == ["Ada Lovelace"]
+
+
+def test_applications_list_member_is_403(signed_in, member, pending):
+    response = signed_in(member.user).get(APPLICATIONS)
+
+    assert response.status_code == 403
+    assert "Ada Lovelace" not in response.content.decode()
+
+
+def test_applications_list_officer_of_another_society_is_404(signed_in, outsider_officer,
+                                                            pending):
+    assert signed_in(outsider_officer).get(APPLICATIONS).status_code == 404
+
+
+def test_application_detail_shows_everything_to_the_board(board, pending):
+    response = board.get(f"{APPLICATIONS}{pending.pk}/")
+
+    assert response.status_code == 200
+    assert response.json()["account_email"] == pending.user.email
+
+
+def test_application_of_another_society_is_404(board, other_society):
+    elsewhere = ApplicationFactory(society=other_society)
+
+    assert board.get(f"{APPLICATIONS}{elsewhere.pk}/").status_code == 404
+    response = board.post(f"{APPLICATIONS}{elsewhere.pk}/approve/", {}, format="json")
+    assert response.status_code == 404
+    elsewhere.refresh_from_db()
+    assert elsewhere.state == "pending"
+
+
+def test_application_huge_id_is_404(board):
+    assert board.get(f"{APPLICATIONS}99999999999999999999999/").status_code == 404
+
+
+def test_approve_admits_with_the_next_membership_number(
+        board, society, secretary, pending, django_capture_on_commit_callbacks):
+    MemberFactory.create_batch(2, society=society)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = board.post(f"{APPLICATIONS}{pending.pk}/approve/", {"share_paid": True},
+                              format="json")
+
+    assert response.status_code == 200
+    body = response.json()
+    assert body["membership_number"] == 3
+    assert body["full_name"] == "Ada Lovelace"
+    assert (body["shares_held"], body["amount_paid"]) == (1, "1.00")
+    member = Member.objects.get(society=society, user=pending.user)
+    assert member.membership_number == 3
+    assert AuditEntry.objects.filter(action="membership.member.admitted",
+                                     actor=secretary).exists()
+    assert [m.to for m in mail.outbox] == [[pending.user.email]]
+
+
+def test_approve_without_body_leaves_the_share_unpaid(board, pending):
+    response = board.post(f"{APPLICATIONS}{pending.pk}/approve/")
+
+    assert response.status_code == 200
+    assert response.json()["shares_held"] == 0
+
+
+def test_approve_twice_is_400(board, pending):
+    board.post(f"{APPLICATIONS}{pending.pk}/approve/", {}, format="json")
+
+    response = board.post(f"{APPLICATIONS}{pending.pk}/approve/", {}, format="json")
+
+    assert response.status_code == 400
+    assert "already been decided" in response.json()["non_field_errors"][0]
+    assert Member.objects.filter(user=pending.user).count() == 1
+
+
+def test_approve_by_a_member_is_403(signed_in, member, pending):
+    response = signed_in(member.user).post(f"{APPLICATIONS}{pending.pk}/approve/", {},
+                                           format="json")
+
+    assert response.status_code == 403
+    pending.refresh_from_db()
+    assert pending.state == "pending"
+
+
+def test_approve_by_the_treasurer_is_403(signed_in, officer_for, pending):
+    """The treasurer reads the register but does not admit members."""
+    response = signed_in(officer_for("treasurer")).post(
+        f"{APPLICATIONS}{pending.pk}/approve/", {}, format="json")
+
+    assert response.status_code == 403
+
+
+def test_reject_records_the_reason(board, pending):
+    response = board.post(f"{APPLICATIONS}{pending.pk}/reject/",
+                          {"reason": "You do not live in our area."}, format="json")
+
+    assert response.status_code == 200
+    assert response.json()["state"] == "rejected"
+    pending.refresh_from_db()
+    assert pending.rejection_reason == "You do not live in our area."
+
+
+@pytest.mark.parametrize("body", [{}, {"reason": "   "}])
+def test_reject_without_reason_is_400(board, pending, body):
+    response = board.post(f"{APPLICATIONS}{pending.pk}/reject/", body, format="json")
+
+    assert response.status_code == 400
+    assert response.json() == {"reason": ["Give a reason. The applicant will be told it."]}
+    pending.refresh_from_db()
+    assert pending.state == "pending"
+
+
+def test_reject_after_approval_is_400(board, pending):
+    board.post(f"{APPLICATIONS}{pending.pk}/approve/", {}, format="json")
+
+    response = board.post(f"{APPLICATIONS}{pending.pk}/reject/", {"reason": "Changed mind"},
+                          format="json")
+
+    assert response.status_code == 400
