@@ -66,8 +66,7 @@ def test_connection_matches_database_url(db):
         cursor.execute("SELECT version()" if ON_POSTGRES_URL else "SELECT sqlite_version()")
         version = cursor.fetchone()[0]
     if ON_POSTGRES_URL:
-        assert "PostgreSQL" in version
-        assert connection.settings_dict["HOST"] in {"127.0.0.1", "localhost", ""} or not IN_CI
+        assert "PostgreSQL" in version, version
 
 
 # --- Redis task backend ---------------------------------------------------------------------
@@ -173,13 +172,20 @@ def test_redis_task_backend_speaks_django_tasks(settings):
 
     signals.task_enqueued.connect(on_enqueued)
     try:
-        result = send_email.enqueue(["rq-check@example.org"], "signal check", "body")
+        result = send_email.enqueue(["rq-check@example.org"], "signal check", "not sent")
     finally:
         signals.task_enqueued.disconnect(on_enqueued)
-        import django_rq
+    _discard_job(result.id)
+    assert task_backends["default"].__class__.__name__ == "RQBackend"
+    assert isinstance(result, TaskResult), f"got a {type(result).__module__}.TaskResult"
+    assert received == [result.id], "django.tasks.signals.task_enqueued was not sent"
 
-        django_rq.get_queue("default").remove(result.id) if "result" in locals() else None
-        task_backends._connections.__dict__.clear() if hasattr(
-            task_backends, "_connections") else None
-    assert isinstance(result, TaskResult)
-    assert received == [result.id]
+
+def _discard_job(job_id: str) -> None:
+    """Take the job off the queue so that no worker sends the email."""
+    import django_rq
+    from rq.job import Job
+
+    queue = django_rq.get_queue("default")
+    queue.remove(job_id)
+    Job.fetch(job_id, connection=queue.connection).delete()

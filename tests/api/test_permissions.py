@@ -1,0 +1,60 @@
+"""Who gets what, as a table: (person, method, url) -> status. Another society's data, or a
+society you have no link to, is 404; a role that is not enough is 403; no one signed in is 401."""
+
+import pytest
+from rest_framework.test import APIClient
+
+from tests.factories import ApplicationFactory, MemberFactory, OfficerFactory, UserFactory
+
+BASE = "/api/v1/societies/mutual"
+ENDPOINTS = {
+    "society": ("get", f"{BASE}/"),
+    "register": ("get", f"{BASE}/members/"),
+    "my entry": ("get", f"{BASE}/members/me/"),
+    "applications": ("get", f"{BASE}/applications/"),
+    "application": ("get", f"{BASE}/applications/{{application}}/"),
+    "approve": ("post", f"{BASE}/applications/{{application}}/approve/"),
+    "reject": ("post", f"{BASE}/applications/{{application}}/reject/"),
+}
+#          society register  my entry  applications application approve  reject
+TABLE = {
+    "anonymous":       (401, 401, 401, 401, 401, 401, 401),
+    "outsider":        (404, 404, 404, 404, 404, 404, 404),
+    "other secretary": (404, 404, 404, 404, 404, 404, 404),
+    "member":          (200, 403, 200, 403, 403, 403, 403),
+    "scrutineer":      (200, 403, 404, 403, 403, 403, 403),
+    "treasurer":       (200, 200, 404, 403, 403, 403, 403),
+    "trustee":         (200, 200, 404, 200, 200, 200, 200),
+    "chair":           (200, 200, 404, 200, 200, 200, 200),
+    "secretary":       (200, 200, 404, 200, 200, 200, 200),
+}
+CASES = [(who, endpoint, expected)
+         for who, row in TABLE.items()
+         for endpoint, expected in zip(ENDPOINTS, row, strict=True)]
+
+
+def person(who, society, other_society):
+    if who == "anonymous":
+        return None
+    if who == "outsider":
+        return UserFactory()
+    if who == "other secretary":
+        return OfficerFactory(society=other_society, role="secretary").user
+    if who == "member":
+        return MemberFactory(society=society).user
+    return OfficerFactory(society=society, role=who).user
+
+
+@pytest.mark.parametrize("who, endpoint, expected", CASES)
+def test_permission_table(who, endpoint, expected, society, other_society):
+    application = ApplicationFactory(society=society)
+    user = person(who, society, other_society)
+    client = APIClient()
+    if user is not None:
+        client.force_login(user)
+    method, url = ENDPOINTS[endpoint]
+
+    response = getattr(client, method)(url.format(application=application.pk),
+                                       {"reason": "Not in our area"}, format="json")
+
+    assert response.status_code == expected, response.content

@@ -1,0 +1,146 @@
+"""The invariants the database holds for membership, even when a service is bypassed."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError
+from django.utils import timezone
+
+from membership.models import ClassChangeRequest, Member, MemberClass
+from tests.factories import ApplicationFactory, MemberFactory
+
+
+def refused(**kwargs):
+    """Expect the database itself to refuse what the block writes."""
+    return pytest.raises(IntegrityError, **kwargs)
+
+
+def test_application_second_pending_for_same_person_refused(society, user):
+    ApplicationFactory(society=society, user=user)
+
+    with refused(), transaction.atomic():
+        ApplicationFactory(society=society, user=user)
+
+
+def test_application_new_pending_after_decided_one_allowed(society, user):
+    ApplicationFactory(society=society, user=user, rejected_at=timezone.now())
+    ApplicationFactory(society=society, user=user, withdrawn_at=timezone.now())
+
+    pending = ApplicationFactory(society=society, user=user)
+
+    assert pending.state == "pending"
+
+
+def test_application_pending_in_two_societies_allowed(society, other_society, user):
+    ApplicationFactory(society=society, user=user)
+    ApplicationFactory(society=other_society, user=user)
+
+
+def test_application_approved_and_rejected_refused(society):
+    now = timezone.now()
+
+    with refused(), transaction.atomic():
+        ApplicationFactory(society=society, approved_at=now, rejected_at=now)
+
+
+@pytest.mark.parametrize("stamp, state", [
+    (None, "pending"), ("approved_at", "approved"), ("rejected_at", "rejected"),
+    ("withdrawn_at", "withdrawn"),
+])
+def test_application_state_follows_timestamps(society, stamp, state):
+    application = ApplicationFactory(society=society,
+                                     **({stamp: timezone.now()} if stamp else {}))
+
+    assert application.state == state
+
+
+def test_member_number_unique_within_society(society, other_society):
+    MemberFactory(society=society, membership_number=7)
+    MemberFactory(society=other_society, membership_number=7)
+
+    with refused(), transaction.atomic():
+        MemberFactory(society=society, membership_number=7)
+
+
+def test_member_one_current_membership_per_person(society, member):
+    with refused(), transaction.atomic():
+        MemberFactory(society=society, user=member.user)
+
+
+def test_member_former_and_current_entries_for_same_person_allowed(society, member):
+    Member.objects.filter(pk=member.pk).update(ceased_on=timezone.localdate(),
+                                               cessation_reason="resigned")
+
+    again = MemberFactory(society=society, user=member.user)
+
+    assert again.membership_number != member.membership_number
+
+
+def test_member_cessation_without_reason_refused(member):
+    with refused(), transaction.atomic():
+        Member.objects.filter(pk=member.pk).update(ceased_on=timezone.localdate())
+
+
+def test_member_cessation_before_admission_refused(member):
+    with refused(), transaction.atomic():
+        Member.objects.filter(pk=member.pk).update(
+            ceased_on=member.admitted_on - timedelta(days=1), cessation_reason="resigned")
+
+
+def test_member_current_and_former_by_date(society):
+    today = timezone.localdate()
+    current = MemberFactory(society=society)
+    leaving_soon = MemberFactory(society=society, ceased_on=today + timedelta(days=5),
+                                 cessation_reason="resigned")
+    former = MemberFactory(society=society, ceased_on=today, cessation_reason="resigned")
+    not_yet = MemberFactory(society=society, admitted_on=today + timedelta(days=3))
+
+    assert set(Member.objects.current()) == {current, leaving_soon}
+    assert set(Member.objects.former()) == {former}
+    assert (leaving_soon.is_current, former.is_current) == (True, False)
+    assert not_yet not in Member.objects.current()
+
+
+def test_member_class_names_unique_within_society(society, other_society):
+    MemberClass.objects.create(society=other_society, name="Supporter")
+    MemberClass.objects.create(society=society, name="Supporter", votes=False)
+
+    with refused(), transaction.atomic():
+        MemberClass.objects.create(society=society, name="Supporter", votes=False)
+
+
+def test_member_class_non_voting_with_weight_refused(society):
+    with refused(), transaction.atomic():
+        MemberClass.objects.create(society=society, name="Investor", votes=False,
+                                   weight=Decimal("10"))
+
+
+def test_member_class_weight_over_100_refused(society):
+    with refused(), transaction.atomic():
+        MemberClass.objects.create(society=society, name="Everyone", weight=Decimal("101"))
+
+
+def test_class_change_to_same_class_refused(member):
+    with refused(), transaction.atomic():
+        ClassChangeRequest.objects.create(member=member, from_class=member.member_class,
+                                          to_class=member.member_class, reason="x")
+
+
+def test_class_change_two_pending_for_member_refused(society, member):
+    carer, pa = society.member_classes.all()[1:3]
+    ClassChangeRequest.objects.create(member=member, from_class=member.member_class,
+                                      to_class=carer, reason="x")
+
+    with refused(), transaction.atomic():
+        ClassChangeRequest.objects.create(member=member, from_class=member.member_class,
+                                          to_class=pa, reason="y")
+
+
+def test_member_entries_are_protected_from_deleting_their_person(member):
+    """Register entries are never deleted: deleting the person's login is refused."""
+    with pytest.raises(ProtectedError):
+        member.user.delete()
+    assert Member.objects.filter(pk=member.pk).exists()
+
