@@ -1,7 +1,8 @@
 from django.urls import path
 
-from . import views
 from membership import views as membership_views
+
+from . import views
 
 urlpatterns = [
     path("", views.account_settings, name="account_settings"),

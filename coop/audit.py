@@ -22,7 +22,7 @@ def mask(data):
             k: "***" if any(w in str(k).lower() for w in SECRET_WORDS) else mask(v)
             for k, v in data.items()
         }
-    if isinstance(data, list):
+    if isinstance(data, list | tuple):  # a tuple becomes a JSON list: mask it too
         return [mask(v) for v in data]
     return data
 

@@ -57,7 +57,8 @@ def _details(rng: random.Random, name: str, email: str) -> dict:
     return {
         "full_name": name,
         "address": f"{rng.randint(1, 199)} {rng.choice(STREETS)}\n{town}",
-        "postcode": f"{district} {rng.randint(1, 9)}{rng.choice('ABDEFGHJ')}{rng.choice('LNPQRSTU')}",
+        "postcode": f"{district} {rng.randint(1, 9)}{rng.choice('ABDEFGHJ')}"
+                    f"{rng.choice('LNPQRSTU')}",
         "email": email,
         "contact_by_email": rng.random() > 0.2,
         "contact_by_post": rng.random() < 0.3,

@@ -2,7 +2,7 @@
 
 from django.utils import timezone
 
-from .enums import AUDIT_READERS, REGISTER_READERS, RULE_KEEPERS, BOARD_ROLES, OfficerRole
+from .enums import AUDIT_READERS, BOARD_ROLES, REGISTER_READERS, RULE_KEEPERS, OfficerRole
 
 
 def current_roles(user, society) -> set[str]:

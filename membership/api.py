@@ -11,17 +11,31 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from coop.api import (
-    FORBIDDEN, NOT_FOUND, NOT_FOUND_MESSAGE, SLUG_PARAMETER, UNAUTHENTICATED, VALIDATION_ERROR,
-    CanManageRegister, CanViewRegister, SocietyScopedMixin,
+    FORBIDDEN,
+    NOT_FOUND,
+    NOT_FOUND_MESSAGE,
+    SLUG_PARAMETER,
+    UNAUTHENTICATED,
+    VALIDATION_ERROR,
+    CanManageRegister,
+    CanViewRegister,
+    SocietyScopedMixin,
 )
 from coop.models import Society
 
 from . import selectors, services
 from .models import Application, Member
 from .serializers import (
-    ApplicationCreateSerializer, ApplicationSerializer, ApplicationSummarySerializer,
-    ApproveSerializer, MeSerializer, MemberDetailsSerializer, OwnEntrySerializer,
-    RegisterEntrySerializer, RegisterFilterSerializer, RejectSerializer,
+    ApplicationCreateSerializer,
+    ApplicationSerializer,
+    ApplicationSummarySerializer,
+    ApproveSerializer,
+    MemberDetailsSerializer,
+    MeSerializer,
+    OwnEntrySerializer,
+    RegisterEntrySerializer,
+    RegisterFilterSerializer,
+    RejectSerializer,
 )
 
 

@@ -40,7 +40,8 @@ class PreferencesMixin(forms.Form):
         data = super().clean()
         chosen = set(data.get("preferences") or [])
         if "contact_by_email" in chosen and not data.get("email"):
-            self.add_error("email", "Enter an email address, or untick email in how we contact you.")
+            self.add_error("email",
+                           "Enter an email address, or untick email in how we contact you.")
         return data
 
 

@@ -189,6 +189,9 @@ class RegisterChange(models.Model):
     class Meta:
         ordering = ["-changed_at", "-id"]
 
+    def __str__(self):
+        return f"{self.field}: {self.old_value} → {self.new_value}"
+
 
 class ClassChangeRequest(models.Model):
     """A member's request to move to another class; trustees decide."""
@@ -212,6 +215,9 @@ class ClassChangeRequest(models.Model):
             models.CheckConstraint(condition=~Q(from_class=models.F("to_class")),
                                    name="classchange_to_a_different_class"),
         ]
+
+    def __str__(self):
+        return f"{self.member}: {self.from_class} → {self.to_class}"
 
     @property
     def state(self) -> str:

@@ -14,8 +14,16 @@ from coop.decorators import society_context, society_view
 from . import exports, selectors, services
 from .enums import CessationReason
 from .forms import (
-    ApplicationForm, ApproveForm, CessationForm, ClassChangeForm, DecideClassChangeForm,
-    MemberClassFormSet, MemberDetailsForm, NewMemberClassForm, RegisterFilterForm, RejectForm,
+    ApplicationForm,
+    ApproveForm,
+    CessationForm,
+    ClassChangeForm,
+    DecideClassChangeForm,
+    MemberClassFormSet,
+    MemberDetailsForm,
+    NewMemberClassForm,
+    RegisterFilterForm,
+    RejectForm,
     ResignForm,
 )
 from .models import Application, ClassChangeRequest, Member

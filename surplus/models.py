@@ -1,1 +1,1 @@
-"""Surplus reinvestment comes with its own issue; this app is a placeholder so the layout is complete."""
+"""Surplus reinvestment comes with its own issue; this app holds its place in the layout."""
