@@ -121,9 +121,11 @@ def make_members(n: int):
 
 
 def timed(fn):
-    started = time.perf_counter()
+    """(result, wall seconds, CPU seconds of this process). On a shared machine the CPU
+    figure shows what the code costs when other work competes for the cores."""
+    wall, cpu = time.perf_counter(), time.process_time()
     result = fn()
-    return result, time.perf_counter() - started
+    return result, time.perf_counter() - wall, time.process_time() - cpu
 
 
 def measure(society) -> list[tuple[str, float, str]]:
@@ -132,34 +134,35 @@ def measure(society) -> list[tuple[str, float, str]]:
     def register():
         return selectors.register(society, status="all")
 
-    records, query_s = timed(lambda: exports.register_records(register()))
-    frame, frame_s = timed(lambda: exports.register_frame(register()))
-    csv, csv_s = timed(lambda: exports.to_csv_bytes(exports.register_frame(register())))
-    xlsx, xlsx_s = timed(lambda: exports.to_xlsx_bytes(exports.register_frame(register()),
-                                                       sheet="Register of members"))
+    records, *query_s = timed(lambda: exports.register_records(register()))
+    frame, *frame_s = timed(lambda: exports.register_frame(register()))
+    csv, *csv_s = timed(lambda: exports.to_csv_bytes(exports.register_frame(register())))
+    xlsx, *xlsx_s = timed(lambda: exports.to_xlsx_bytes(exports.register_frame(register()),
+                                                        sheet="Register of members"))
     assert len(records) == len(frame), "the query and the frame disagree"
     return [
-        ("query (values_list)", query_s, f"{len(records):,} rows"),
-        ("frame (query + DataFrame)", frame_s, f"{frame.shape[0]:,} x {frame.shape[1]}"),
-        ("CSV (frame + to_csv_bytes)", csv_s, f"{len(csv) / 1e6:.1f} MB"),
-        ("XLSX (frame + to_xlsx_bytes)", xlsx_s, f"{len(xlsx) / 1e6:.1f} MB"),
+        ("query (values_list)", *query_s, f"{len(records):,} rows"),
+        ("frame (query + DataFrame)", *frame_s, f"{frame.shape[0]:,} x {frame.shape[1]}"),
+        ("CSV (frame + to_csv_bytes)", *csv_s, f"{len(csv) / 1e6:.1f} MB"),
+        ("XLSX (frame + to_xlsx_bytes)", *xlsx_s, f"{len(xlsx) / 1e6:.1f} MB"),
     ]
 
 
 def report(n: int, vendor: str, setup_s: float, figures) -> bool:
-    scale = n / 100_000
+    scale = max(n / 100_000, 1)  # a smaller register must still meet the 100,000 targets
     targets = {"CSV": TARGETS["csv"] * scale, "XLSX": TARGETS["xlsx"] * scale}
-    print(f"\nRegister export: {n:,} members on {vendor} (set-up took {setup_s:.1f} s)\n")
-    print(f"| {'step':<30} | {'seconds':>8} | {'size':>14} | {'target':>8} |")
-    print(f"|{'-' * 32}|{'-' * 10}:|{'-' * 16}:|{'-' * 10}:|")
+    print(f"\nRegister export: {n:,} members on {vendor}, {os.cpu_count()} cores, load "
+          f"{os.getloadavg()[0]:.1f} (set-up took {setup_s:.0f} s)\n")
+    print(f"| {'step':<28} | {'wall s':>6} | {'CPU s':>6} | {'size':>13} | {'target s':>14} |")
+    print(f"|{'-' * 30}|{'-' * 7}:|{'-' * 7}:|{'-' * 14}:|{'-' * 15}:|")
     ok = True
-    for label, seconds, size in figures:
+    for label, wall, cpu, size in figures:
         kind = label.split()[0]
         target = f"< {targets[kind]:.1f}" if kind in targets else ""
-        if kind in targets and seconds >= targets[kind]:
+        if kind in targets and wall >= targets[kind]:
             ok = False
             target += " MISSED"
-        print(f"| {label:<30} | {seconds:>8.2f} | {size:>14} | {target:>8} |")
+        print(f"| {label:<28} | {wall:>6.2f} | {cpu:>6.2f} | {size:>13} | {target:>14} |")
     print()
     return ok
 
@@ -171,7 +174,7 @@ def main(argv=None) -> int:
         from django.db import connection
 
         try:
-            society, setup_s = timed(lambda: make_members(args.members))
+            society, setup_s, _ = timed(lambda: make_members(args.members))
             figures = measure(society)
             ok = report(args.members, connection.vendor, setup_s, figures)
         finally:

@@ -9,6 +9,8 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import BasePermission
 
+from coop.pagination import Pagination
+
 from . import permissions
 from .models import Society
 from .selectors import societies_for_user
@@ -122,6 +124,7 @@ class SocietyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     """The societies you are a current member or officer of."""
 
     serializer_class = SocietySerializer
+    pagination_class = Pagination
     lookup_field = "slug"
     lookup_value_regex = "[-a-zA-Z0-9_]+"
     queryset = Society.objects.none()  # narrowed per person in get_queryset

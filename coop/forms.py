@@ -7,30 +7,35 @@ class AccessibleFormMixin:
     """Link each field's hint and error to its input with aria-describedby, and mark invalid
     inputs with aria-invalid, matching the ids used by templates/includes/field.html."""
 
+    GROUPED = (forms.RadioSelect, forms.CheckboxSelectMultiple)  # described by their fieldset
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name, field in self.fields.items():
-            if field.help_text and not isinstance(field.widget, (forms.RadioSelect,
-                                                                 forms.CheckboxSelectMultiple)):
-                field.widget.attrs["aria-describedby"] = f"id_{name}_hint"
+            if field.help_text and not isinstance(field.widget, self.GROUPED):
+                field.widget.attrs["aria-describedby"] = f"{self[name].auto_id}_hint"
 
     def full_clean(self):
         super().full_clean()
         for name in self.errors:
-            if name not in self.fields:
-                continue
-            widget = self.fields[name].widget
-            if isinstance(widget, (forms.RadioSelect, forms.CheckboxSelectMultiple)):
-                continue
-            described = widget.attrs.get("aria-describedby", "")
-            if f"id_{name}_error" not in described:
-                widget.attrs["aria-describedby"] = f"{described} id_{name}_error".strip()
-            widget.attrs["aria-invalid"] = "true"
+            self._mark_invalid(name)
+
+    def _mark_invalid(self, name: str) -> None:
+        if name not in self.fields or isinstance(self.fields[name].widget, self.GROUPED):
+            return
+        widget = self.fields[name].widget
+        error_id = f"{self[name].auto_id}_error"
+        described = widget.attrs.get("aria-describedby", "")
+        if error_id not in described.split():
+            widget.attrs["aria-describedby"] = f"{described} {error_id}".strip()
+        widget.attrs["aria-invalid"] = "true"
 
     def add_service_error(self, error) -> None:
         """Show a domain error next to the field it concerns, or above the form."""
         field = error.field if error.field in self.fields else None
         self.add_error(field, error.message)
+        if field:
+            self._mark_invalid(field)
 
 
 class SocietyRulesForm(AccessibleFormMixin, forms.ModelForm):

@@ -19,7 +19,8 @@ def env_list(name: str, default: str) -> list[str]:
 
 
 DEBUG = env_bool("DEBUG", False)
-SECRET_KEY = os.environ.get("SECRET_KEY", "insecure-development-key-change-me-" + "x" * 30)
+# The "django-insecure-" prefix makes `check --deploy` warn (security.W009) if it is left unset.
+SECRET_KEY = os.environ.get("SECRET_KEY", "django-insecure-development-key-change-me-" + "x" * 30)
 # The key that turns a (ballot, member) pair into an anonymous voter token. Kept outside the
 # database so that reading the database alone cannot tie a vote to a member.
 VOTE_KEY = os.environ.get("VOTE_KEY", SECRET_KEY)
@@ -234,7 +235,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "DEFAULT_PAGINATION_CLASS": "coop.pagination.Pagination",
     "PAGE_SIZE": 100,
     "EXCEPTION_HANDLER": "coop.api_auth.exception_handler",
 }

@@ -19,6 +19,7 @@ from coop.api import (
     VALIDATION_ERROR,
     CanManageRegister,
     CanViewRegister,
+    Pagination,
     SocietyScopedMixin,
 )
 from coop.models import Society
@@ -60,6 +61,7 @@ class MemberViewSet(SocietyScopedMixin, viewsets.GenericViewSet):
     """The register of members (officers) and a member's own entry."""
 
     serializer_class = RegisterEntrySerializer
+    pagination_class = Pagination
     queryset = Member.objects.none()  # always read through membership.selectors
 
     def get_permissions(self):
@@ -116,6 +118,7 @@ class ApplicationViewSet(SocietyScopedMixin, viewsets.GenericViewSet):
     """Applications to join: anyone signed in applies; the board decides."""
 
     serializer_class = ApplicationSerializer
+    pagination_class = Pagination
     queryset = Application.objects.none()
     lookup_value_regex = "[0-9]+"
 

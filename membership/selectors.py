@@ -1,6 +1,7 @@
 """Reads shared by views, exports and the API."""
 
-from django.db.models import Q
+from django.db.models import Q, Value
+from django.db.models.functions import Replace, Upper
 
 from coop.audit import audit_entries_for_object
 from coop.models import Society
@@ -26,8 +27,11 @@ def register(society: Society, *, q: str = "", member_class=None, status: str = 
         members = members.filter(member_class=member_class)
     q = q.strip()
     if q:
-        match = (Q(full_name__icontains=q) | Q(postcode__icontains=q.replace(" ", ""))
-                 | Q(postcode__icontains=q) | Q(email__icontains=q))
+        # Postcodes match with or without their space ("S12AB" finds "S1 2AB").
+        members = members.annotate(
+            postcode_compact=Replace(Upper("postcode"), Value(" "), Value("")))
+        match = (Q(full_name__icontains=q) | Q(email__icontains=q)
+                 | Q(postcode_compact__contains=q.replace(" ", "").upper()))
         if q.isdigit():
             match |= Q(membership_number=int(q))
         members = members.filter(match)

@@ -82,6 +82,18 @@ def save_member_classes(society: Society, rows: list[dict], *, by) -> list[Membe
 
 # --- applications and admission --------------------------------------------------------------
 
+EMAIL_NEEDED = "Enter an email address, or untick email in how we contact you."
+
+
+def _check_contact(values: dict) -> None:
+    """Notices must be able to reach the person: email contact needs an email address, and
+    someone who chose neither email nor post gets letters."""
+    if values.get("contact_by_email") and not values.get("email"):
+        raise MembershipError(EMAIL_NEEDED, field="email")
+    if not values.get("contact_by_email") and not values.get("contact_by_post"):
+        values["contact_by_post"] = True
+
+
 def current_membership(society: Society, user) -> Member | None:
     return Member.objects.current().filter(society=society, user=user).first()
 
@@ -98,6 +110,7 @@ def apply_for_membership(society: Society, user, *, member_class: MemberClass,
     if not confirmed_not_in_other_class:
         raise MembershipError("Confirm that you are not a member of another class of this co-op.",
                               field="confirmed_not_in_other_class")
+    _check_contact(details)
     if current_membership(society, user):
         raise MembershipError(f"You are already a member of {society.name}.")
     if Application.objects.filter(society=society, user=user, approved_at__isnull=True,
@@ -214,6 +227,9 @@ def update_member_details(member: Member, *, by, **changes) -> list[RegisterChan
         raise MembershipError(f"These fields cannot be changed here: {', '.join(sorted(unknown))}")
     if not member.is_current:
         raise MembershipError("A former member's details cannot be changed.")
+    merged = {f: changes.get(f, getattr(member, f)) for f in TRACKED_FIELDS}
+    _check_contact(merged)
+    changes = {f: merged[f] for f in {*changes, "contact_by_post"}}
     history = []
     with transaction.atomic():
         for field, value in changes.items():

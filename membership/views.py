@@ -35,6 +35,10 @@ def _is_member(user, society) -> bool:
     return selectors.member_for(society, user) is not None
 
 
+def _is_current_member(user, society) -> bool:
+    return services.current_membership(society, user) is not None
+
+
 # --- public and member pages ------------------------------------------------------------------
 
 @society_view(login=False)
@@ -108,6 +112,9 @@ def edit_details(request, society):
 @society_view(_is_member)
 def change_class(request, society):
     member = selectors.member_for(society, request.user)
+    if not member.is_current:
+        messages.error(request, "Your membership has ended, so your class cannot be changed.")
+        return redirect("my_membership", society.slug)
     form = ClassChangeForm(request.POST or None, member=member)
     if request.method == "POST" and form.is_valid():
         try:
@@ -125,6 +132,9 @@ def change_class(request, society):
 @society_view(_is_member)
 def resign(request, society):
     member = selectors.member_for(society, request.user)
+    if not member.is_current:
+        messages.info(request, "Your membership has already ended.")
+        return redirect("my_membership", society.slug)
     form = ResignForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -139,9 +149,10 @@ def resign(request, society):
                   society_context(request, society, form=form, member=member))
 
 
-@society_view(_is_member)
+@society_view(_is_current_member)
 def inspection_copy(request, society):
-    """The copy of the register any member may inspect: no shares, no class, no care data."""
+    """The copy of the register any current member may inspect: no shares, no class, no care
+    data. Former members (an expelled one, say) no longer see other members' addresses."""
     services.log_inspection_request(society, by=request.user)
     rows = exports.inspection_rows(society)
     if request.GET.get("format") == "csv":
@@ -301,7 +312,8 @@ def member_classes(request, society):
     if request.method == "POST":
         try:
             if "save" in request.POST and formset.is_valid():
-                rows = [{"id": f.instance.pk, **f.cleaned_data} for f in formset.forms]
+                # The formset's own "id" is the instance; the service wants the key.
+                rows = [{**f.cleaned_data, "id": f.instance.pk} for f in formset.forms]
                 services.save_member_classes(society, rows, by=request.user)
                 messages.success(request, "The member classes have been saved.")
                 return redirect("member_classes", society.slug)

@@ -99,9 +99,10 @@ def manage(*args: str, timeout: int = 60) -> subprocess.CompletedProcess:
 
 ENQUEUE = """
 from django.conf import settings
-from django.tasks import default_task_backend
+from django.tasks import task_backends
 from coop.tasks import send_email
-assert type(default_task_backend).__module__.startswith("django_tasks_rq"), default_task_backend
+backend = task_backends["default"]
+assert type(backend).__module__.startswith("django_tasks_rq"), backend
 assert settings.RQ_QUEUES["default"]["URL"] == {url!r}, settings.RQ_QUEUES
 result = send_email.enqueue(["rq-check@example.org"], {subject!r}, "Sent through Redis.")
 print("STATUS", result.status)

@@ -95,6 +95,14 @@ def test_apply_when_already_a_member_is_400(signed_in, member, society):
     assert "already a member" in response.json()["non_field_errors"][0]
 
 
+def test_apply_with_broken_json_is_400(signed_in, user, society):
+    response = signed_in(user).post(APPLICATIONS, '{"full_name": ',
+                                    content_type="application/json")
+
+    assert response.status_code == 400
+    assert "JSON parse error" in response.json()["detail"]
+
+
 def test_apply_to_unknown_society_is_404(signed_in, user, society):
     response = signed_in(user).post("/api/v1/societies/nowhere/applications/",
                                     application_body(society), format="json")

@@ -53,8 +53,11 @@ def test_permission_table(who, endpoint, expected, society, other_society):
     if user is not None:
         client.force_login(user)
     method, url = ENDPOINTS[endpoint]
+    url = url.format(application=application.pk)
 
-    response = getattr(client, method)(url.format(application=application.pk),
-                                       {"reason": "Not in our area"}, format="json")
+    if method == "post":
+        response = client.post(url, {"reason": "Not in our area"}, format="json")
+    else:
+        response = client.get(url)
 
     assert response.status_code == expected, response.content

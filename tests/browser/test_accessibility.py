@@ -158,3 +158,12 @@ def test_axe_check_reports_violations(page, assert_accessible):
     message = str(failure.value)
     assert "image-alt" in message and "#no-alt" in message
     assert "label" in message and "#no-label" in message
+
+
+def test_axe_check_reports_references_to_missing_ids(page, assert_accessible):
+    page.set_content('<html lang="en"><head><title>x</title></head><body><main>'
+                     '<label for="f">Name</label><input id="f" aria-describedby="f_hint">'
+                     '</main></body></html>')
+    with pytest.raises(AssertionError) as failure:
+        assert_accessible(page, "a page with a dangling reference")
+    assert "aria-valid-attr-value" in str(failure.value) and "#f" in str(failure.value)

@@ -14,10 +14,10 @@ from django.utils import timezone
 
 from coop.models import AuditEntry
 from membership import services
-from membership.models import Application, Member, MemberClass, RegisterChange
+from membership.models import Application, Member, RegisterChange
 from membership.selectors import register
 from membership.services import MembershipError
-from tests.factories import ApplicationFactory, MemberFactory, SocietyFactory, UserFactory
+from tests.factories import MemberFactory, SocietyFactory, UserFactory
 
 DETAILS = {"full_name": "Alex Morgan", "address": "1 Mill Lane\nSheffield",
            "postcode": "S1 2AB", "email": "alex@example.org"}

@@ -1,0 +1,172 @@
+"""Who may open which page of a society: one row per (method, page), one column per role.
+
+OK = 200; LOG = 302 to the sign-in page; GO = 302 somewhere else (the page sends the person on,
+e.g. a member opening "apply" goes to their membership); NO = 403; NF = 404.
+
+Roles: anonymous; a current member; a former member; a member of another society ("outsider");
+the secretary of another society ("out-sec"); and the five officer roles of this society. Officers
+here are not members, so the member pages refuse them.
+
+A refused request (LOG or NO) must also change nothing: the audit log stays as it was.
+"""
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from coop.models import AuditEntry
+from membership import services
+from tests.coop.test_views import PageCheckingClient
+from tests.factories import ApplicationFactory, MemberFactory, OfficerFactory
+
+OK, LOG, GO, NO, NF = 200, "to sign-in", "elsewhere", 403, 404
+
+ROLES = ["anonymous", "member", "former member", "outsider", "out-sec",
+         "chair", "secretary", "treasurer", "trustee", "scrutineer"]
+
+# Row: (method, url name, expected status for each role in ROLES order).
+TABLE = [
+    #                                anon mem  form outs osec chair secr treas trust scrut
+    ("GET",  "society",              (OK,  OK,  OK,  OK,  OK,  OK,   OK,  OK,   OK,   OK)),
+    ("GET",  "apply",                (LOG, GO,  OK,  OK,  OK,  OK,   OK,  OK,   OK,   OK)),
+    ("GET",  "application_sent",     (LOG, NF,  NF,  NF,  NF,  NF,   NF,  NF,   NF,   NF)),
+    ("GET",  "my_membership",        (LOG, OK,  OK,  NO,  NO,  NO,   NO,  NO,   NO,   NO)),
+    ("GET",  "edit_details",         (LOG, OK,  GO,  NO,  NO,  NO,   NO,  NO,   NO,   NO)),
+    ("GET",  "change_class",         (LOG, OK,  GO,  NO,  NO,  NO,   NO,  NO,   NO,   NO)),
+    ("GET",  "resign",               (LOG, OK,  GO,  NO,  NO,  NO,   NO,  NO,   NO,   NO)),
+    ("GET",  "inspection_copy",      (LOG, OK,  NO,  NO,  NO,  NO,   NO,  NO,   NO,   NO)),
+    ("GET",  "officer_dashboard",    (LOG, NO,  NO,  NO,  NO,  OK,   OK,  OK,   OK,   OK)),
+    ("GET",  "applications",         (LOG, NO,  NO,  NO,  NO,  OK,   OK,  NO,   OK,   NO)),
+    ("GET",  "application_detail",   (LOG, NO,  NO,  NO,  NO,  OK,   OK,  NO,   OK,   NO)),
+    ("GET",  "register",             (LOG, NO,  NO,  NO,  NO,  OK,   OK,  OK,   OK,   NO)),
+    ("GET",  "register_export",      (LOG, NO,  NO,  NO,  NO,  OK,   OK,  OK,   OK,   NO)),
+    ("GET",  "member_detail",        (LOG, NO,  NO,  NO,  NO,  OK,   OK,  OK,   OK,   NO)),
+    ("GET",  "class_changes",        (LOG, NO,  NO,  NO,  NO,  OK,   OK,  NO,   OK,   NO)),
+    ("GET",  "decide_class_change",  (LOG, NO,  NO,  NO,  NO,  OK,   OK,  NO,   OK,   NO)),
+    ("GET",  "member_classes",       (LOG, NO,  NO,  NO,  NO,  OK,   OK,  NO,   NO,   NO)),
+    ("GET",  "society_rules",        (LOG, NO,  NO,  NO,  NO,  OK,   OK,  NO,   NO,   NO)),
+    ("GET",  "officers_register",    (LOG, NO,  NO,  NO,  NO,  OK,   OK,  OK,   OK,   OK)),
+    ("GET",  "audit_log",            (LOG, NO,  NO,  NO,  NO,  OK,   OK,  OK,   OK,   NO)),
+    # Writes. A refused write changes nothing (checked below).
+    ("POST", "application_detail",   (LOG, NO,  NO,  NO,  NO,  GO,   GO,  NO,   GO,   NO)),
+    ("POST", "decide_class_change",  (LOG, NO,  NO,  NO,  NO,  GO,   GO,  NO,   GO,   NO)),
+    ("POST", "member_detail",        (LOG, NO,  NO,  NO,  NO,  GO,   GO,  OK,   GO,   NO)),
+    ("POST", "record_share_paid",    (LOG, NO,  NO,  NO,  NO,  GO,   GO,  NO,   GO,   NO)),
+    ("POST", "member_classes",       (LOG, NO,  NO,  NO,  NO,  OK,   OK,  NO,   NO,   NO)),
+    ("POST", "society_rules",        (LOG, NO,  NO,  NO,  NO,  OK,   OK,  NO,   NO,   NO)),
+    ("POST", "end_office",           (LOG, NO,  NO,  NO,  NO,  GO,   GO,  NO,   NO,   NO)),
+]
+
+# What each write sends: enough to act when allowed.
+POST_DATA = {
+    "application_detail": {"approve": "1"},
+    "decide_class_change": {"decision": "approve"},
+    "member_detail": {"reason": "resigned", "on": "{today}"},
+    "record_share_paid": {},
+    "member_classes": {"add": "1", "new-name": ""},
+    "society_rules": {"name": ""},
+    "end_office": {},
+}
+
+CASES = [
+    pytest.param(role, method, name, expected, id=f"{method} {name} as {role}")
+    for method, name, row in TABLE
+    for role, expected in zip(ROLES, row, strict=True)
+]
+
+
+@pytest.fixture
+def world(society, other_society):
+    """A society with one of each kind of person, a pending application, a pending request to
+    change class and an officer whose term can be ended."""
+    member = MemberFactory(society=society, shares_held=0, amount_paid=0)
+    former = MemberFactory(society=society)
+    services.cease_membership(former, by=former.user, reason="resigned")
+    services.request_class_change(member, to_class=society.member_classes.get(name="Carer"),
+                                  reason="I became a carer")
+    users = {
+        "anonymous": None,
+        "member": member.user,
+        "former member": former.user,
+        "outsider": MemberFactory(society=other_society).user,
+        "out-sec": OfficerFactory(society=other_society, role="secretary").user,
+        **{role: OfficerFactory(society=society, role=role).user
+           for role in ["chair", "secretary", "treasurer", "trustee", "scrutineer"]},
+    }
+    kwargs = {
+        "application_detail": {"application_id": ApplicationFactory(society=society).pk},
+        "member_detail": {"number": member.membership_number},
+        "record_share_paid": {"number": member.membership_number},
+        "register_export": {"fmt": "csv"},
+        "decide_class_change": {"request_id": member.class_requests.get().pk},
+        "end_office": {"officer_id": OfficerFactory(society=society, role="trustee").pk},
+    }
+    return users, kwargs
+
+
+@pytest.mark.parametrize("role, method, name, expected", CASES)
+def test_permission_table(world, society, role, method, name, expected):
+    users, kwargs = world
+    client = PageCheckingClient()
+    if users[role] is not None:
+        client.force_login(users[role])
+    url = reverse(name, kwargs={"slug": society.slug, **kwargs.get(name, {})})
+    audit_before = AuditEntry.objects.count()
+
+    if method == "GET":
+        response = client.get(url)
+    else:
+        data = {k: v.format(today=timezone.localdate()) for k, v in POST_DATA[name].items()}
+        response = client.post(url, data)
+
+    login_url = reverse("account_login")
+    if expected == LOG:
+        assert response.status_code == 302
+        assert response.url.startswith(login_url)
+    elif expected == GO:
+        assert response.status_code == 302
+        assert not response.url.startswith(login_url)
+    else:
+        assert response.status_code == expected
+    if expected in (LOG, NO):
+        assert AuditEntry.objects.count() == audit_before
+
+
+def test_permission_table_covers_every_society_page():
+    """Every page under /s/<slug>/ is in the table, so a new page cannot skip it."""
+    from coop import officer_urls
+    from membership import officer_urls as membership_officer_urls
+    from membership import urls as membership_urls
+
+    names = {p.name for module in (membership_urls, officer_urls, membership_officer_urls)
+             for p in module.urlpatterns if getattr(p, "name", None)}
+    in_table = {name for _, name, _ in TABLE}
+
+    assert names - in_table == set()
+
+
+def test_permission_table_treasurer_post_to_member_detail_changes_nothing(world, society):
+    """The treasurer sees the member's page but may not end a membership: the form is not
+    offered and a crafted POST is ignored."""
+    users, kwargs = world
+    client = PageCheckingClient()
+    client.force_login(users["treasurer"])
+    number = kwargs["member_detail"]["number"]
+
+    client.post(reverse("member_detail", args=[society.slug, number]),
+                {"reason": "resigned", "on": str(timezone.localdate())})
+
+    assert society.members.get(membership_number=number).ceased_on is None
+
+
+@pytest.mark.parametrize("role", ["chair", "trustee"])
+def test_permission_only_secretary_records_death_or_expulsion(world, society, role):
+    users, kwargs = world
+    client = PageCheckingClient()
+    client.force_login(users[role])
+    number = kwargs["member_detail"]["number"]
+
+    client.post(reverse("member_detail", args=[society.slug, number]),
+                {"reason": "expelled", "on": str(timezone.localdate()), "note": "Board, 1 May"})
+
+    assert society.members.get(membership_number=number).ceased_on is None

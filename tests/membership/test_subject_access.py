@@ -1,0 +1,132 @@
+"""Subject access: /account/my-data.json gives a person everything held about them, and nothing
+about anyone else, even when they are an officer who has handled other people's records."""
+
+import json
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from coop import services as coop_services
+from membership import services
+from tests.factories import ApplicationFactory, MemberFactory, SocietyFactory, UserFactory
+
+OTHERS = ["Bernadette Quigley", "bq@example.net", "77 Private Road", "Uses a wheelchair",
+          "07700 900999", "Cyril Otherperson", "cyril@example.net", "Not eligible, sorry"]
+
+
+@pytest.fixture
+def person(society, other_society, secretary):
+    """Alex: a member of `society` (and one of its trustees), a former member of
+    `other_society`, with a pending application to a third co-op."""
+    alex = UserFactory(email="alex@example.org", display_name="Alex Morgan")
+    application = services.apply_for_membership(
+        society, alex, member_class=society.member_classes.get(name="Carer"),
+        confirmed_eligible=True, confirmed_not_in_other_class=True, full_name="Alex Morgan",
+        address="1 Mill Lane\nSheffield", postcode="S1 2AB", email="alex@example.org",
+        access_needs="Large print, please")
+    member = services.approve_application(application, by=secretary, share_paid=True)
+    services.update_member_details(member, by=alex, address="2 New Street\nSheffield")
+    MemberFactory(society=other_society, user=alex, full_name="Alex Morgan",
+                  admitted_on=date(2020, 1, 1), ceased_on=date(2022, 1, 1),
+                  cessation_reason="resigned")
+    ApplicationFactory(society=SocietyFactory(name="Third Co-op", slug="third"), user=alex,
+                       full_name="Alex Morgan")
+    coop_services.appoint_officer(society, user=alex, role="trustee", by=secretary,
+                                  started_on=date(2025, 4, 1))
+    return alex
+
+
+@pytest.fixture
+def others(society, person):
+    """Other people Alex, as a trustee, has dealt with."""
+    bernadette = MemberFactory(society=society, full_name="Bernadette Quigley",
+                               email="bq@example.net", address="77 Private Road",
+                               access_needs="Uses a wheelchair", phone="07700 900999")
+    services.update_member_details(bernadette, by=person, phone="07700 900998")
+    services.cease_membership(bernadette, by=person, reason="resigned")
+    cyril = ApplicationFactory(society=society, full_name="Cyril Otherperson",
+                               email="cyril@example.net")
+    services.reject_application(cyril, by=person, reason="Not eligible, sorry")
+
+
+def my_data(client, user):
+    client.force_login(user)
+    response = client.get(reverse("my_data"))
+    assert response.status_code == 200
+    return response
+
+
+def test_my_data_url():
+    assert reverse("my_data") == "/account/my-data.json"
+
+
+def test_my_data_is_a_json_download(client, person):
+    response = my_data(client, person)
+
+    assert response["Content-Type"] == "application/json"
+    assert 'attachment; filename="my-data.json"' in response["Content-Disposition"]
+    json.loads(response.content)
+
+
+def test_my_data_has_account_and_email_addresses(client, person):
+    data = my_data(client, person).json()
+
+    assert data["account"]["email"] == "alex@example.org"
+    assert data["account"]["display_name"] == "Alex Morgan"
+    assert [e["email"] for e in data["email_addresses"]] == ["alex@example.org"]
+
+
+def test_my_data_has_every_membership_with_history(client, person):
+    data = my_data(client, person).json()
+
+    by_society = {m["society"]: m for m in data["memberships"]}
+    assert set(by_society) == {"Mutual Support", "Elsewhere Co-op"}
+    current = by_society["Mutual Support"]
+    assert current["membership_number"] == 1
+    assert current["class"] == "Carer"
+    assert current["address"] == "2 New Street\nSheffield"
+    assert current["access_needs"] == "Large print, please"
+    assert current["shares_held"] == 1 and current["amount_paid"] == "1.00"
+    assert current["ceased_on"] is None
+    assert [(h["field"], h["old_value"], h["new_value"]) for h in current["history"]] == [
+        ("address", "1 Mill Lane\nSheffield", "2 New Street\nSheffield")]
+    assert {"membership.member.admitted", "membership.member.details_changed"} <= {
+        e["action"] for e in current["audit_log"]}
+    former = by_society["Elsewhere Co-op"]
+    assert former["ceased_on"] == "2022-01-01"
+    assert former["cessation_reason"] == "resigned"
+
+
+def test_my_data_has_applications_and_offices(client, person):
+    data = my_data(client, person).json()
+
+    assert sorted((a["society"], a["state"]) for a in data["applications"]) == [
+        ("Mutual Support", "approved"), ("Third Co-op", "pending")]
+    assert [(o["society"], o["role"], o["started_on"], o["ended_on"])
+            for o in data["offices"]] == [("Mutual Support", "trustee", "2025-04-01", None)]
+
+
+def test_my_data_contains_nothing_about_other_people(client, person, others):
+    text = my_data(client, person).content.decode()
+
+    for private in OTHERS:
+        assert private not in text
+
+
+def test_my_data_of_the_other_person_does_not_contain_mine(client, person, others, society):
+    bernadette = society.members.get(full_name="Bernadette Quigley").user
+
+    text = my_data(client, bernadette).content.decode()
+
+    assert "Bernadette Quigley" in text
+    assert "Alex Morgan" not in text and "alex@example.org" not in text
+    assert "Sheffield" not in text
+
+
+def test_my_data_anonymous_is_sent_to_sign_in(client, person):
+    response = client.get(reverse("my_data"))
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
+    assert "next=/account/my-data.json" in response["Location"]
