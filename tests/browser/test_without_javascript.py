@@ -54,6 +54,8 @@ def test_pages_and_application_without_javascript(browser, live_server, nojs_con
     load(page, f"/s/{society.slug}/apply/")
     page.locator(SUBMIT).last.click()
     assert page.locator(".error-summary").is_visible()
+    # site.js would move focus to the summary; with scripts off it must not have run.
+    assert page.evaluate("document.activeElement === document.body"), "JavaScript ran"
     first_class = society.member_classes.order_by("position", "pk").first()
     page.check(f"input[name=member_class][value='{first_class.pk}']")
     page.fill("[name=full_name]", "Nadia No-Script")
