@@ -16,6 +16,7 @@ class SignupForm(AccessibleFormMixin, allauth_forms.SignupForm):
         _plain(self)
         self.fields["email"].label = "Email address"
         self.fields["email"].help_text = "We send a code to this address to check it is yours."
+        self.fields["email"].widget.attrs["aria-describedby"] = "id_email_hint"
         if "password1" in self.fields:
             self.fields["password1"].label = "Password"
             self.fields["password1"].help_text = (

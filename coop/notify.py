@@ -1,9 +1,24 @@
 """Sending email after the transaction that caused it has committed."""
 
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from django.db import transaction
 from django.template.loader import render_to_string
 
 from .tasks import send_email
+
+_muted: ContextVar[bool] = ContextVar("coop_email_muted", default=False)
+
+
+@contextmanager
+def emails_muted():
+    """Send no email inside this block (used when seeding demo data for made-up people)."""
+    token = _muted.set(True)
+    try:
+        yield
+    finally:
+        _muted.reset(token)
 
 
 def email_after_commit(to: str | list[str], subject: str, template: str, context: dict) -> None:
@@ -11,7 +26,7 @@ def email_after_commit(to: str | list[str], subject: str, template: str, context
     so a rolled-back change never sends a message."""
     recipients = [to] if isinstance(to, str) else list(to)
     recipients = [r for r in recipients if r]
-    if not recipients:
+    if not recipients or _muted.get():
         return
     body = render_to_string(template, context)
     transaction.on_commit(lambda: send_email.enqueue(recipients, subject, body))

@@ -33,6 +33,16 @@ def can_manage_register(user, society) -> bool:
     return bool(current_roles(user, society) & BOARD_ROLES)
 
 
+def can_record_payments(user, society) -> bool:
+    """Record a share as paid: the treasurer handles money, the board may too."""
+    return bool(current_roles(user, society) & (BOARD_ROLES | {OfficerRole.TREASURER}))
+
+
+def can_see_care_data(user, society) -> bool:
+    """Access needs and other care-related details: the board only, not the treasurer."""
+    return bool(current_roles(user, society) & BOARD_ROLES)
+
+
 def can_record_death_or_expulsion(user, society) -> bool:
     return OfficerRole.SECRETARY in current_roles(user, society)
 

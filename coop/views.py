@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -58,6 +59,8 @@ def society_rules(request, society):
 @society_view(permissions.is_officer)
 def officers_register(request, society):
     can_manage = permissions.can_manage_officers(request.user, society)
+    if request.method == "POST" and not can_manage:
+        raise PermissionDenied("Only the chair and the secretary can change the officers.")
     form = AppointOfficerForm(request.POST or None) if can_manage else None
     if request.method == "POST" and can_manage and form.is_valid():
         try:

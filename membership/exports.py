@@ -1,9 +1,11 @@
 """The register of members as pandas frames, written to CSV or XLSX.
 
 Rows come from one `values_list()` query (no model instances) and become a frame without a
-Python call per row. For 100,000 members pandas' own `to_excel` took about 16 s with
-xlsxwriter and 45 s with openpyxl; the XLSX writer below takes a few seconds (see the comment
-above it, and `bench/register_export.py` for the figures)."""
+Python call per row. XLSX is not written with pandas' `to_excel`: with xlsxwriter's
+constant-memory mode it loses data (pandas writes column by column, and that mode keeps only
+the current row, so every row but the last came out with just its first cell); without it, or
+with openpyxl, 100,000 members took 21 s and 45 s of CPU. See the comment above the XLSX writer
+and `bench/register_export.py`."""
 
 import io
 import re
@@ -74,18 +76,19 @@ def inspection_frame(rows: list[dict]) -> pd.DataFrame:
     return frame.rename(columns=INSPECTION_COLUMNS)
 
 
-def _defuse_formulas(column: pd.Series) -> pd.Series:
+def _defused(column: pd.Series) -> pd.Series | None:
+    """The column with formula-like text quoted, or None if nothing in it needs that."""
     try:
         risky = column.str.startswith(FORMULA_STARTS).eq(True)
     except AttributeError:  # not a text column
-        return column
-    return column.where(~risky, "'" + column) if risky.any() else column
+        return None
+    return column.where(~risky, "'" + column) if risky.any() else None
 
 
 def to_csv_bytes(frame: pd.DataFrame) -> bytes:
-    safe = frame.copy(deep=False)
-    for name in safe.columns:
-        safe[name] = _defuse_formulas(safe[name])
+    defused = {name: column for name in frame.columns
+               if (column := _defused(frame[name])) is not None}
+    safe = frame.assign(**defused) if defused else frame
     # utf-8-sig so that spreadsheet programs read names with accents correctly.
     return safe.to_csv(index=False).encode("utf-8-sig")
 
@@ -94,7 +97,7 @@ def to_csv_bytes(frame: pd.DataFrame) -> bytes:
 # xlsxwriter writes the workbook around a bold, frozen, filterable header row; the data rows are
 # then put into the sheet as the very XML that xlsxwriter's constant-memory mode writes for
 # them (tests compare the two byte for byte). Its per-cell calls took ~8 s of CPU for 100,000
-# members; rendering the same XML by column takes about a second.
+# members; rendering the same XML a column at a time takes about 2 s.
 
 XLSX_STRING_MAX = 32767  # Excel's limit, in UTF-16 code units
 _XML_SPECIAL = re.compile(r"[&<>]")

@@ -49,8 +49,14 @@ def pending_class_changes(society: Society):
             .select_related("member", "from_class", "to_class").order_by("requested_at"))
 
 
-def member_history(member: Member):
-    return member.changes.select_related("changed_by")
+CARE_FIELDS = {"access_needs"}
+
+
+def member_history(member: Member, *, with_care_data: bool = True):
+    """Changes to a register entry, newest first. Officers who may not see care data (the
+    treasurer) get the history without changes to access needs."""
+    changes = member.changes.select_related("changed_by")
+    return changes if with_care_data else changes.exclude(field__in=CARE_FIELDS)
 
 
 def personal_data(user) -> dict:

@@ -40,7 +40,8 @@ def check_weights(rows: list[dict]) -> None:
     total = sum(Decimal(r["weight"]) for r in rows if r["votes"])
     if any(r["votes"] for r in rows) and total != 100:
         raise MembershipError(
-            f"The weights of the voting classes add up to {total:g}%. They must add up to 100%.",
+            f"The weights of the voting classes add up to {total.normalize():f}%. "
+            "They must add up to 100%.",
             field="weight",
         )
 
@@ -321,6 +322,10 @@ def cease_membership(member: Member, *, by, reason: str, note: str = "",
         member.ceased_on, member.cessation_reason = on, reason
         member.cessation_note = note.strip()
         member.save(update_fields=["ceased_on", "cessation_reason", "cessation_note"])
+        # A request to change class means nothing once the membership has ended.
+        member.class_requests.filter(decided_at__isnull=True).update(
+            decided_at=timezone.now(), decided_by=by, approved=False,
+            decision_note="Closed because the membership ended.")
         audit.record(f"membership.member.{reason}", society=member.society, actor=by,
                      obj=member, data={"ceased_on": on, "note": member.cessation_note})
     return member

@@ -2,6 +2,7 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpResponse
@@ -247,6 +248,8 @@ def member_detail(request, society, number):
     member = get_object_or_404(Member.objects.select_related("member_class"), society=society,
                                membership_number=number)
     can_manage = permissions.can_manage_register(request.user, society)
+    if request.method == "POST" and not can_manage:
+        raise PermissionDenied("Only the secretary and trustees can end a membership.")
     can_record_death = permissions.can_record_death_or_expulsion(request.user, society)
     form = CessationForm(request.POST or None) if can_manage else None
     if form is not None and not can_record_death:
@@ -261,12 +264,16 @@ def member_detail(request, society, number):
                                       "They stay on the register as a former member.")
             return redirect("member_detail", society.slug, number)
     return render(request, "membership/member_detail.html", society_context(
-        request, society, member=member, history=selectors.member_history(member),
-        form=form, can_manage=can_manage))
+        request, society, member=member,
+        history=selectors.member_history(
+            member, with_care_data=permissions.can_see_care_data(request.user, society)),
+        form=form, can_manage=can_manage,
+        can_record_payments=permissions.can_record_payments(request.user, society),
+        can_see_care_data=permissions.can_see_care_data(request.user, society)))
 
 
 @require_POST
-@society_view(permissions.can_manage_register)
+@society_view(permissions.can_record_payments)
 def record_share_paid(request, society, number):
     member = get_object_or_404(Member, society=society, membership_number=number)
     try:

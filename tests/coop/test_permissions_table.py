@@ -50,8 +50,8 @@ TABLE = [
     # Writes. A refused write changes nothing (checked below).
     ("POST", "application_detail",   (LOG, NO,  NO,  NO,  NO,  GO,   GO,  NO,   GO,   NO)),
     ("POST", "decide_class_change",  (LOG, NO,  NO,  NO,  NO,  GO,   GO,  NO,   GO,   NO)),
-    ("POST", "member_detail",        (LOG, NO,  NO,  NO,  NO,  GO,   GO,  OK,   GO,   NO)),
-    ("POST", "record_share_paid",    (LOG, NO,  NO,  NO,  NO,  GO,   GO,  NO,   GO,   NO)),
+    ("POST", "member_detail",        (LOG, NO,  NO,  NO,  NO,  GO,   GO,  NO,   GO,   NO)),
+    ("POST", "record_share_paid",    (LOG, NO,  NO,  NO,  NO,  GO,   GO,  GO,   GO,   NO)),
     ("POST", "member_classes",       (LOG, NO,  NO,  NO,  NO,  OK,   OK,  NO,   NO,   NO)),
     ("POST", "society_rules",        (LOG, NO,  NO,  NO,  NO,  OK,   OK,  NO,   NO,   NO)),
     ("POST", "end_office",           (LOG, NO,  NO,  NO,  NO,  GO,   GO,  NO,   NO,   NO)),
@@ -147,7 +147,7 @@ def test_permission_table_covers_every_society_page():
 
 def test_permission_table_treasurer_post_to_member_detail_changes_nothing(world, society):
     """The treasurer sees the member's page but may not end a membership: the form is not
-    offered and a crafted POST is ignored."""
+    offered and a crafted POST is refused."""
     users, kwargs = world
     client = PageCheckingClient()
     client.force_login(users["treasurer"])

@@ -425,12 +425,15 @@ def test_class_change_by_former_member_refused(member, society, secretary):
 
 # --- cessation ------------------------------------------------------------------------------
 
-def test_class_change_approval_after_member_ceased_refused(member, society, secretary):
+def test_class_change_pending_request_closed_when_member_ceases(member, society, secretary):
     request = services.request_class_change(member, to_class=class_named(society, "Carer"),
                                             reason="A")
     services.cease_membership(member, by=secretary, reason="resigned")
 
-    with pytest.raises(MembershipError, match="ended"):
+    request.refresh_from_db()
+    assert request.state == "rejected"
+    assert "membership ended" in request.decision_note
+    with pytest.raises(MembershipError, match="already been decided"):
         services.decide_class_change(request, by=secretary, approve=True)
     member.refresh_from_db()
     assert member.member_class.name == "Service user"
