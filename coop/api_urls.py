@@ -4,7 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
-from membership.api import ApplicationViewSet, MemberViewSet, MeView
+from membership.api import ApplicationViewSet, MemberClassesView, MemberViewSet, MeView
 
 from .api import SocietyViewSet
 
@@ -18,6 +18,7 @@ router.register(rf"societies/{SLUG}/applications", ApplicationViewSet,
 
 v1 = [
     path("me/", MeView.as_view(), name="api-me"),
+    path("societies/<slug:slug>/classes/", MemberClassesView.as_view(), name="api-classes"),
     *router.urls,
 ]
 

@@ -31,6 +31,7 @@ from .serializers import (
     ApplicationSerializer,
     ApplicationSummarySerializer,
     ApproveSerializer,
+    MemberClassSerializer,
     MemberDetailsSerializer,
     MeSerializer,
     OwnEntrySerializer,
@@ -190,3 +191,18 @@ class ApplicationViewSet(SocietyScopedMixin, viewsets.GenericViewSet):
         application = services.reject_application(application, by=request.user,
                                                   **body.validated_data)
         return Response(ApplicationSerializer(application).data)
+
+
+class MemberClassesView(APIView):
+    """The classes an applicant chooses from. Like the society's public page, any signed-in
+    person may read them, so that applying through the API is possible."""
+
+    @extend_schema(tags=["applications"], parameters=[SLUG_PARAMETER],
+                   summary="The society's classes of member (to choose one when applying)",
+                   responses={200: MemberClassSerializer(many=True), 401: UNAUTHENTICATED,
+                              404: NOT_FOUND})
+    def get(self, request, slug):
+        society = Society.objects.filter(slug=slug).first()
+        if society is None:
+            raise NotFound(NOT_FOUND_MESSAGE)
+        return Response(MemberClassSerializer(society.member_classes.all(), many=True).data)

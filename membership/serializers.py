@@ -62,6 +62,15 @@ class MemberClassRefSerializer(serializers.ModelSerializer):
         fields = ["id", "name"]
 
 
+class MemberClassSerializer(serializers.ModelSerializer):
+    """A class of member as an applicant sees it: what it is and who can join."""
+
+    class Meta:
+        model = MemberClass
+        fields = ["id", "name", "description", "eligibility", "votes", "weight"]
+        read_only_fields = fields
+
+
 class SocietyClassField(serializers.PrimaryKeyRelatedField):
     """A member class of the society in the serializer's context; any other is refused."""
 

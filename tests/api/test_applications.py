@@ -242,3 +242,34 @@ def test_reject_after_approval_is_400(board, pending):
                           format="json")
 
     assert response.status_code == 400
+
+
+def test_classes_lists_what_an_applicant_chooses_from(signed_in, user, society):
+    response = signed_in(user).get(f"/api/v1/societies/{society.slug}/classes/")
+
+    assert response.status_code == 200
+    assert [c["name"] for c in response.json()] == ["Service user", "Carer",
+                                                     "Personal assistant"]
+    assert [c["weight"] for c in response.json()] == ["50.00", "25.00", "25.00"]
+
+
+def test_classes_then_apply_through_the_api_alone(signed_in, user, society):
+    client = signed_in(user)
+    carer = next(c for c in client.get(f"/api/v1/societies/{society.slug}/classes/").json()
+                 if c["name"] == "Carer")
+
+    response = client.post(f"/api/v1/societies/{society.slug}/applications/", {
+        "member_class": carer["id"], "full_name": "Kim Lee", "address": "2 Park Row",
+        "postcode": "LS1 1AA", "email": "kim@example.org", "confirmed_eligible": True,
+        "confirmed_not_in_other_class": True}, format="json")
+
+    assert response.status_code == 201, response.json()
+    assert society.applications.get().member_class.name == "Carer"
+
+
+def test_classes_unknown_society_is_404(signed_in, user):
+    assert signed_in(user).get("/api/v1/societies/nope/classes/").status_code == 404
+
+
+def test_classes_anonymous_is_401(api, society):
+    assert api.get(f"/api/v1/societies/{society.slug}/classes/").status_code == 401

@@ -363,6 +363,15 @@ def test_inspection_copy_refused_to_member_of_another_society(client, society, o
         action="membership.register.inspection_copy_requested").exists()
 
 
+def test_inspection_copy_refused_to_former_member(client, society, people):
+    client.force_login(people["ruth"].user)
+
+    response = client.get(inspection_url(society, csv=True))
+
+    assert response.status_code == 403
+    assert "Siân" not in response.content.decode()
+
+
 def test_inspection_copy_anonymous_is_sent_to_sign_in(client, society, people):
     response = client.get(inspection_url(society, csv=True))
 
