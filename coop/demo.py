@@ -67,14 +67,19 @@ def _details(rng: random.Random, name: str, email: str) -> dict:
     }
 
 
-def _admit(society, user, member_class, details, *, by, days_ago: int):
+def _admit(society, user, member_class, details, *, by, days_ago: int, rng):
     from membership.services import apply_for_membership, approve_application
+    from membership.shares import record_offline_payment
 
     application = apply_for_membership(society, user, member_class=member_class,
                                        confirmed_eligible=True,
                                        confirmed_not_in_other_class=True, **details)
-    return approve_application(application, by=by, share_paid=True,
-                               admitted_on=timezone.localdate() - timedelta(days=days_ago))
+    approve_application(application, by=by)
+    payment = record_offline_payment(
+        application=application, method=rng.choice(["cash", "cheque", "bank_transfer"]),
+        amount=society.share_value, received_on=timezone.localdate() - timedelta(days=days_ago),
+        by=by)
+    return payment.member
 
 
 def _populate(society, rng, plan, named, *, prefix, admin):
@@ -92,7 +97,7 @@ def _populate(society, rng, plan, named, *, prefix, admin):
                 email = f"{prefix}{n}@demo.coop"
             user = _user(email, name)
             _admit(society, user, classes[class_index], _details(rng, name, email), by=admin,
-                   days_ago=rng.randint(10, 900))
+                   days_ago=rng.randint(10, 900), rng=rng)
 
 
 @transaction.atomic

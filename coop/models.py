@@ -84,6 +84,23 @@ class Society(models.Model):
     class_breakdown_minimum = models.PositiveSmallIntegerField(
         default=5, help_text="A class's own result is hidden when fewer than this many voted in it."
     )
+    # Shares (the register's shares column comes from the ledger in membership).
+    shares_withdrawable = models.BooleanField(
+        default=True, help_text="Members get their share money back when they leave. If not, "
+                                "shares are cancelled and the money goes to reserves.")
+    withdrawal_notice_days = models.PositiveSmallIntegerField(
+        default=30, help_text="Days between resigning and the money being paid back.")
+    withdrawals_suspended = models.BooleanField(
+        default=False, help_text="Officers can pause paying shares back, e.g. to protect cash.")
+    max_holding = models.DecimalField(
+        "most one person may hold (£)", max_digits=12, decimal_places=2,
+        default=Decimal("100000"))
+    multiple_shares_allowed = models.BooleanField(
+        default=False, help_text="Members may buy more than one share.")
+    payment_instructions = models.TextField(
+        blank=True, default="Pay by bank transfer, cheque (payable to the co-op) or cash to the "
+                            "treasurer. Quote your reference so we know the payment is yours.",
+        help_text="Shown to people who pay another way: bank details, where to send cheques.")
     # Membership numbers are never reused: the counter only goes up.
     last_membership_number = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
@@ -102,6 +119,8 @@ class Society(models.Model):
                 name="society_quorum_percent_range",
             ),
             models.CheckConstraint(condition=Q(share_value__gt=0), name="society_share_positive"),
+            models.CheckConstraint(condition=Q(max_holding__gte=models.F("share_value")),
+                                   name="society_cap_at_least_one_share"),
         ]
 
     def __str__(self):

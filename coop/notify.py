@@ -28,5 +28,7 @@ def email_after_commit(to: str | list[str], subject: str, template: str, context
     recipients = [r for r in recipients if r]
     if not recipients or _muted.get():
         return
-    body = render_to_string(template, context)
+    from django.conf import settings
+
+    body = render_to_string(template, {"site_url": settings.SITE_URL, **context})
     transaction.on_commit(lambda: send_email.enqueue(recipients, subject, body))

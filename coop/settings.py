@@ -252,6 +252,12 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
 }
 
+# Stripe: without a secret key the card option is hidden and everything else works.
+STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "")
+STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "")
+# Where the Stripe client sends API calls; tests point it at a local fake server.
+STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "")
+
 # Former members stay on the register at least this long (years) after they cease.
 REGISTER_RETENTION_YEARS = int(os.environ.get("REGISTER_RETENTION_YEARS", "10"))
 

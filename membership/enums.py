@@ -9,7 +9,8 @@ class CessationReason(models.TextChoices):
 
 class ApplicationState(models.TextChoices):
     PENDING = "pending", "Waiting for a decision"
-    APPROVED = "approved", "Approved"
+    APPROVED = "approved", "Approved: waiting for the share to be paid"
+    ADMITTED = "admitted", "Admitted as a member"
     REJECTED = "rejected", "Not approved"
     WITHDRAWN = "withdrawn", "Withdrawn"
 
@@ -47,3 +48,21 @@ TRACKED_FIELDS = [
     "full_name", "address", "postcode", "email", "phone",
     "contact_by_email", "contact_by_post", "large_print", "easy_read", "access_needs",
 ]
+
+
+class PaymentMethod(models.TextChoices):
+    CARD = "card", "Card (online)"
+    CASH = "cash", "Cash"
+    CHEQUE = "cheque", "Cheque"
+    BANK_TRANSFER = "bank_transfer", "Bank transfer"
+    OTHER = "other", "Another way"
+
+
+OFFLINE_METHODS = [m for m in PaymentMethod if m != PaymentMethod.CARD]
+
+
+class ShareTransactionKind(models.TextChoices):
+    ISSUE = "issue", "Issue"
+    ADDITIONAL_ISSUE = "additional_issue", "Additional issue"
+    WITHDRAWAL = "withdrawal", "Withdrawal"
+    CANCELLATION = "cancellation", "Cancellation"

@@ -148,9 +148,7 @@ class RejectForm(AccessibleFormMixin, forms.Form):
 
 
 class ApproveForm(AccessibleFormMixin, forms.Form):
-    share_paid = forms.BooleanField(
-        label="The applicant has paid for their share", required=False,
-        help_text="Tick this if the payment has already been received.")
+    """Approval has no fields: the applicant is then asked to pay for their share."""
 
 
 class ClassChangeForm(AccessibleFormMixin, forms.Form):

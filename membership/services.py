@@ -114,7 +114,7 @@ def apply_for_membership(society: Society, user, *, member_class: MemberClass,
     _check_contact(details)
     if current_membership(society, user):
         raise MembershipError(f"You are already a member of {society.name}.")
-    if Application.objects.filter(society=society, user=user, approved_at__isnull=True,
+    if Application.objects.filter(society=society, user=user, admitted_at__isnull=True,
                                   rejected_at__isnull=True, withdrawn_at__isnull=True).exists():
         raise MembershipError("You have already applied. The officers will reply soon.")
     try:
@@ -142,10 +142,10 @@ def next_membership_number(society: Society) -> int:
     return Society.objects.values_list("last_membership_number", flat=True).get(pk=society.pk)
 
 
-def approve_application(application: Application, *, by, share_paid: bool = False,
-                        admitted_on: date | None = None) -> Member:
-    """Admit the applicant with the society's next membership number.
-    Side effects: a register entry; audit entry; email to the applicant."""
+def approve_application(application: Application, *, by) -> Application:
+    """Approve an application. The applicant is admitted (member number and date) only when
+    their share is paid: see `membership.shares.record_offline_payment` and the Stripe webhook.
+    Side effects: audit entry; email asking the applicant to pay."""
     society = application.society
     with transaction.atomic():
         application = Application.objects.select_for_update().get(pk=application.pk)
@@ -155,23 +155,38 @@ def approve_application(application: Application, *, by, share_paid: bool = Fals
         application.approved_at = timezone.now()
         application.decided_by = by
         application.save(update_fields=["approved_at", "decided_by"])
-        member = Member.objects.create(
-            society=society, user=application.user, member_class=application.member_class,
-            application=application, membership_number=next_membership_number(society),
-            admitted_on=admitted_on or timezone.localdate(),
-            **{f: getattr(application, f) for f in TRACKED_FIELDS},
-        )
-        if share_paid:
-            _mark_share_paid(member)
         audit.record("membership.application.approved", society=society, actor=by,
-                     obj=application, data={"membership_number": member.membership_number,
-                                            "share_paid": share_paid})
-        audit.record("membership.member.admitted", society=society, actor=by, obj=member,
-                     data={"class": member.member_class.name,
-                           "admitted_on": member.admitted_on})
-        email_after_commit(application.user.email, f"Welcome to {society.name}",
+                     obj=application, data={"class": application.member_class.name})
+        email_after_commit(application.user.email, f"{society.name}: please pay for your share",
                            "membership/email/approved.txt",
-                           {"member": member, "society": society})
+                           {"application": application, "society": society})
+    return application
+
+
+def admit(application: Application, *, by=None, admitted_on: date | None = None) -> Member:
+    """Put an approved applicant on the register with the society's next membership number.
+    Called when their share payment is confirmed, inside that transaction.
+    Side effects: a register entry; audit entry; welcome email."""
+    society = application.society
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    if application.state != "approved":
+        raise MembershipError(f"This application cannot be admitted "
+                              f"({application.get_state_display().lower()}).")
+    if current_membership(society, application.user):
+        raise MembershipError("This person is already a member of the co-op.")
+    application.admitted_at = timezone.now()
+    application.save(update_fields=["admitted_at"])
+    member = Member.objects.create(
+        society=society, user=application.user, member_class=application.member_class,
+        application=application, membership_number=next_membership_number(society),
+        admitted_on=admitted_on or timezone.localdate(),
+        **{f: getattr(application, f) for f in TRACKED_FIELDS},
+    )
+    audit.record("membership.member.admitted", society=society, actor=by, obj=member,
+                 data={"class": member.member_class.name, "admitted_on": member.admitted_on,
+                       "membership_number": member.membership_number})
+    email_after_commit(application.user.email, f"Welcome to {society.name}",
+                       "membership/email/welcome.txt", {"member": member, "society": society})
     return member
 
 
@@ -193,23 +208,6 @@ def reject_application(application: Application, *, by, reason: str) -> Applicat
                            "membership/email/rejected.txt",
                            {"application": application, "society": application.society})
     return application
-
-
-def _mark_share_paid(member: Member) -> None:
-    member.shares_held = 1
-    member.amount_paid = member.society.share_value
-    member.save(update_fields=["shares_held", "amount_paid"])
-
-
-def record_share_paid(member: Member, *, by) -> Member:
-    """Record that the member's one share has been paid (until the payments issue)."""
-    if member.shares_held:
-        raise MembershipError("This member's share is already recorded as paid.")
-    with transaction.atomic():
-        _mark_share_paid(member)
-        audit.record("membership.member.share_paid", society=member.society, actor=by,
-                     obj=member, data={"amount": member.amount_paid})
-    return member
 
 
 # --- the register -----------------------------------------------------------------------------
@@ -328,6 +326,9 @@ def cease_membership(member: Member, *, by, reason: str, note: str = "",
             decision_note="Closed because the membership ended.")
         audit.record(f"membership.member.{reason}", society=member.society, actor=by,
                      obj=member, data={"ceased_on": on, "note": member.cessation_note})
+        from .shares import settle_shares_on_cessation
+
+        settle_shares_on_cessation(member, by=by, on=on)
     return member
 
 

@@ -191,12 +191,11 @@ def application_detail(request, society, application_id):
             if "approve" in request.POST:
                 approve_form = ApproveForm(request.POST, prefix="approve")
                 if approve_form.is_valid():
-                    member = services.approve_application(
-                        application, by=request.user,
-                        share_paid=approve_form.cleaned_data["share_paid"])
-                    messages.success(request, f"{member.full_name} is now member number "
-                                              f"{member.membership_number}.")
-                    return redirect("applications", society.slug)
+                    services.approve_application(application, by=request.user)
+                    messages.success(request, f"{application.full_name}'s application is "
+                                              "approved. They have been asked to pay for their "
+                                              "share; they become a member when it is paid.")
+                    return redirect("application_detail", society.slug, application.pk)
             else:
                 reject_form = RejectForm(request.POST, prefix="reject")
                 if reject_form.is_valid():

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from coop.models import Society
 
-from .enums import CessationReason, RequestState
+from ..enums import CessationReason, RequestState
 
 
 class MemberClass(models.Model):
@@ -74,6 +74,9 @@ class Application(ContactDetails):
     confirmed_not_in_other_class = models.BooleanField(default=False)
     submitted_at = models.DateTimeField(default=timezone.now)
     approved_at = models.DateTimeField(null=True, blank=True)
+    admitted_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the share was paid and the applicant admitted.")
+    payment_reminded_at = models.DateTimeField(null=True, blank=True)
     rejected_at = models.DateTimeField(null=True, blank=True)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
@@ -89,9 +92,13 @@ class Application(ContactDetails):
             ),
             models.UniqueConstraint(
                 fields=["society", "user"],
-                condition=Q(approved_at__isnull=True, rejected_at__isnull=True,
+                condition=Q(admitted_at__isnull=True, rejected_at__isnull=True,
                             withdrawn_at__isnull=True),
-                name="application_one_pending_per_person",
+                name="application_one_open_per_person",
+            ),
+            models.CheckConstraint(
+                condition=Q(admitted_at__isnull=True) | Q(approved_at__isnull=False),
+                name="application_admitted_only_after_approval",
             ),
         ]
 
@@ -100,8 +107,10 @@ class Application(ContactDetails):
 
     @property
     def state(self) -> str:
-        from .enums import ApplicationState
+        from ..enums import ApplicationState
 
+        if self.admitted_at:
+            return ApplicationState.ADMITTED
         if self.approved_at:
             return ApplicationState.APPROVED
         if self.rejected_at:
@@ -111,9 +120,14 @@ class Application(ContactDetails):
         return ApplicationState.PENDING
 
     def get_state_display(self) -> str:
-        from .enums import ApplicationState
+        from ..enums import ApplicationState
 
         return ApplicationState(self.state).label
+
+    @property
+    def payment_reference(self) -> str:
+        """What the applicant quotes when paying another way."""
+        return f"{self.society.slug[:10].upper()}-{self.pk:05d}"
 
 
 class MemberQuerySet(models.QuerySet):
