@@ -10,5 +10,6 @@ urlpatterns = [
     path("s/<slug:slug>/", include("membership.urls")),
     path("s/<slug:slug>/officers/", include("coop.officer_urls")),
     path("api/", include("coop.api_urls")),
+    path("", include("coop.stripe_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,3 @@
+"""The Stripe webhook route (see membership/webhooks.py)."""
+
+urlpatterns: list = []
