@@ -4,7 +4,13 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
-from membership.api import ApplicationViewSet, MemberClassesView, MemberViewSet, MeView
+from membership.api import (
+    ApplicationViewSet,
+    MemberClassesView,
+    MemberViewSet,
+    MeView,
+    PaymentViewSet,
+)
 
 from .api import SocietyViewSet
 
@@ -15,6 +21,7 @@ router.register("societies", SocietyViewSet, basename="api-society")
 router.register(rf"societies/{SLUG}/members", MemberViewSet, basename="api-member")
 router.register(rf"societies/{SLUG}/applications", ApplicationViewSet,
                 basename="api-application")
+router.register(rf"societies/{SLUG}/payments", PaymentViewSet, basename="api-payment")
 
 v1 = [
     path("me/", MeView.as_view(), name="api-me"),

@@ -31,6 +31,7 @@ def home(request):
 def officer_dashboard(request, society):
     from membership.selectors import pending_applications, pending_class_changes
 
+    can_record_payments = permissions.can_record_payments(request.user, society)
     return render(request, "coop/officer_dashboard.html", society_context(
         request, society,
         roles=sorted(permissions.current_roles(request.user, society)),
@@ -38,7 +39,42 @@ def officer_dashboard(request, society):
         class_change_count=pending_class_changes(society).count(),
         can_manage_rules=permissions.can_manage_rules(request.user, society),
         can_view_audit=permissions.can_view_audit_log(request.user, society),
+        can_record_payments=can_record_payments,
+        **(_money_counts(society) if can_record_payments else {}),
     ))
+
+
+def _money_counts(society) -> dict:
+    """What waits for the treasurer: applicants to pay, share money to pay back."""
+    from membership.reports import withdrawals_owed
+    from membership.shares import payments_awaited
+
+    return {"awaiting_payment_count": payments_awaited(society).count(),
+            "owed_count": withdrawals_owed(society).count()}
+
+
+# The rules page in sections, so that the share rules sit together and apart from meetings.
+RULE_SECTIONS = [
+    ("About the society", ["name", "registration_number", "address", "contact_email"]),
+    ("Financial year", ["financial_year_end_day", "financial_year_end_month"]),
+    ("Shares", ["share_value", "multiple_shares_allowed", "max_holding", "payment_instructions"]),
+    ("When a member leaves", ["shares_withdrawable", "withdrawal_notice_days",
+                              "withdrawals_suspended"]),
+    ("General meetings", ["notice_clear_days", "quorum_minimum", "quorum_percent",
+                          "special_resolution_percent", "online_meetings_allowed",
+                          "hybrid_meetings_allowed"]),
+    ("Proxies", ["proxies_allowed", "max_proxies_per_holder"]),
+    ("Voting", ["empty_class_policy", "class_breakdown_minimum"]),
+]
+
+
+def rule_sections(form) -> list[tuple[str, list]]:
+    """(legend, bound fields) for each section; a field no section names goes in "Other"."""
+    named = {name for _, names in RULE_SECTIONS for name in names}
+    sections = [(legend, [form[n] for n in names if n in form.fields])
+                for legend, names in RULE_SECTIONS]
+    others = [form[n] for n in form.fields if n not in named]
+    return [s for s in sections + [("Other rules", others)] if s[1]]
 
 
 @society_view(permissions.can_manage_rules)
@@ -53,7 +89,8 @@ def society_rules(request, society):
         else:
             messages.success(request, "The society's rules have been saved.")
             return redirect("society_rules", society.slug)
-    return render(request, "coop/rules.html", society_context(request, society, form=form))
+    return render(request, "coop/rules.html", society_context(
+        request, society, form=form, sections=rule_sections(form)))
 
 
 @society_view(permissions.is_officer)

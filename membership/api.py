@@ -1,12 +1,13 @@
-"""The membership API: me, the register of members, a member's own entry, and applications.
-Each view is: permission, serializer, one service call (the same services as the HTML views)."""
+"""The membership API: me, the register of members, a member's own entry and shares,
+applications, and payments made another way. Each view is: permission, serializer, one service
+call (the same services as the HTML views)."""
 
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
-from rest_framework.permissions import IsAuthenticated
+from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -20,14 +21,18 @@ from coop.api import (
     CanManageRegister,
     CanViewRegister,
     Pagination,
+    SocietyRole,
     SocietyScopedMixin,
 )
 from coop.models import Society
+from coop.permissions import can_manage_register, can_record_payments
 
-from . import selectors, services
-from .models import Application, Member
+from . import selectors, services, shares
+from .enums import ApplicationState
+from .models import Application, Member, Payment
 from .serializers import (
     ApplicationCreateSerializer,
+    ApplicationFilterSerializer,
     ApplicationSerializer,
     ApplicationSummarySerializer,
     ApproveSerializer,
@@ -35,10 +40,32 @@ from .serializers import (
     MemberDetailsSerializer,
     MeSerializer,
     OwnEntrySerializer,
+    PaymentFilterSerializer,
+    PaymentSerializer,
+    RecordPaymentSerializer,
     RegisterEntrySerializer,
     RegisterFilterSerializer,
     RejectSerializer,
+    ShareAccountSerializer,
 )
+
+
+class CanRecordPayments(SocietyRole):
+    message = "Only the treasurer, the secretary, the chair and the trustees handle payments."
+    check = staticmethod(can_record_payments)
+
+
+class CanListApplications(BasePermission):
+    """The board sees every open application. The treasurer, who records payments, sees those
+    approved and waiting for their share to be paid (`?state=approved`), to know who owes one."""
+
+    message = "Only the secretary, the chair and the trustees can see applications."
+
+    def has_permission(self, request, view):
+        if can_manage_register(request.user, view.society):
+            return True
+        return (request.query_params.get("state") == ApplicationState.APPROVED
+                and can_record_payments(request.user, view.society))
 
 
 class MeView(APIView):
@@ -71,7 +98,7 @@ class MemberViewSet(SocietyScopedMixin, viewsets.GenericViewSet):
         return [IsAuthenticated()]
 
     def get_society_queryset(self):
-        if self.action in ("me", "update_me"):
+        if self.action in ("me", "update_me", "my_shares"):
             # Former members still read their own entry; without one the answer is 404 anyway.
             return Society.objects.all()
         return super().get_society_queryset()
@@ -113,6 +140,14 @@ class MemberViewSet(SocietyScopedMixin, viewsets.GenericViewSet):
         services.update_member_details(member, by=request.user, **changes.validated_data)
         return Response(OwnEntrySerializer(member).data)
 
+    @extend_schema(summary="My shares: the ledger, my payments and any money owed back to me",
+                   responses={200: ShareAccountSerializer, 401: UNAUTHENTICATED,
+                              404: NOT_FOUND})
+    @action(detail=False, methods=["get"], url_path="me/shares")
+    def my_shares(self, request, slug):
+        return Response(ShareAccountSerializer(
+            selectors.share_account(self.get_own_entry())).data)
+
 
 @extend_schema(tags=["applications"], parameters=[SLUG_PARAMETER])
 class ApplicationViewSet(SocietyScopedMixin, viewsets.GenericViewSet):
@@ -126,6 +161,8 @@ class ApplicationViewSet(SocietyScopedMixin, viewsets.GenericViewSet):
     def get_permissions(self):
         if self.action == "create":
             return [IsAuthenticated()]
+        if self.action == "list":
+            return [IsAuthenticated(), CanListApplications()]
         return [IsAuthenticated(), CanManageRegister()]
 
     def get_society_queryset(self):
@@ -136,17 +173,24 @@ class ApplicationViewSet(SocietyScopedMixin, viewsets.GenericViewSet):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Application.objects.none()
-        if self.action == "list":
-            return selectors.pending_applications(self.society)
         # Decided applications too, so that deciding twice is a 400 rather than a 404.
         return (Application.objects.filter(society=self.society)
-                .select_related("member_class", "user"))
+                .select_related("member_class", "user", "society"))
 
-    @extend_schema(summary="Applications waiting for a decision",
-                   responses={200: ApplicationSummarySerializer(many=True),
-                              401: UNAUTHENTICATED, 403: FORBIDDEN, 404: NOT_FOUND})
+    @extend_schema(
+        summary="Open applications: waiting for a decision, or approved and waiting for payment",
+        description="By default the applications waiting for the board's decision. With "
+                    "`?state=approved`, those approved whose share is not paid yet (oldest "
+                    "approval first), so the officers who handle money can see who owes a "
+                    "payment; the treasurer may list these. `?state=open` gives both.",
+        parameters=[ApplicationFilterSerializer],
+        responses={200: ApplicationSummarySerializer(many=True), 400: VALIDATION_ERROR,
+                   401: UNAUTHENTICATED, 403: FORBIDDEN, 404: NOT_FOUND})
     def list(self, request, slug):
-        page = self.paginate_queryset(self.get_queryset())
+        filters = ApplicationFilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        page = self.paginate_queryset(
+            selectors.open_applications(self.society, filters.validated_data["state"]))
         return self.get_paginated_response(ApplicationSummarySerializer(page, many=True).data)
 
     @extend_schema(summary="Apply to join", request=ApplicationCreateSerializer,
@@ -166,18 +210,20 @@ class ApplicationViewSet(SocietyScopedMixin, viewsets.GenericViewSet):
     def retrieve(self, request, slug, pk):
         return Response(ApplicationSerializer(self.get_object()).data)
 
-    @extend_schema(summary="Approve: admit the applicant with the next membership number",
-                   request=ApproveSerializer,
-                   responses={200: RegisterEntrySerializer, 400: VALIDATION_ERROR,
-                              401: UNAUTHENTICATED, 403: FORBIDDEN, 404: NOT_FOUND})
+    @extend_schema(
+        summary="Approve: the applicant is asked to pay for their share",
+        description="The application becomes `approved` and the applicant is emailed how to "
+                    "pay. They are admitted, with the next membership number, when the payment "
+                    "is recorded (POST payments/) or arrives by card.",
+        request=ApproveSerializer,
+        responses={200: ApplicationSerializer, 400: VALIDATION_ERROR, 401: UNAUTHENTICATED,
+                   403: FORBIDDEN, 404: NOT_FOUND})
     @action(detail=True, methods=["post"])
     def approve(self, request, slug, pk):
         application = self.get_object()
-        body = ApproveSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        member = services.approve_application(application, by=request.user,
-                                              **body.validated_data)
-        return Response(RegisterEntrySerializer(member).data)
+        ApproveSerializer(data=request.data).is_valid(raise_exception=True)
+        application = services.approve_application(application, by=request.user)
+        return Response(ApplicationSerializer(application).data)
 
     @extend_schema(summary="Do not approve, with a reason the applicant is told",
                    request=RejectSerializer,
@@ -191,6 +237,41 @@ class ApplicationViewSet(SocietyScopedMixin, viewsets.GenericViewSet):
         application = services.reject_application(application, by=request.user,
                                                   **body.validated_data)
         return Response(ApplicationSerializer(application).data)
+
+
+@extend_schema(tags=["payments"], parameters=[SLUG_PARAMETER])
+class PaymentViewSet(SocietyScopedMixin, viewsets.GenericViewSet):
+    """Payments for shares, and recording money received another way."""
+
+    serializer_class = PaymentSerializer
+    pagination_class = Pagination
+    queryset = Payment.objects.none()  # always read through membership.selectors
+    permission_classes = [IsAuthenticated, CanRecordPayments]
+
+    @extend_schema(summary="Payments, newest first",
+                   parameters=[PaymentFilterSerializer],
+                   responses={200: PaymentSerializer(many=True), 400: VALIDATION_ERROR,
+                              401: UNAUTHENTICATED, 403: FORBIDDEN, 404: NOT_FOUND})
+    def list(self, request, slug):
+        filters = PaymentFilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        page = self.paginate_queryset(selectors.payments(self.society, **filters.validated_data))
+        return self.get_paginated_response(PaymentSerializer(page, many=True).data)
+
+    @extend_schema(
+        summary="Record money received another way (cash, cheque, bank transfer)",
+        description="For an approved applicant's joining share (`application`), the applicant "
+                    "is admitted at once: the answer's `membership_number` is their new number. "
+                    "For a member (`member_number`), it buys more shares where the rules allow. "
+                    "Nothing is recorded if any check fails.",
+        request=RecordPaymentSerializer,
+        responses={201: PaymentSerializer, 400: VALIDATION_ERROR, 401: UNAUTHENTICATED,
+                   403: FORBIDDEN, 404: NOT_FOUND})
+    def create(self, request, slug):
+        body = RecordPaymentSerializer(data=request.data, context=self.get_serializer_context())
+        body.is_valid(raise_exception=True)
+        payment = shares.record_offline_payment(by=request.user, **body.validated_data)
+        return Response(PaymentSerializer(payment).data, status=status.HTTP_201_CREATED)
 
 
 class MemberClassesView(APIView):

@@ -1,8 +1,9 @@
 from django import forms
+from django.utils import timezone
 
 from coop.forms import AccessibleFormMixin
 
-from .enums import CessationReason
+from .enums import OFFLINE_METHODS, CessationReason
 from .models import Application, Member, MemberClass
 
 PREFERENCES = [
@@ -230,3 +231,50 @@ class NewMemberClassForm(MemberClassForm):
     class Meta(MemberClassForm.Meta):
         fields = ["name", "description", "eligibility", "votes"]
         labels = {"name": "Name of the new class", "votes": "Members of this class can vote"}
+
+
+# --- shares and payments ------------------------------------------------------------------------
+
+OFFLINE_CHOICES = [(m.value, m.label) for m in OFFLINE_METHODS]
+
+
+class OfflinePaymentForm(AccessibleFormMixin, forms.Form):
+    """Money received another way (cash, cheque, bank transfer), recorded by an officer. The
+    rules (the right amount, no future date, the holding cap) are checked by the service."""
+
+    method = forms.ChoiceField(label="How was it paid?", choices=OFFLINE_CHOICES,
+                               widget=forms.RadioSelect,
+                               error_messages={"required": "Choose how the money was paid."})
+    amount = forms.DecimalField(
+        label="Amount received (£)", max_digits=12, decimal_places=2,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false"}),
+        error_messages={"required": "Enter the amount received.",
+                        "invalid": "Enter the amount in pounds, like 1.00.",
+                        "max_decimal_places": "Enter the amount in pounds and pence, like 1.00.",
+                        "max_digits": "Enter a smaller amount."})
+    received_on = forms.DateField(
+        label="Date received", widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="For a cheque or bank transfer, the day the money reached the co-op.",
+        error_messages={"required": "Enter the date the money was received.",
+                        "invalid": "Enter a real date, for example 2026-11-26."})
+    reference = forms.CharField(
+        label="Reference", required=False, max_length=40,
+        help_text="What the payer quoted, or a cheque number. Leave it empty to use the "
+                  "reference we gave them.")
+    note = forms.CharField(label="Note", required=False,
+                           widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, amount=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("amount", amount)
+        self.initial.setdefault("received_on", timezone.localdate())
+
+
+class WithdrawalRepaidForm(AccessibleFormMixin, forms.Form):
+    """Share money paid back another way."""
+
+    method = forms.ChoiceField(label="How was the money paid back?", choices=OFFLINE_CHOICES,
+                               widget=forms.RadioSelect,
+                               error_messages={"required": "Choose how the money was paid back."})
+    reference = forms.CharField(label="Reference", required=False, max_length=255,
+                                help_text="A cheque number or the bank transfer's reference.")

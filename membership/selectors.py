@@ -1,12 +1,13 @@
 """Reads shared by views, exports and the API."""
 
-from django.db.models import Q, Value
+from django.db.models import Prefetch, Q, Value
 from django.db.models.functions import Replace, Upper
 
 from coop.audit import audit_entries_for_object
 from coop.models import Society
 
-from .models import Application, ClassChangeRequest, Member
+from .enums import ApplicationState
+from .models import Application, ClassChangeRequest, Member, Payment, ShareTransaction
 
 
 def member_for(society: Society, user) -> Member | None:
@@ -41,7 +42,75 @@ def register(society: Society, *, q: str = "", member_class=None, status: str = 
 def pending_applications(society: Society):
     return (Application.objects.filter(society=society, approved_at__isnull=True,
                                        rejected_at__isnull=True, withdrawn_at__isnull=True)
-            .select_related("member_class", "user").order_by("submitted_at"))
+            .select_related("member_class", "user", "society").order_by("submitted_at"))
+
+
+def awaiting_payment(society: Society):
+    """Approved applicants who have not paid for their share yet, longest waiting first."""
+    return (Application.objects.filter(society=society, approved_at__isnull=False,
+                                       admitted_at__isnull=True, rejected_at__isnull=True,
+                                       withdrawn_at__isnull=True)
+            .select_related("member_class", "user", "society").order_by("approved_at", "id"))
+
+
+def open_applications(society: Society, state: str = ApplicationState.PENDING):
+    """Applications still open: waiting for a decision (`pending`), approved and waiting for
+    the share to be paid (`approved`), or both (`open`)."""
+    if state == ApplicationState.PENDING:
+        return pending_applications(society)
+    if state == ApplicationState.APPROVED:
+        return awaiting_payment(society)
+    return (Application.objects.filter(society=society, admitted_at__isnull=True,
+                                       rejected_at__isnull=True, withdrawn_at__isnull=True)
+            .select_related("member_class", "user", "society").order_by("submitted_at", "id"))
+
+
+# --- shares and payments ----------------------------------------------------------------------
+
+# A payment's state is derived from its timestamps (Payment.state); the same rules as filters.
+PAYMENT_STATES = {
+    "pending": Q(confirmed_at__isnull=True, failed_at__isnull=True, held_at__isnull=True,
+                 refunded_at__isnull=True),
+    "held": Q(held_at__isnull=False, confirmed_at__isnull=True, refunded_at__isnull=True),
+    "confirmed": Q(confirmed_at__isnull=False, refunded_at__isnull=True),
+    "failed": Q(failed_at__isnull=False, confirmed_at__isnull=True, held_at__isnull=True,
+                refunded_at__isnull=True),
+    "refunded": Q(refunded_at__isnull=False),
+}
+
+
+def payments(society: Society, *, method: str = "", state: str = ""):
+    """A society's payments, newest first, with who paid (applicant or member)."""
+    rows = (Payment.objects.filter(society=society)
+            .select_related("application", "member", "recorded_by")
+            .order_by("-created_at", "id"))
+    if method:
+        rows = rows.filter(method=method)
+    if state:
+        rows = rows.filter(PAYMENT_STATES[state])
+    return rows
+
+
+def member_payments(member: Member):
+    """The member's payments, including any made while they were an applicant."""
+    paid_by = Q(member=member)
+    if member.application_id:
+        paid_by |= Q(application_id=member.application_id)
+    return Payment.objects.filter(paid_by).order_by("-created_at", "id")
+
+
+def share_account(member: Member) -> dict:
+    """A member's shares: the register's totals and the ledger, payments and withdrawals
+    behind them."""
+    return {
+        "membership_number": member.membership_number,
+        "shares_held": member.shares_held,
+        "amount_paid": member.amount_paid,
+        "share_value": member.society.share_value,
+        "ledger": member.share_transactions.order_by("on", "id"),
+        "payments": member_payments(member),
+        "withdrawals": member.withdrawals.order_by("due_on", "id"),
+    }
 
 
 def pending_class_changes(society: Society):
@@ -59,6 +128,13 @@ def member_history(member: Member, *, with_care_data: bool = True):
     return changes if with_care_data else changes.exclude(field__in=CARE_FIELDS)
 
 
+# What a person is told about their own payments (who recorded it is the officer's data).
+PAYMENT_FIELDS = ["id", "method", "amount", "currency", "reference", "note", "received_on",
+                  "created_at", "confirmed_at", "failed_at", "held_at", "held_reason",
+                  "refunded_at", "refund_reference", "stripe_session_id",
+                  "stripe_payment_intent"]
+
+
 def personal_data(user) -> dict:
     """Everything the platform holds about one person (subject access request)."""
     def row(obj, fields):
@@ -66,9 +142,18 @@ def personal_data(user) -> dict:
 
     contact = ["full_name", "address", "postcode", "email", "phone", "contact_by_email",
                "contact_by_post", "large_print", "easy_read", "access_needs"]
+    ledger_fields = ["kind", "shares", "amount", "on", "reason", "payment_id", "created_at"]
+    withdrawal_fields = ["shares", "amount", "requested_on", "due_on", "repaid_at",
+                         "repayment_method", "repayment_reference"]
+
+    def payment(p):
+        return {**row(p, PAYMENT_FIELDS), "state": p.state}
+
     memberships = []
     for m in (Member.objects.filter(user=user).select_related("society", "member_class")
-              .prefetch_related("changes", "class_requests")):
+              .prefetch_related("changes", "class_requests", "payments", "withdrawals",
+                                Prefetch("share_transactions",
+                                         ShareTransaction.objects.order_by("on", "id")))):
         memberships.append({
             "society": m.society.name, "membership_number": m.membership_number,
             "class": m.member_class.name, "admitted_on": m.admitted_on,
@@ -80,6 +165,9 @@ def personal_data(user) -> dict:
             "class_change_requests": [
                 {"to": r.to_class_id, "reason": r.reason, "requested_at": r.requested_at,
                  "state": r.state} for r in m.class_requests.all()],
+            "share_ledger": [row(t, ledger_fields) for t in m.share_transactions.all()],
+            "payments": [payment(p) for p in m.payments.all()],
+            "withdrawals": [row(w, withdrawal_fields) for w in m.withdrawals.all()],
             "audit_log": [
                 {"action": e.action, "at": e.created_at, "data": e.data}
                 for e in audit_entries_for_object(m)],
@@ -87,8 +175,11 @@ def personal_data(user) -> dict:
     applications = [
         {"society": a.society.name, "class": a.member_class.name, "state": a.state,
          "submitted_at": a.submitted_at, "rejection_reason": a.rejection_reason,
-         **row(a, contact)}
+         **row(a, contact),
+         # Payments that admitted the person are listed under the membership.
+         "payments": [payment(p) for p in a.payments.all() if p.member_id is None]}
         for a in Application.objects.filter(user=user).select_related("society", "member_class")
+        .prefetch_related("payments")
     ]
     return {
         "account": {"email": user.email, "display_name": user.display_name,

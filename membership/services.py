@@ -165,8 +165,10 @@ def approve_application(application: Application, *, by) -> Application:
 
 def admit(application: Application, *, by=None, admitted_on: date | None = None) -> Member:
     """Put an approved applicant on the register with the society's next membership number.
-    Called when their share payment is confirmed, inside that transaction.
-    Side effects: a register entry; audit entry; welcome email."""
+    Called when their share payment is confirmed, inside that transaction; the caller sends the
+    welcome email once the share is on the ledger (`membership.shares.confirm_joining_payment`),
+    so that it can say what was paid.
+    Side effects: a register entry; audit entry."""
     society = application.society
     application = Application.objects.select_for_update().get(pk=application.pk)
     if application.state != "approved":
@@ -185,8 +187,6 @@ def admit(application: Application, *, by=None, admitted_on: date | None = None)
     audit.record("membership.member.admitted", society=society, actor=by, obj=member,
                  data={"class": member.member_class.name, "admitted_on": member.admitted_on,
                        "membership_number": member.membership_number})
-    email_after_commit(application.user.email, f"Welcome to {society.name}",
-                       "membership/email/welcome.txt", {"member": member, "society": society})
     return member
 
 

@@ -18,11 +18,14 @@ from .enums import OFFLINE_METHODS, PaymentMethod, ShareTransactionKind
 from .models import Application, Member, Payment, ShareTransaction, Withdrawal
 from .services import MembershipError, admit
 
+PENNY = Decimal("0.01")
+
 
 def _sync_register(member: Member) -> None:
     totals = member.share_transactions.aggregate(shares=Sum("shares"), amount=Sum("amount"))
     member.shares_held = totals["shares"] or 0
-    member.amount_paid = totals["amount"] or Decimal("0")
+    # SQLite's SUM drops the pennies' trailing zeros (Decimal("1")); keep pounds and pence.
+    member.amount_paid = (totals["amount"] or Decimal("0")).quantize(PENNY)
     member.save(update_fields=["shares_held", "amount_paid"])
 
 
@@ -62,7 +65,8 @@ def _expected_joining_amount(application: Application) -> Decimal:
 
 
 def confirm_joining_payment(payment: Payment, *, by=None) -> Member:
-    """A joining payment is confirmed: admit the applicant and issue their share."""
+    """A joining payment is confirmed: admit the applicant and issue their share.
+    Side effects: a register entry and ledger line; audit entries; welcome email."""
     application = payment.application
     member = admit(application, by=by, admitted_on=payment.received_on)
     payment.member = member
@@ -70,6 +74,10 @@ def confirm_joining_payment(payment: Payment, *, by=None) -> Member:
     _ledger(member, ShareTransactionKind.ISSUE, shares=shares_for(member.society, payment.amount),
             amount=payment.amount, reason="Share bought on joining", payment=payment, by=by,
             on=payment.received_on)
+    # After the ledger line, so the email can say what was paid.
+    society = member.society
+    email_after_commit(member.user.email, f"Welcome to {society.name}",
+                       "membership/email/welcome.txt", {"member": member, "society": society})
     return member
 
 

@@ -1,14 +1,19 @@
 from django.urls import path
 
-from . import views
+from . import views, views_shares
 
 urlpatterns = [
     path("", views.society_page, name="society"),
     path("apply/", views.apply, name="apply"),
     path("apply/sent/", views.application_sent, name="application_sent"),
+    path("pay/", views_shares.pay, name="pay"),
+    path("pay/card/", views_shares.pay_by_card, name="pay_by_card"),
+    path("pay/done/", views_shares.pay_done, name="pay_done"),
+    path("pay/cancelled/", views_shares.pay_cancelled, name="pay_cancelled"),
     path("me/", views.my_membership, name="my_membership"),
     path("me/details/", views.edit_details, name="edit_details"),
     path("me/class/", views.change_class, name="change_class"),
+    path("me/certificate/", views_shares.my_certificate, name="my_certificate"),
     path("me/resign/", views.resign, name="resign"),
     path("register/inspection/", views.inspection_copy, name="inspection_copy"),
 ]

@@ -1,4 +1,5 @@
 import json
+from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -7,12 +8,12 @@ from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.utils import timezone
 
 from coop import permissions
 from coop.decorators import society_context, society_view
 
-from . import exports, selectors, services
+from . import exports, selectors, services, stripe_payments
 from .enums import CessationReason
 from .forms import (
     ApplicationForm,
@@ -69,7 +70,8 @@ def apply(request, society):
             form.add_service_error(error)
         else:
             return redirect("application_sent", society.slug)
-    return render(request, "membership/apply.html", society_context(request, society, form=form))
+    return render(request, "membership/apply.html", society_context(
+        request, society, form=form, card_payments=stripe_payments.card_payments_enabled()))
 
 
 @society_view()
@@ -87,7 +89,8 @@ def my_membership(request, society):
     member = selectors.member_for(society, request.user)
     return render(request, "membership/my_membership.html", society_context(
         request, society, member=member, history=selectors.member_history(member)[:20],
-        class_requests=member.class_requests.select_related("to_class")[:5]))
+        class_requests=member.class_requests.select_related("to_class")[:5],
+        account=selectors.share_account(member)))
 
 
 @society_view(_is_member)
@@ -146,8 +149,13 @@ def resign(request, society):
             messages.success(request, "You have resigned. Your name stays on the register as a "
                                       "former member, as the law requires.")
             return redirect("my_membership", society.slug)
-    return render(request, "membership/resign.html",
-                  society_context(request, society, form=form, member=member))
+    return render(request, "membership/resign.html", society_context(
+        request, society, form=form, member=member, **_settlement(society)))
+
+
+def _settlement(society) -> dict:
+    """What happens to share money if the membership ends today (the society's rules)."""
+    return {"repay_on": timezone.localdate() + timedelta(days=society.withdrawal_notice_days)}
 
 
 @society_view(_is_current_member)
@@ -208,7 +216,8 @@ def application_detail(request, society, application_id):
             messages.error(request, error.message)
     return render(request, "membership/application_detail.html", society_context(
         request, society, application=application, approve_form=approve_form,
-        reject_form=reject_form))
+        reject_form=reject_form,
+        can_record_payments=permissions.can_record_payments(request.user, society)))
 
 
 @society_view(permissions.can_view_register)
@@ -268,20 +277,8 @@ def member_detail(request, society, number):
             member, with_care_data=permissions.can_see_care_data(request.user, society)),
         form=form, can_manage=can_manage,
         can_record_payments=permissions.can_record_payments(request.user, society),
-        can_see_care_data=permissions.can_see_care_data(request.user, society)))
-
-
-@require_POST
-@society_view(permissions.can_record_payments)
-def record_share_paid(request, society, number):
-    member = get_object_or_404(Member, society=society, membership_number=number)
-    try:
-        services.record_share_paid(member, by=request.user)
-    except services.MembershipError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, f"{member.full_name}'s share is recorded as paid.")
-    return redirect("member_detail", society.slug, number)
+        can_see_care_data=permissions.can_see_care_data(request.user, society),
+        account=selectors.share_account(member), **_settlement(society)))
 
 
 @society_view(permissions.can_manage_register)

@@ -1,11 +1,16 @@
+from decimal import Decimal
+
 import pytest
 from django.core import mail
+from django.utils import timezone
 
 from coop.models import AuditEntry
+from membership import shares
 from membership.models import Application, Member
 from tests.factories import ApplicationFactory, MemberFactory
 
 APPLICATIONS = "/api/v1/societies/mutual/applications/"
+PAYMENTS = "/api/v1/societies/mutual/payments/"
 
 
 def application_body(society, **overrides):
@@ -117,7 +122,13 @@ def test_apply_anonymous_is_401(api, society):
     assert not Application.objects.exists()
 
 
-def test_applications_list_shows_pending_only_to_the_board(board, pending, society):
+@pytest.fixture
+def awaiting(society):
+    """Approved and waiting for the share to be paid."""
+    return ApplicationFactory(society=society, full_name="Mary Seacole", approved=True)
+
+
+def test_applications_list_shows_pending_only_to_the_board(board, pending, awaiting, society):
     decided = ApplicationFactory(society=society, full_name="Old Decision")
     decided.rejected_at = decided.submitted_at
     decided.save()
@@ -126,6 +137,63 @@ def test_applications_list_shows_pending_only_to_the_board(board, pending, socie
 
     assert response.status_code == 200
     assert [a["full_name"] for a in response.json()["results"]] == ["Ada Lovelace"]
+    assert response.json()["results"][0]["state"] == "pending"
+
+
+def test_applications_list_approved_shows_who_owes_a_payment(board, pending, awaiting, society,
+                                                             secretary):
+    paid = ApplicationFactory(society=society, full_name="Paid Already", approved=True)
+    shares.record_offline_payment(application=paid, method="cash", amount=society.share_value,
+                                  received_on=timezone.localdate(), by=secretary)
+
+    response = board.get(APPLICATIONS, {"state": "approved"})
+
+    assert response.status_code == 200
+    [row] = response.json()["results"]
+    assert (row["id"], row["full_name"], row["state"]) == (awaiting.pk, "Mary Seacole",
+                                                           "approved")
+    assert row["payment_reference"] == awaiting.payment_reference == f"MUTUAL-{awaiting.pk:05d}"
+    assert row["approved_at"] is not None
+
+
+def test_applications_list_open_shows_pending_and_approved(board, pending, awaiting):
+    response = board.get(APPLICATIONS, {"state": "open"})
+
+    assert [(a["full_name"], a["state"]) for a in response.json()["results"]] == [
+        ("Ada Lovelace", "pending"), ("Mary Seacole", "approved")]
+
+
+def test_applications_list_treasurer_sees_only_who_owes_a_payment(signed_in, officer_for,
+                                                                  pending, awaiting):
+    client = signed_in(officer_for("treasurer"))
+
+    owed = client.get(APPLICATIONS, {"state": "approved"})
+    undecided = client.get(APPLICATIONS)
+
+    assert owed.status_code == 200
+    assert [a["full_name"] for a in owed.json()["results"]] == ["Mary Seacole"]
+    assert undecided.status_code == 403
+    assert "Ada Lovelace" not in undecided.content.decode()
+    assert client.get(APPLICATIONS, {"state": "open"}).status_code == 403
+
+
+def test_applications_list_unknown_state_is_400(board, pending):
+    response = board.get(APPLICATIONS, {"state": "admitted"})
+
+    assert response.status_code == 400
+    assert list(response.json()) == ["state"]
+
+
+@pytest.mark.parametrize("how_many", [1, 30])
+def test_applications_list_queries_do_not_grow(board, society, how_many,
+                                               django_assert_max_num_queries):
+    ApplicationFactory.create_batch(how_many, society=society, approved=True)
+
+    # Session, user, society, roles, count, page.
+    with django_assert_max_num_queries(6):
+        response = board.get(APPLICATIONS, {"state": "approved"})
+
+    assert len(response.json()["results"]) == how_many
 
 
 def test_applications_list_member_is_403(signed_in, member, pending):
@@ -144,7 +212,17 @@ def test_application_detail_shows_everything_to_the_board(board, pending):
     response = board.get(f"{APPLICATIONS}{pending.pk}/")
 
     assert response.status_code == 200
-    assert response.json()["account_email"] == pending.user.email
+    body = response.json()
+    assert body["account_email"] == pending.user.email
+    assert body["payment_reference"] == pending.payment_reference
+    assert (body["approved_at"], body["admitted_at"]) == (None, None)
+
+
+def test_application_detail_is_not_for_the_treasurer(signed_in, officer_for, awaiting):
+    """It holds access needs, which the treasurer does not see."""
+    response = signed_in(officer_for("treasurer")).get(f"{APPLICATIONS}{awaiting.pk}/")
+
+    assert response.status_code == 403
 
 
 def test_application_of_another_society_is_404(board, other_society):
@@ -161,31 +239,55 @@ def test_application_huge_id_is_404(board):
     assert board.get(f"{APPLICATIONS}99999999999999999999999/").status_code == 404
 
 
-def test_approve_admits_with_the_next_membership_number(
+def test_approve_asks_the_applicant_to_pay_and_admits_no_one_yet(
         board, society, secretary, pending, django_capture_on_commit_callbacks):
     MemberFactory.create_batch(2, society=society)
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = board.post(f"{APPLICATIONS}{pending.pk}/approve/", {"share_paid": True},
-                              format="json")
+        response = board.post(f"{APPLICATIONS}{pending.pk}/approve/")
 
     assert response.status_code == 200
     body = response.json()
-    assert body["membership_number"] == 3
-    assert body["full_name"] == "Ada Lovelace"
-    assert (body["shares_held"], body["amount_paid"]) == (1, "1.00")
-    member = Member.objects.get(society=society, user=pending.user)
-    assert member.membership_number == 3
-    assert AuditEntry.objects.filter(action="membership.member.admitted",
+    assert (body["id"], body["state"], body["full_name"]) == (pending.pk, "approved",
+                                                              "Ada Lovelace")
+    assert body["approved_at"] is not None and body["admitted_at"] is None
+    assert body["payment_reference"] == pending.payment_reference
+    assert "membership_number" not in body
+    assert not Member.objects.filter(society=society, user=pending.user).exists()
+    assert AuditEntry.objects.filter(action="membership.application.approved",
                                      actor=secretary).exists()
-    assert [m.to for m in mail.outbox] == [[pending.user.email]]
+    assert not AuditEntry.objects.filter(action="membership.member.admitted").exists()
+    [message] = mail.outbox
+    assert message.to == [pending.user.email]
+    assert pending.payment_reference in message.body
 
 
-def test_approve_without_body_leaves_the_share_unpaid(board, pending):
-    response = board.post(f"{APPLICATIONS}{pending.pk}/approve/")
+def test_approve_then_record_payment_admits_with_the_next_number(board, society, pending):
+    MemberFactory.create_batch(2, society=society)
+    board.post(f"{APPLICATIONS}{pending.pk}/approve/", {}, format="json")
 
-    assert response.status_code == 200
-    assert response.json()["shares_held"] == 0
+    response = board.post(PAYMENTS, {"application": pending.pk, "method": "cash",
+                                     "amount": "1.00",
+                                     "received_on": timezone.localdate().isoformat()},
+                          format="json")
+
+    assert response.status_code == 201, response.json()
+    assert response.json()["membership_number"] == 3
+    member = Member.objects.get(society=society, user=pending.user)
+    assert (member.membership_number, member.full_name) == (3, "Ada Lovelace")
+    assert (member.shares_held, member.amount_paid) == (1, Decimal("1.00"))
+    assert board.get(f"{APPLICATIONS}{pending.pk}/").json()["state"] == "admitted"
+
+
+def test_approve_with_share_paid_is_400_and_approves_nothing(board, pending):
+    """Approval used to record the share as paid; now that is a payment of its own."""
+    response = board.post(f"{APPLICATIONS}{pending.pk}/approve/", {"share_paid": True},
+                          format="json")
+
+    assert response.status_code == 400
+    assert "POST payments/" in response.json()["share_paid"][0]
+    pending.refresh_from_db()
+    assert pending.state == "pending"
 
 
 def test_approve_twice_is_400(board, pending):
@@ -195,7 +297,7 @@ def test_approve_twice_is_400(board, pending):
 
     assert response.status_code == 400
     assert "already been decided" in response.json()["non_field_errors"][0]
-    assert Member.objects.filter(user=pending.user).count() == 1
+    assert not Member.objects.filter(user=pending.user).exists()
 
 
 def test_approve_by_a_member_is_403(signed_in, member, pending):

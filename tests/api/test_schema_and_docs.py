@@ -42,7 +42,9 @@ def test_schema_generates_without_warnings(tmp_path):
     text = out.read_text()
     for path in ["/api/v1/me/", "/api/v1/societies/{slug}/members/",
                  "/api/v1/societies/{slug}/members/me/",
-                 "/api/v1/societies/{slug}/applications/{id}/approve/"]:
+                 "/api/v1/societies/{slug}/members/me/shares/",
+                 "/api/v1/societies/{slug}/applications/{id}/approve/",
+                 "/api/v1/societies/{slug}/payments/"]:
         assert f"{path}:" in text
 
 
@@ -54,6 +56,27 @@ def test_schema_is_served(api, db):
     reject = schema["paths"]["/api/v1/societies/{slug}/applications/{id}/reject/"]["post"]
     assert set(reject["responses"]) == {"200", "400", "401", "403", "404"}
     assert "tokenAuth" in schema["components"]["securitySchemes"]
+
+
+def test_schema_documents_payments_and_the_new_approval(api, db):
+    schema = api.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    paths, components = schema["paths"], schema["components"]["schemas"]
+
+    approve = paths["/api/v1/societies/{slug}/applications/{id}/approve/"]["post"]
+    assert approve["responses"]["200"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/Application"}
+    payments = paths["/api/v1/societies/{slug}/payments/"]
+    assert set(payments) == {"get", "post"}
+    assert set(payments["post"]["responses"]) == {"201", "400", "401", "403", "404"}
+    assert {p["name"] for p in payments["get"]["parameters"]} >= {"method", "state", "limit"}
+    applications = paths["/api/v1/societies/{slug}/applications/"]["get"]
+    state = next(p for p in applications["parameters"] if p["name"] == "state")
+    assert sorted(state["schema"]["enum"]) == ["approved", "open", "pending"]
+    assert state["schema"]["default"] == "pending"
+    assert components["PaymentStateEnum"]["enum"] == [
+        "pending", "held", "confirmed", "failed", "refunded"]
+    assert set(components["RecordPaymentRequest"]["required"]) == {
+        "amount", "method", "received_on"}
 
 
 def test_docs_page_uses_local_assets_and_no_inline_script(api, db):

@@ -10,10 +10,13 @@ from urllib.parse import urlsplit
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection, connections, transaction
+from django.utils import timezone
 
 from coop import audit, services
 from coop.models import AuditEntry
 from membership import services as membership_services
+from membership import shares
+from membership.models import Withdrawal
 from tests.conftest import IN_CI
 from tests.factories import ApplicationFactory, MemberFactory, UserFactory
 
@@ -217,8 +220,31 @@ def test_verify_audit_names_the_first_of_several_bad_entries(log):
 
 def _approve(society, officer):
     application = ApplicationFactory(society=society)
-    member = membership_services.approve_application(application, by=officer)
-    return application, member
+    return membership_services.approve_application(application, by=officer), None
+
+
+def _record_payment(society, officer):
+    application = ApplicationFactory(society=society, approved=True)
+    return shares.record_offline_payment(application=application, method="cash",
+                                         amount=society.share_value,
+                                         received_on=timezone.localdate(), by=officer), None
+
+
+def _buy_more_shares(society, officer):
+    society.multiple_shares_allowed = True
+    society.save()
+    member = MemberFactory(society=society)
+    return shares.record_offline_payment(member=member, method="bank_transfer",
+                                         amount=society.share_value * 5,
+                                         received_on=timezone.localdate(), by=officer), None
+
+
+def _repay_withdrawal(society, officer):
+    # Set up without the services, so the only entries written are the repayment's.
+    withdrawal = Withdrawal.objects.create(member=MemberFactory(society=society), shares=1,
+                                           amount=society.share_value,
+                                           due_on=timezone.localdate())
+    return shares.record_withdrawal_repaid(withdrawal, by=officer, method="bank_transfer"), None
 
 
 def _reject(society, officer):
@@ -251,9 +277,14 @@ def _appoint(society, officer):
 
 
 OFFICER_ACTIONS = [
-    (_approve, ["membership.application.approved", "membership.member.admitted"]),
+    (_approve, ["membership.application.approved"]),
+    (_record_payment, ["membership.payment.recorded", "membership.member.admitted",
+                       "membership.shares.issue"]),
+    (_buy_more_shares, ["membership.payment.recorded", "membership.shares.additional_issue"]),
     (_reject, ["membership.application.rejected"]),
-    (_cease, ["membership.member.expelled"]),
+    (_cease, ["membership.member.expelled", "membership.shares.withdrawal",
+              "membership.withdrawal.due"]),
+    (_repay_withdrawal, ["membership.withdrawal.repaid"]),
     (_update_rules, ["coop.society.rules_changed"]),
     (_save_classes, ["membership.classes.changed"]),
     (_appoint, ["coop.officer.appointed"]),

@@ -4,8 +4,10 @@ OK = 200; LOG = 302 to the sign-in page; GO = 302 somewhere else (the page sends
 e.g. a member opening "apply" goes to their membership); NO = 403; NF = 404.
 
 Roles: anonymous; a current member; a former member; a member of another society ("outsider");
-the secretary of another society ("out-sec"); and the five officer roles of this society. Officers
-here are not members, so the member pages refuse them.
+the secretary of another society ("out-sec"); the five officer roles of this society; and an
+applicant whose application is approved and waiting for the share to be paid ("appl"). Officers
+here are not members, so the member pages refuse them. The treasurer and the board record
+payments; the scrutineer handles no money.
 
 A refused request (LOG or NO) must also change nothing: the audit log stays as it was.
 """
@@ -22,47 +24,67 @@ from tests.factories import ApplicationFactory, MemberFactory, OfficerFactory
 OK, LOG, GO, NO, NF = 200, "to sign-in", "elsewhere", 403, 404
 
 ROLES = ["anonymous", "member", "former member", "outsider", "out-sec",
-         "chair", "secretary", "treasurer", "trustee", "scrutineer"]
+         "chair", "secretary", "treasurer", "trustee", "scrutineer", "applicant"]
 
 # Row: (method, url name, expected status for each role in ROLES order).
 TABLE = [
-    #                                anon mem  form outs osec chair secr treas trust scrut
-    ("GET",  "society",              (OK,  OK,  OK,  OK,  OK,  OK,   OK,  OK,   OK,   OK)),
-    ("GET",  "apply",                (LOG, GO,  OK,  OK,  OK,  OK,   OK,  OK,   OK,   OK)),
-    ("GET",  "application_sent",     (LOG, NF,  NF,  NF,  NF,  NF,   NF,  NF,   NF,   NF)),
-    ("GET",  "my_membership",        (LOG, OK,  OK,  NO,  NO,  NO,   NO,  NO,   NO,   NO)),
-    ("GET",  "edit_details",         (LOG, OK,  GO,  NO,  NO,  NO,   NO,  NO,   NO,   NO)),
-    ("GET",  "change_class",         (LOG, OK,  GO,  NO,  NO,  NO,   NO,  NO,   NO,   NO)),
-    ("GET",  "resign",               (LOG, OK,  GO,  NO,  NO,  NO,   NO,  NO,   NO,   NO)),
-    ("GET",  "inspection_copy",      (LOG, OK,  NO,  NO,  NO,  NO,   NO,  NO,   NO,   NO)),
-    ("GET",  "officer_dashboard",    (LOG, NO,  NO,  NO,  NO,  OK,   OK,  OK,   OK,   OK)),
-    ("GET",  "applications",         (LOG, NO,  NO,  NO,  NO,  OK,   OK,  NO,   OK,   NO)),
-    ("GET",  "application_detail",   (LOG, NO,  NO,  NO,  NO,  OK,   OK,  NO,   OK,   NO)),
-    ("GET",  "register",             (LOG, NO,  NO,  NO,  NO,  OK,   OK,  OK,   OK,   NO)),
-    ("GET",  "register_export",      (LOG, NO,  NO,  NO,  NO,  OK,   OK,  OK,   OK,   NO)),
-    ("GET",  "member_detail",        (LOG, NO,  NO,  NO,  NO,  OK,   OK,  OK,   OK,   NO)),
-    ("GET",  "class_changes",        (LOG, NO,  NO,  NO,  NO,  OK,   OK,  NO,   OK,   NO)),
-    ("GET",  "decide_class_change",  (LOG, NO,  NO,  NO,  NO,  OK,   OK,  NO,   OK,   NO)),
-    ("GET",  "member_classes",       (LOG, NO,  NO,  NO,  NO,  OK,   OK,  NO,   NO,   NO)),
-    ("GET",  "society_rules",        (LOG, NO,  NO,  NO,  NO,  OK,   OK,  NO,   NO,   NO)),
-    ("GET",  "officers_register",    (LOG, NO,  NO,  NO,  NO,  OK,   OK,  OK,   OK,   OK)),
-    ("GET",  "audit_log",            (LOG, NO,  NO,  NO,  NO,  OK,   OK,  OK,   OK,   NO)),
+    #                                  anon mem  form outs osec chair secr treas trust scrut appl
+    ("GET",  "society",                (OK,  OK,  OK,  OK,  OK,  OK,   OK,  OK,   OK,   OK,   OK)),
+    ("GET",  "apply",                  (LOG, GO,  OK,  OK,  OK,  OK,   OK,  OK,   OK,   OK,   OK)),
+    ("GET",  "application_sent",       (LOG, NF,  NF,  NF,  NF,  NF,   NF,  NF,   NF,   NF,   OK)),
+    ("GET",  "pay",                    (LOG, GO,  NF,  NF,  NF,  NF,   NF,  NF,   NF,   NF,   OK)),
+    ("GET",  "pay_done",               (LOG, GO,  NF,  NF,  NF,  NF,   NF,  NF,   NF,   NF,   OK)),
+    ("GET",  "pay_cancelled",          (LOG, GO,  NF,  NF,  NF,  NF,   NF,  NF,   NF,   NF,   OK)),
+    ("GET",  "my_membership",          (LOG, OK,  OK,  NO,  NO,  NO,   NO,  NO,   NO,   NO,   NO)),
+    ("GET",  "edit_details",           (LOG, OK,  GO,  NO,  NO,  NO,   NO,  NO,   NO,   NO,   NO)),
+    ("GET",  "change_class",           (LOG, OK,  GO,  NO,  NO,  NO,   NO,  NO,   NO,   NO,   NO)),
+    ("GET",  "my_certificate",         (LOG, OK,  OK,  NO,  NO,  NO,   NO,  NO,   NO,   NO,   NO)),
+    ("GET",  "resign",                 (LOG, OK,  GO,  NO,  NO,  NO,   NO,  NO,   NO,   NO,   NO)),
+    ("GET",  "inspection_copy",        (LOG, OK,  NO,  NO,  NO,  NO,   NO,  NO,   NO,   NO,   NO)),
+    ("GET",  "officer_dashboard",      (LOG, NO,  NO,  NO,  NO,  OK,   OK,  OK,   OK,   OK,   NO)),
+    ("GET",  "applications",           (LOG, NO,  NO,  NO,  NO,  OK,   OK,  NO,   OK,   NO,   NO)),
+    ("GET",  "application_detail",     (LOG, NO,  NO,  NO,  NO,  OK,   OK,  NO,   OK,   NO,   NO)),
+    ("GET",  "record_joining_payment", (LOG, NO,  NO,  NO,  NO,  OK,   OK,  OK,   OK,   NO,   NO)),
+    ("GET",  "register",               (LOG, NO,  NO,  NO,  NO,  OK,   OK,  OK,   OK,   NO,   NO)),
+    ("GET",  "register_export",        (LOG, NO,  NO,  NO,  NO,  OK,   OK,  OK,   OK,   NO,   NO)),
+    ("GET",  "member_detail",          (LOG, NO,  NO,  NO,  NO,  OK,   OK,  OK,   OK,   NO,   NO)),
+    ("GET",  "record_member_payment",  (LOG, NO,  NO,  NO,  NO,  OK,   OK,  OK,   OK,   NO,   NO)),
+    ("GET",  "member_certificate",     (LOG, NO,  NO,  NO,  NO,  OK,   OK,  OK,   OK,   NO,   NO)),
+    ("GET",  "withdrawals",            (LOG, NO,  NO,  NO,  NO,  OK,   OK,  OK,   OK,   NO,   NO)),
+    ("GET",  "withdrawal_detail",      (LOG, NO,  NO,  NO,  NO,  OK,   OK,  OK,   OK,   NO,   NO)),
+    ("GET",  "reports",                (LOG, NO,  NO,  NO,  NO,  OK,   OK,  OK,   OK,   NO,   NO)),
+    ("GET",  "report_csv",             (LOG, NO,  NO,  NO,  NO,  OK,   OK,  OK,   OK,   NO,   NO)),
+    ("GET",  "reconciliation",         (LOG, NO,  NO,  NO,  NO,  OK,   OK,  OK,   OK,   NO,   NO)),
+    ("GET",  "class_changes",          (LOG, NO,  NO,  NO,  NO,  OK,   OK,  NO,   OK,   NO,   NO)),
+    ("GET",  "decide_class_change",    (LOG, NO,  NO,  NO,  NO,  OK,   OK,  NO,   OK,   NO,   NO)),
+    ("GET",  "member_classes",         (LOG, NO,  NO,  NO,  NO,  OK,   OK,  NO,   NO,   NO,   NO)),
+    ("GET",  "society_rules",          (LOG, NO,  NO,  NO,  NO,  OK,   OK,  NO,   NO,   NO,   NO)),
+    ("GET",  "officers_register",      (LOG, NO,  NO,  NO,  NO,  OK,   OK,  OK,   OK,   OK,   NO)),
+    ("GET",  "audit_log",              (LOG, NO,  NO,  NO,  NO,  OK,   OK,  OK,   OK,   NO,   NO)),
     # Writes. A refused write changes nothing (checked below).
-    ("POST", "application_detail",   (LOG, NO,  NO,  NO,  NO,  GO,   GO,  NO,   GO,   NO)),
-    ("POST", "decide_class_change",  (LOG, NO,  NO,  NO,  NO,  GO,   GO,  NO,   GO,   NO)),
-    ("POST", "member_detail",        (LOG, NO,  NO,  NO,  NO,  GO,   GO,  NO,   GO,   NO)),
-    ("POST", "record_share_paid",    (LOG, NO,  NO,  NO,  NO,  GO,   GO,  GO,   GO,   NO)),
-    ("POST", "member_classes",       (LOG, NO,  NO,  NO,  NO,  OK,   OK,  NO,   NO,   NO)),
-    ("POST", "society_rules",        (LOG, NO,  NO,  NO,  NO,  OK,   OK,  NO,   NO,   NO)),
-    ("POST", "end_office",           (LOG, NO,  NO,  NO,  NO,  GO,   GO,  NO,   NO,   NO)),
+    ("POST", "pay_by_card",            (LOG, GO,  NF,  NF,  NF,  NF,   NF,  NF,   NF,   NF,   GO)),
+    ("POST", "application_detail",     (LOG, NO,  NO,  NO,  NO,  GO,   GO,  NO,   GO,   NO,   NO)),
+    ("POST", "record_joining_payment", (LOG, NO,  NO,  NO,  NO,  GO,   GO,  GO,   GO,   NO,   NO)),
+    ("POST", "decide_class_change",    (LOG, NO,  NO,  NO,  NO,  GO,   GO,  NO,   GO,   NO,   NO)),
+    ("POST", "member_detail",          (LOG, NO,  NO,  NO,  NO,  GO,   GO,  NO,   GO,   NO,   NO)),
+    ("POST", "record_member_payment",  (LOG, NO,  NO,  NO,  NO,  GO,   GO,  GO,   GO,   NO,   NO)),
+    ("POST", "withdrawal_detail",      (LOG, NO,  NO,  NO,  NO,  GO,   GO,  GO,   GO,   NO,   NO)),
+    ("POST", "refund_withdrawal",      (LOG, NO,  NO,  NO,  NO,  GO,   GO,  GO,   GO,   NO,   NO)),
+    ("POST", "member_classes",         (LOG, NO,  NO,  NO,  NO,  OK,   OK,  NO,   NO,   NO,   NO)),
+    ("POST", "society_rules",          (LOG, NO,  NO,  NO,  NO,  OK,   OK,  NO,   NO,   NO,   NO)),
+    ("POST", "end_office",             (LOG, NO,  NO,  NO,  NO,  GO,   GO,  NO,   NO,   NO,   NO)),
 ]
 
 # What each write sends: enough to act when allowed.
 POST_DATA = {
+    "pay_by_card": {},
     "application_detail": {"approve": "1"},
+    "record_joining_payment": {"method": "cash", "amount": "1.00", "received_on": "{today}"},
+    "record_member_payment": {"method": "cheque", "amount": "2.00", "received_on": "{today}"},
+    "withdrawal_detail": {"method": "bank_transfer", "reference": "BACS 1"},
+    "refund_withdrawal": {},
     "decide_class_change": {"decision": "approve"},
     "member_detail": {"reason": "resigned", "on": "{today}"},
-    "record_share_paid": {},
     "member_classes": {"add": "1", "new-name": ""},
     "society_rules": {"name": ""},
     "end_office": {},
@@ -77,27 +99,40 @@ CASES = [
 
 @pytest.fixture
 def world(society, other_society):
-    """A society with one of each kind of person, a pending application, a pending request to
-    change class and an officer whose term can be ended."""
-    member = MemberFactory(society=society, shares_held=0, amount_paid=0)
+    """A society with one of each kind of person, a pending application, an approved one
+    waiting for payment, a pending request to change class, share money due back to the former
+    member and an officer whose term can be ended. Members may buy more shares."""
+    society.multiple_shares_allowed, society.withdrawal_notice_days = True, 0
+    society.save()
+    member = MemberFactory(society=society)
     former = MemberFactory(society=society)
     services.cease_membership(former, by=former.user, reason="resigned")
     services.request_class_change(member, to_class=society.member_classes.get(name="Carer"),
                                   reason="I became a carer")
+    officers = {role: OfficerFactory(society=society, role=role).user
+                for role in ["chair", "secretary", "treasurer", "trustee", "scrutineer"]}
+    approved = services.approve_application(ApplicationFactory(society=society),
+                                            by=officers["secretary"])
     users = {
         "anonymous": None,
         "member": member.user,
         "former member": former.user,
         "outsider": MemberFactory(society=other_society).user,
         "out-sec": OfficerFactory(society=other_society, role="secretary").user,
-        **{role: OfficerFactory(society=society, role=role).user
-           for role in ["chair", "secretary", "treasurer", "trustee", "scrutineer"]},
+        **officers,
+        "applicant": approved.user,
     }
+    withdrawal = {"withdrawal_id": former.withdrawals.get().pk}
     kwargs = {
         "application_detail": {"application_id": ApplicationFactory(society=society).pk},
+        "record_joining_payment": {"application_id": approved.pk},
         "member_detail": {"number": member.membership_number},
-        "record_share_paid": {"number": member.membership_number},
+        "record_member_payment": {"number": member.membership_number},
+        "member_certificate": {"number": member.membership_number},
         "register_export": {"fmt": "csv"},
+        "report_csv": {"report": "payments"},
+        "withdrawal_detail": withdrawal,
+        "refund_withdrawal": withdrawal,
         "decide_class_change": {"request_id": member.class_requests.get().pk},
         "end_office": {"officer_id": OfficerFactory(society=society, role="trustee").pk},
     }

@@ -37,6 +37,18 @@ def test_create_society_has_default_rules(db):
     assert society.last_membership_number == 0
 
 
+def test_create_society_has_default_share_rules(db):
+    society = services.create_society(name="Mutual Support Co-op")
+
+    society.refresh_from_db()
+    assert society.shares_withdrawable is True
+    assert society.withdrawal_notice_days == 30
+    assert society.withdrawals_suspended is False
+    assert society.multiple_shares_allowed is False
+    assert society.max_holding == Decimal("100000")
+    assert "reference" in society.payment_instructions
+
+
 def test_create_society_audited_with_actor(db, user):
     society = services.create_society(name="Mutual Support", slug="mutual", by=user)
 
@@ -93,6 +105,24 @@ def test_update_rules_unknown_field_refused(society, secretary):
 def test_update_rules_special_resolution_out_of_range_refused_by_database(society, secretary):
     with pytest.raises(IntegrityError), transaction.atomic():
         services.update_rules(society, by=secretary, special_resolution_percent=Decimal("50"))
+
+
+def test_update_rules_share_rules_audited(society, secretary):
+    services.update_rules(society, by=secretary, shares_withdrawable=False,
+                          withdrawals_suspended=True, multiple_shares_allowed=True,
+                          max_holding=Decimal("500.00"))
+
+    data = AuditEntry.objects.get(action="coop.society.rules_changed").data
+    cap = data.pop("max_holding")
+    assert (Decimal(cap["from"]), Decimal(cap["to"])) == (Decimal("100000"), Decimal("500"))
+    assert data == {"shares_withdrawable": {"from": True, "to": False},
+                    "withdrawals_suspended": {"from": False, "to": True},
+                    "multiple_shares_allowed": {"from": False, "to": True}}
+
+
+def test_update_rules_cap_below_one_share_refused_by_database(society, secretary):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        services.update_rules(society, by=secretary, max_holding=Decimal("0.50"))
 
 
 def test_appoint_officer_adds_current_term_and_role(society, user, secretary):

@@ -152,7 +152,7 @@ def test_home_member_sees_membership_details_and_empty_sections(signed_in, socie
     assert society.name in page
     assert f"Member number {member.membership_number}, Service user" in page
     assert "Alex Morgan 1 Mill Lane S1 2AB" in page
-    assert "Paid (£1.00)" in page
+    assert "Your shares 1 share (£1.00 paid)" in page
     assert "Open ballots There are no open ballots at the moment." in page
     assert "Meetings There are no meetings coming up." in page
 
@@ -207,6 +207,29 @@ def test_officer_dashboard_shows_links_for_role(signed_in, society, officer_for)
     assert reverse("society_rules", args=[society.slug]) not in page
 
 
+def test_officer_dashboard_links_treasurer_to_money_pages(signed_in, society, officer_for):
+    from membership.services import approve_application
+    from tests.factories import ApplicationFactory
+
+    approve_application(ApplicationFactory(society=society), by=officer_for("secretary"))
+
+    response = signed_in(officer_for("treasurer")).get(
+        reverse("officer_dashboard", args=[society.slug]))
+
+    html = response.content.decode()
+    for name in ("reports", "withdrawals", "reconciliation"):
+        assert reverse(name, args=[society.slug]) in html
+    assert "1 approved applicant waiting to pay" in text(response)
+
+
+def test_officer_dashboard_scrutineer_has_no_money_pages(signed_in, society, officer_for):
+    html = signed_in(officer_for("scrutineer")).get(
+        reverse("officer_dashboard", args=[society.slug])).content.decode()
+
+    assert reverse("reports", args=[society.slug]) not in html
+    assert reverse("withdrawals", args=[society.slug]) not in html
+
+
 def test_officer_dashboard_counts_pending_applications(signed_in, society, secretary):
     from tests.factories import ApplicationFactory
 
@@ -236,6 +259,12 @@ def rules_data(society, **changes) -> dict:
         "hybrid_meetings_allowed": society.hybrid_meetings_allowed,
         "empty_class_policy": society.empty_class_policy,
         "class_breakdown_minimum": society.class_breakdown_minimum,
+        "shares_withdrawable": society.shares_withdrawable,
+        "withdrawal_notice_days": society.withdrawal_notice_days,
+        "withdrawals_suspended": society.withdrawals_suspended,
+        "max_holding": society.max_holding,
+        "multiple_shares_allowed": society.multiple_shares_allowed,
+        "payment_instructions": society.payment_instructions,
         **changes,
     }
     data = {}
@@ -257,6 +286,49 @@ def test_rules_page_shows_current_rules(signed_in, society, secretary, rules_url
 
     assert response.status_code == 200
     assert 'name="special_resolution_percent" value="75' in response.content.decode()
+
+
+def test_rules_page_groups_share_rules_under_headings(signed_in, society, secretary,
+                                                     rules_url):
+    response = signed_in(secretary).get(rules_url)
+
+    html = response.content.decode()
+    headings = re.findall(r"<h2>([^<]+)</h2>", html)
+    assert headings == ["About the society", "Financial year", "Shares",
+                        "When a member leaves", "General meetings", "Proxies", "Voting"]
+    shares = html[html.index("<h2>Shares</h2>"):html.index("<h2>When a member leaves</h2>")]
+    leaving = html[html.index("<h2>When a member leaves</h2>"):
+                   html.index("<h2>General meetings</h2>")]
+    for name in ("share_value", "multiple_shares_allowed", "max_holding",
+                 "payment_instructions"):
+        assert f'name="{name}"' in shares
+    for name in ("shares_withdrawable", "withdrawal_notice_days", "withdrawals_suspended"):
+        assert f'name="{name}"' in leaving
+    assert "Members get their share money back when they leave" in text(response)
+
+
+def test_rules_share_rules_saved_and_audited(signed_in, society, secretary, rules_url):
+    response = signed_in(secretary).post(rules_url, rules_data(
+        society, shares_withdrawable=False, multiple_shares_allowed=True, max_holding="20000",
+        payment_instructions="Sort code 00-00-00, account 12345678"), follow=True)
+
+    assert "The society's rules have been saved." in text(response)
+    society.refresh_from_db()
+    assert (society.shares_withdrawable, society.multiple_shares_allowed, society.max_holding) == (
+        False, True, Decimal("20000"))
+    assert society.payment_instructions == "Sort code 00-00-00, account 12345678"
+    entry = AuditEntry.objects.get(action="coop.society.rules_changed")
+    assert set(entry.data) == {"shares_withdrawable", "multiple_shares_allowed", "max_holding",
+                               "payment_instructions"}
+
+
+def test_rules_holding_cap_below_one_share_refused(signed_in, society, secretary, rules_url):
+    response = signed_in(secretary).post(rules_url, rules_data(
+        society, share_value="5.00", max_holding="1.00"))
+
+    assert "There is a problem" in text(response)
+    society.refresh_from_db()
+    assert society.max_holding == Decimal("100000")
 
 
 def test_rules_change_saved_and_audited(signed_in, society, secretary, rules_url):

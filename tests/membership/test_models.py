@@ -8,7 +8,14 @@ from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
 
-from membership.models import ClassChangeRequest, Member, MemberClass
+from membership.models import (
+    ClassChangeRequest,
+    Member,
+    MemberClass,
+    Payment,
+    ShareTransaction,
+    Withdrawal,
+)
 from tests.factories import ApplicationFactory, MemberFactory
 
 
@@ -45,15 +52,33 @@ def test_application_approved_and_rejected_refused(society):
         ApplicationFactory(society=society, approved_at=now, rejected_at=now)
 
 
-@pytest.mark.parametrize("stamp, state", [
-    (None, "pending"), ("approved_at", "approved"), ("rejected_at", "rejected"),
-    ("withdrawn_at", "withdrawn"),
+@pytest.mark.parametrize("stamps, state", [
+    ((), "pending"), (("approved_at",), "approved"), (("rejected_at",), "rejected"),
+    (("withdrawn_at",), "withdrawn"), (("approved_at", "admitted_at"), "admitted"),
 ])
-def test_application_state_follows_timestamps(society, stamp, state):
-    application = ApplicationFactory(society=society,
-                                     **({stamp: timezone.now()} if stamp else {}))
+def test_application_state_follows_timestamps(society, stamps, state):
+    application = ApplicationFactory(society=society, **dict.fromkeys(stamps, timezone.now()))
 
     assert application.state == state
+
+
+def test_application_admitted_without_approval_refused(society):
+    with refused(), transaction.atomic():
+        ApplicationFactory(society=society, admitted_at=timezone.now())
+
+
+def test_application_approved_but_unpaid_still_blocks_a_second_one(society, user):
+    ApplicationFactory(society=society, user=user, approved=True)
+
+    with refused(), transaction.atomic():
+        ApplicationFactory(society=society, user=user)
+
+
+def test_application_new_one_allowed_after_admission(society, user):
+    now = timezone.now()
+    ApplicationFactory(society=society, user=user, approved_at=now, admitted_at=now)
+
+    assert ApplicationFactory(society=society, user=user).state == "pending"
 
 
 def test_member_number_unique_within_society(society, other_society):
@@ -144,3 +169,91 @@ def test_member_entries_are_protected_from_deleting_their_person(member):
         member.user.delete()
     assert Member.objects.filter(pk=member.pk).exists()
 
+
+
+# --- shares and payments --------------------------------------------------------------------
+
+def payment_for(someone, **overrides):
+    fields = {"society": someone.society, "member": someone, "method": "cash",
+              "amount": Decimal("1.00"), "reference": "M1", **overrides}
+    return Payment.objects.create(**fields)
+
+
+@pytest.mark.parametrize("kind, shares, amount", [
+    ("issue", -1, Decimal("-1")), ("issue", 1, Decimal("-1")), ("additional_issue", 0, 0),
+    ("withdrawal", 1, Decimal("1")), ("cancellation", -1, Decimal("1")),
+])
+def test_share_transaction_sign_must_match_its_kind(member, kind, shares, amount):
+    with refused(), transaction.atomic():
+        ShareTransaction.objects.create(member=member, kind=kind, shares=shares, amount=amount)
+
+
+def test_member_shares_held_cannot_go_negative(member):
+    with refused(), transaction.atomic():
+        Member.objects.filter(pk=member.pk).update(shares_held=-1)
+
+
+def test_member_amount_paid_cannot_go_negative(member):
+    with refused(), transaction.atomic():
+        Member.objects.filter(pk=member.pk).update(amount_paid=Decimal("-1"))
+
+
+@pytest.mark.parametrize("amount", [Decimal("0"), Decimal("-5")])
+def test_payment_amount_must_be_positive(member, amount):
+    with refused(), transaction.atomic():
+        payment_for(member, amount=amount)
+
+
+def test_payment_must_be_for_someone(member):
+    with refused(), transaction.atomic():
+        payment_for(member, member=None)
+
+
+def test_payment_confirmed_and_failed_refused(member):
+    now = timezone.now()
+
+    with refused(), transaction.atomic():
+        payment_for(member, confirmed_at=now, failed_at=now)
+
+
+def test_payment_stripe_ids_unique(member):
+    payment_for(member, stripe_session_id="cs_1", stripe_payment_intent="pi_1")
+
+    with refused(), transaction.atomic():
+        payment_for(member, stripe_session_id="cs_1")
+    with refused(), transaction.atomic():
+        payment_for(member, stripe_payment_intent="pi_1")
+    payment_for(member), payment_for(member)  # no Stripe ids: NULLs do not clash
+
+
+@pytest.mark.parametrize("stamps, state", [
+    ((), "pending"), (("confirmed_at",), "confirmed"), (("failed_at",), "failed"),
+    (("held_at",), "held"), (("held_at", "confirmed_at"), "confirmed"),
+    (("confirmed_at", "refunded_at"), "refunded"),
+])
+def test_payment_state_follows_timestamps(member, stamps, state):
+    payment = payment_for(member, **dict.fromkeys(stamps, timezone.now()))
+
+    assert payment.state == state
+
+
+def test_payment_protects_its_member(member):
+    with pytest.raises(ProtectedError):
+        member.delete()
+
+
+@pytest.mark.parametrize("shares, amount", [(0, Decimal("1")), (1, Decimal("0"))])
+def test_withdrawal_must_be_positive(member, shares, amount):
+    with refused(), transaction.atomic():
+        Withdrawal.objects.create(member=member, shares=shares, amount=amount,
+                                  due_on=timezone.localdate())
+
+
+def test_member_factory_register_agrees_with_ledger(society):
+    member = MemberFactory(society=society, shares_held=3)
+    no_share = MemberFactory(society=society, shares_held=0)
+
+    line = member.share_transactions.get()
+    assert (line.kind, line.shares, line.amount) == ("issue", 3, member.amount_paid)
+    assert line.payment.confirmed_at and line.payment.amount == member.amount_paid
+    assert not no_share.share_transactions.exists() and not no_share.payments.exists()

@@ -13,8 +13,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from coop.models import AuditEntry
-from membership import services
-from membership.models import Application, Member, RegisterChange
+from membership import services, shares
+from membership.models import Application, Member, RegisterChange, ShareTransaction, Withdrawal
 from membership.selectors import register
 from membership.services import MembershipError
 from tests.factories import MemberFactory, SocietyFactory, UserFactory
@@ -31,8 +31,16 @@ def apply(society, user, member_class=None, **overrides):
 
 
 def admit(society, secretary, user=None, **kwargs):
-    return services.approve_application(apply(society, user or UserFactory()), by=secretary,
-                                        **kwargs)
+    """Approve a new application and record its share as paid: the applicant is admitted."""
+    application = services.approve_application(apply(society, user or UserFactory()),
+                                               by=secretary)
+    return pay(application, secretary, **kwargs).member
+
+
+def pay(application, by, **overrides):
+    kwargs = {"method": "cash", "amount": application.society.share_value,
+              "received_on": timezone.localdate(), **overrides}
+    return shares.record_offline_payment(application=application, by=by, **kwargs)
 
 
 def class_named(society, name):
@@ -153,15 +161,53 @@ def test_apply_concurrent_double_submission_creates_one_application():
     assert Application.objects.filter(society=society, user=user).count() == 1
 
 
-# --- approval -------------------------------------------------------------------------------
+# --- approval and admission on payment ------------------------------------------------------
 
-def test_approve_numbers_members_in_order(society, secretary):
+def test_approve_leaves_applicant_waiting_for_payment(society, user, secretary):
+    application = services.approve_application(apply(society, user), by=secretary)
+
+    application.refresh_from_db()
+    assert application.state == "approved"
+    assert application.decided_by == secretary
+    assert application.admitted_at is None
+    assert not Member.objects.filter(society=society, user=user).exists()
+    assert actions(society)[-1] == "membership.application.approved"
+    society.refresh_from_db()
+    assert society.last_membership_number == 0, "no number is taken until the share is paid"
+
+
+def test_approve_emails_applicant_how_to_pay_after_commit(society, user, secretary,
+                                                          django_capture_on_commit_callbacks):
+    application = apply(society, user)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.approve_application(application, by=secretary)
+
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == [user.email]
+    assert society.name in message.subject
+    assert "pay" in message.subject
+    assert application.payment_reference in message.body
+    assert f"£{society.share_value}" in message.body
+    assert "membership number is" not in message.body
+
+
+def test_payment_admits_with_the_next_number_in_order(society, secretary):
     numbers = [admit(society, secretary).membership_number for _ in range(3)]
 
     assert numbers == [1, 2, 3]
 
 
-def test_approve_never_reuses_number_of_former_member(society, secretary):
+def test_payment_order_not_approval_order_decides_numbers(society, secretary):
+    first, second = (services.approve_application(apply(society, UserFactory()), by=secretary)
+                     for _ in range(2))
+
+    assert pay(second, secretary).member.membership_number == 1
+    assert pay(first, secretary).member.membership_number == 2
+
+
+def test_payment_never_reuses_number_of_former_member(society, secretary):
     members = [admit(society, secretary) for _ in range(3)]
     services.cease_membership(members[2], by=secretary, reason="resigned")
 
@@ -170,62 +216,74 @@ def test_approve_never_reuses_number_of_former_member(society, secretary):
     assert fourth.membership_number == 4
 
 
-def test_approve_numbers_each_society_separately(society, other_society, secretary):
+def test_payment_numbers_each_society_separately(society, other_society, secretary):
     admit(society, secretary)
     admit(society, secretary)
 
     assert admit(other_society, secretary).membership_number == 1
 
 
-def test_approve_sets_admission_and_copies_details(society, user, secretary):
+def test_payment_admits_and_copies_details(society, user, secretary):
     application = apply(society, user, member_class=class_named(society, "Personal assistant"),
                         large_print=True)
+    services.approve_application(application, by=secretary)
 
-    member = services.approve_application(application, by=secretary)
+    member = pay(application, secretary).member
 
     application.refresh_from_db()
-    assert application.state == "approved"
-    assert application.decided_by == secretary
+    assert application.state == "admitted"
+    assert member.application == application
     assert member.admitted_on == timezone.localdate()
     assert member.member_class.name == "Personal assistant"
     assert (member.full_name, member.postcode, member.large_print) == ("Alex Morgan", "S1 2AB",
                                                                        True)
-    assert member.shares_held == 0
-    assert {"membership.application.approved", "membership.member.admitted"} <= set(
-        actions(society))
+    assert (member.shares_held, member.amount_paid) == (1, society.share_value)
+    assert actions(society)[-4:] == ["membership.application.approved",
+                                     "membership.payment.recorded", "membership.member.admitted",
+                                     "membership.shares.issue"]
 
 
-def test_approve_uses_given_admission_date(society, user, secretary):
+def test_payment_admits_on_the_day_the_money_was_received(society, user, secretary):
     day = timezone.localdate() - timedelta(days=10)
 
-    member = services.approve_application(apply(society, user), by=secretary, admitted_on=day)
+    member = admit(society, secretary, user=user, received_on=day)
 
     assert member.admitted_on == day
+    assert member.share_transactions.get().on == day
 
 
-def test_approve_emails_applicant_after_commit(society, user, secretary,
-                                               django_capture_on_commit_callbacks):
-    application = apply(society, user)
+def test_payment_welcome_email_gives_number_and_amount_after_commit(
+        society, user, secretary, django_capture_on_commit_callbacks):
+    application = services.approve_application(apply(society, user), by=secretary)
 
     with django_capture_on_commit_callbacks(execute=True):
-        member = services.approve_application(application, by=secretary)
+        member = pay(application, secretary).member
 
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == [user.email]
-    assert society.name in message.subject
+    assert message.subject == f"Welcome to {society.name}"
     assert f"Your membership number is {member.membership_number}." in message.body
+    assert f"£{society.share_value}" in message.body
 
 
-def test_approve_share_paid_records_society_share_value(officer_for):
+def test_payment_records_society_share_value(officer_for):
     society = SocietyFactory(slug="fiver", share_value=Decimal("5.00"))
     by = officer_for("secretary", society)
 
-    member = admit(society, by, share_paid=True)
+    member = admit(society, by, amount=Decimal("5"))
 
     member.refresh_from_db()
     assert member.shares_held == 1
     assert member.amount_paid == Decimal("5.00")
+
+
+def test_payment_before_approval_refused(society, user, secretary):
+    application = apply(society, user)
+
+    with pytest.raises(MembershipError, match="Only an approved applicant"):
+        pay(application, secretary)
+    assert not Member.objects.filter(society=society, user=user).exists()
 
 
 def test_approve_twice_refused(society, user, secretary):
@@ -234,6 +292,15 @@ def test_approve_twice_refused(society, user, secretary):
 
     with pytest.raises(MembershipError, match="already been decided"):
         services.approve_application(application, by=secretary)
+    assert Application.objects.get(pk=application.pk).state == "approved"
+    assert not Member.objects.filter(society=society, user=user).exists()
+
+
+def test_approve_after_admission_refused(society, user, secretary):
+    member = admit(society, secretary, user=user)
+
+    with pytest.raises(MembershipError, match="already been decided"):
+        services.approve_application(member.application, by=secretary)
     assert Member.objects.filter(society=society, user=user).count() == 1
 
 
@@ -493,7 +560,7 @@ def test_ceased_member_reapplies_and_gets_new_number(society, user, secretary):
     admit(society, secretary)
     services.cease_membership(first, by=user, reason="resigned")
 
-    second = services.approve_application(apply(society, user), by=secretary)
+    second = admit(society, secretary, user=user)
 
     assert (first.membership_number, second.membership_number) == (1, 3)
     entries = Member.objects.filter(society=society, user=user).order_by("membership_number")
@@ -572,14 +639,45 @@ def test_save_classes_of_another_society_refused(society, other_society, secreta
     assert other_society.member_classes.first().name == "Service user"
 
 
-# --- shares ---------------------------------------------------------------------------------
+# --- shares on cessation ----------------------------------------------------------------------
 
-def test_record_share_paid_once(society, secretary):
-    member = MemberFactory(society=society, shares_held=0, amount_paid=0)
+def test_cease_with_withdrawable_shares_owes_the_money_back(member, society, secretary):
+    today = timezone.localdate()
 
-    services.record_share_paid(member, by=secretary)
+    services.cease_membership(member, by=secretary, reason="resigned")
 
     member.refresh_from_db()
-    assert (member.shares_held, member.amount_paid) == (1, society.share_value)
-    with pytest.raises(MembershipError, match="already recorded"):
-        services.record_share_paid(member, by=secretary)
+    assert (member.shares_held, member.amount_paid) == (0, Decimal("0"))
+    line = member.share_transactions.get(kind="withdrawal")
+    assert (line.shares, line.amount) == (-1, -society.share_value)
+    withdrawal = Withdrawal.objects.get(member=member)
+    assert (withdrawal.shares, withdrawal.amount) == (1, society.share_value)
+    assert withdrawal.requested_on == today
+    assert withdrawal.due_on == today + timedelta(days=society.withdrawal_notice_days)
+    assert withdrawal.repaid_at is None
+    assert actions(society)[-3:] == ["membership.member.resigned", "membership.shares.withdrawal",
+                                     "membership.withdrawal.due"]
+
+
+def test_cease_with_non_withdrawable_shares_cancels_them(member, society, secretary):
+    society.shares_withdrawable = False
+    society.save()
+    member.refresh_from_db()
+
+    services.cease_membership(member, by=secretary, reason="expelled", note="Board, 3 March")
+
+    member.refresh_from_db()
+    assert (member.shares_held, member.amount_paid) == (0, Decimal("0"))
+    assert list(member.share_transactions.values_list("kind", "shares")) == [
+        ("issue", 1), ("cancellation", -1)]
+    assert not Withdrawal.objects.exists()
+    assert actions(society)[-1] == "membership.shares.cancellation"
+
+
+def test_cease_without_shares_writes_no_ledger_line(society, secretary):
+    member = MemberFactory(society=society, shares_held=0)
+
+    services.cease_membership(member, by=secretary, reason="resigned")
+
+    assert not ShareTransaction.objects.filter(member=member).exists()
+    assert not Withdrawal.objects.exists()

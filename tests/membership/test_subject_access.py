@@ -6,13 +6,16 @@ from datetime import date
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from coop import services as coop_services
-from membership import services
+from membership import services, shares
+from membership.models import Payment
 from tests.factories import ApplicationFactory, MemberFactory, SocietyFactory, UserFactory
 
 OTHERS = ["Bernadette Quigley", "bq@example.net", "77 Private Road", "Uses a wheelchair",
-          "07700 900999", "Cyril Otherperson", "cyril@example.net", "Not eligible, sorry"]
+          "07700 900999", "Cyril Otherperson", "cyril@example.net", "Not eligible, sorry",
+          "Cyril's cash"]
 
 
 @pytest.fixture
@@ -25,13 +28,19 @@ def person(society, other_society, secretary):
         confirmed_eligible=True, confirmed_not_in_other_class=True, full_name="Alex Morgan",
         address="1 Mill Lane\nSheffield", postcode="S1 2AB", email="alex@example.org",
         access_needs="Large print, please")
-    member = services.approve_application(application, by=secretary, share_paid=True)
+    services.approve_application(application, by=secretary)
+    member = shares.record_offline_payment(
+        application=application, method="cheque", amount=society.share_value,
+        received_on=date(2025, 3, 3), reference="Cheque 100234", by=secretary).member
     services.update_member_details(member, by=alex, address="2 New Street\nSheffield")
     MemberFactory(society=other_society, user=alex, full_name="Alex Morgan",
                   admitted_on=date(2020, 1, 1), ceased_on=date(2022, 1, 1),
                   cessation_reason="resigned")
-    ApplicationFactory(society=SocietyFactory(name="Third Co-op", slug="third"), user=alex,
-                       full_name="Alex Morgan")
+    third = ApplicationFactory(society=SocietyFactory(name="Third Co-op", slug="third"),
+                               user=alex, full_name="Alex Morgan", approved=True)
+    Payment.objects.create(society=third.society, application=third, method="card",
+                           amount=third.society.share_value, reference="THIRD-00001",
+                           stripe_session_id="cs_test_alex", failed_at=timezone.now())
     coop_services.appoint_officer(society, user=alex, role="trustee", by=secretary,
                                   started_on=date(2025, 4, 1))
     return alex
@@ -45,9 +54,14 @@ def others(society, person):
                                access_needs="Uses a wheelchair", phone="07700 900999")
     services.update_member_details(bernadette, by=person, phone="07700 900998")
     services.cease_membership(bernadette, by=person, reason="resigned")
-    cyril = ApplicationFactory(society=society, full_name="Cyril Otherperson",
-                               email="cyril@example.net")
-    services.reject_application(cyril, by=person, reason="Not eligible, sorry")
+    cyril_paid = ApplicationFactory(society=society, full_name="Cyril Otherperson",
+                                    email="cyril@example.net", approved=True)
+    shares.record_offline_payment(application=cyril_paid, method="cash",
+                                  amount=society.share_value, received_on=date(2025, 5, 5),
+                                  reference="Cyril's cash", by=person)
+    rejected = ApplicationFactory(society=society, full_name="Cyril Otherperson",
+                                  email="cyril@example.net")
+    services.reject_application(rejected, by=person, reason="Not eligible, sorry")
 
 
 def my_data(client, user):
@@ -102,9 +116,38 @@ def test_my_data_has_applications_and_offices(client, person):
     data = my_data(client, person).json()
 
     assert sorted((a["society"], a["state"]) for a in data["applications"]) == [
-        ("Mutual Support", "approved"), ("Third Co-op", "pending")]
+        ("Mutual Support", "admitted"), ("Third Co-op", "approved")]
     assert [(o["society"], o["role"], o["started_on"], o["ended_on"])
             for o in data["offices"]] == [("Mutual Support", "trustee", "2025-04-01", None)]
+
+
+def test_my_data_has_share_ledger_payments_and_withdrawals(client, person, secretary):
+    elsewhere = person.memberships.get(society__slug="elsewhere")
+    mutual = person.memberships.get(society__slug="mutual")
+    services.cease_membership(mutual, by=person, reason="resigned")
+
+    data = my_data(client, person).json()
+
+    current = next(m for m in data["memberships"] if m["society"] == "Mutual Support")
+    assert [(t["kind"], t["shares"], t["amount"]) for t in current["share_ledger"]] == [
+        ("issue", 1, "1.00"), ("withdrawal", -1, "-1.00")]
+    assert current["share_ledger"][0]["on"] == "2025-03-03"
+    [paid] = current["payments"]
+    assert (paid["method"], paid["amount"], paid["reference"], paid["state"]) == (
+        "cheque", "1.00", "Cheque 100234", "confirmed")
+    assert current["share_ledger"][0]["payment_id"] == paid["id"]
+    assert "recorded_by" not in paid, "who recorded it is the officer's data, not Alex's"
+    [owed] = current["withdrawals"]
+    assert (owed["shares"], owed["amount"], owed["repaid_at"]) == (1, "1.00", None)
+    former = next(m for m in data["memberships"] if m["society"] == "Elsewhere Co-op")
+    assert [t["kind"] for t in former["share_ledger"]] == ["issue"]
+    assert former["payments"][0]["id"] == str(elsewhere.payments.get().pk)
+    third = next(a for a in data["applications"] if a["society"] == "Third Co-op")
+    assert [(p["method"], p["state"], p["stripe_session_id"]) for p in third["payments"]] == [
+        ("card", "failed", "cs_test_alex")]
+    mutual_application = next(a for a in data["applications"]
+                              if a["society"] == "Mutual Support")
+    assert mutual_application["payments"] == [], "listed once, under the membership"
 
 
 def test_my_data_contains_nothing_about_other_people(client, person, others):

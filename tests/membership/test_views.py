@@ -217,20 +217,42 @@ def test_applications_list_shows_pending_only(signed_in, society, secretary, app
     assert "Already Rejected" not in page
 
 
-def test_application_approved_via_page(signed_in, society, secretary, application,
-                                       django_capture_on_commit_callbacks):
+def test_application_approved_via_page_asks_for_payment_and_admits_nobody(
+        signed_in, society, secretary, application, django_capture_on_commit_callbacks):
     client = signed_in(secretary)
     url = reverse("application_detail", args=[society.slug, application.pk])
-    assert "Approve and admit" in text(client.get(url))
+    assert "Approve" in text(client.get(url))
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(url, {"approve": "1", "approve-share_paid": "on"}, follow=True)
+        response = client.post(url, {"approve": "1"}, follow=True)
 
-    assert "Sam Evans is now member number 1." in text(response)
-    member = Member.objects.get(application=application)
-    assert (member.membership_number, member.shares_held, member.amount_paid) == (
-        1, 1, Decimal("1.00"))
+    page = text(response)
+    assert "They have been asked to pay for their share" in page
+    assert "Waiting for payment" in page
+    assert f"quoting the reference {application.payment_reference}" in page
+    assert reverse("record_joining_payment", args=[society.slug, application.pk]) in (
+        response.content.decode())
+    application.refresh_from_db()
+    assert application.state == "approved"
+    assert not Member.objects.exists()
     assert [m.to for m in mail.outbox] == [["sam@example.org"]]
+    assert reverse("pay", args=[society.slug]) in mail.outbox[0].body
+
+
+def test_application_admitted_links_to_register_entry(signed_in, society, secretary,
+                                                      application):
+    from membership.shares import record_offline_payment
+
+    services.approve_application(application, by=secretary)
+    member = record_offline_payment(application=application, method="cash",
+                                    amount=Decimal("1.00"), received_on=timezone.localdate(),
+                                    by=secretary).member
+
+    response = signed_in(secretary).get(
+        reverse("application_detail", args=[society.slug, application.pk]))
+
+    assert f"Admitted as member number {member.membership_number}." in text(response)
+    assert "Record a payment" not in text(response)
 
 
 def test_application_rejected_via_page_needs_reason(signed_in, society, secretary, application):
@@ -264,11 +286,11 @@ def test_application_decided_shows_no_forms(signed_in, society, secretary, appli
     url = reverse("application_detail", args=[society.slug, application.pk])
     client = signed_in(secretary)
 
-    page = text(client.get(url))
+    response = client.get(url)
     client.post(url, {"approve": "1"})
 
-    assert "Not approved" in page
-    assert "Approve and admit" not in page
+    assert "Not approved" in text(response)
+    assert 'name="approve"' not in response.content.decode()
     assert not Member.objects.exists()
 
 
