@@ -1,4 +1,6 @@
-"""Demo data: two societies with members, officers and pending applications."""
+"""Demo data: two societies with members (their shares paid another way), officers, pending
+applications, applicants approved and waiting to pay, and a former member owed their share
+money back."""
 
 import random
 from datetime import timedelta
@@ -82,6 +84,17 @@ def _admit(society, user, member_class, details, *, by, days_ago: int, rng):
     return payment.member
 
 
+def _leaver(society, *, by):
+    """The longest-standing ordinary member resigned 40 days ago: after the 30-day notice their
+    share money is due back, so the treasurer has a withdrawal to pay."""
+    from membership.services import cease_membership
+
+    member = (society.members.filter(email__startswith="member").order_by("admitted_on")
+              .first())
+    cease_membership(member, by=member.user, reason="resigned",
+                     on=timezone.localdate() - timedelta(days=40))
+
+
 def _populate(society, rng, plan, named, *, prefix, admin):
     """plan: list of (class, count). named: {class index: [(email, name)]} admitted first."""
     classes = list(society.member_classes.all())
@@ -128,15 +141,19 @@ def seed() -> bool:
     scrutineer = _user("scrutineer@demo.coop", "Pat Reid")
     appoint_officer(society, user=scrutineer, role="scrutineer", by=admin)
 
-    from membership.services import apply_for_membership
+    from membership.services import apply_for_membership, approve_application
 
     classes = list(society.member_classes.all())
-    for i, class_index in enumerate([0, 1, 2]):
+    for i, class_index in enumerate([0, 1, 2, 1, 2]):
         name = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
         email = f"applicant{i + 1}@demo.coop"
-        apply_for_membership(society, _user(email, name), member_class=classes[class_index],
-                             confirmed_eligible=True, confirmed_not_in_other_class=True,
-                             **_details(rng, name, email))
+        application = apply_for_membership(
+            society, _user(email, name), member_class=classes[class_index],
+            confirmed_eligible=True, confirmed_not_in_other_class=True,
+            **_details(rng, name, email))
+        if i >= 3:  # approved, and the treasurer is waiting for their share money
+            approve_application(application, by=admin)
+    _leaver(society, by=admin)
 
     second = create_society(name="Riverside Carers Co-op (demo)", slug=SECOND_SLUG, by=admin)
     _populate(second, rng, [(0, 3), (1, 3), (2, 2)],

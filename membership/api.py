@@ -59,7 +59,8 @@ class CanListApplications(BasePermission):
     """The board sees every open application. The treasurer, who records payments, sees those
     approved and waiting for their share to be paid (`?state=approved`), to know who owes one."""
 
-    message = "Only the secretary, the chair and the trustees can see applications."
+    message = ("Only the secretary, the chair and the trustees can see applications. The "
+               "treasurer can list those waiting for payment: ?state=approved.")
 
     def has_permission(self, request, view):
         if can_manage_register(request.user, view.society):

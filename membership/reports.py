@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from .enums import PaymentMethod
 from .models import Payment, Withdrawal
-from .shares import payments_awaited
+from .selectors import awaiting_payment
 
 PAYMENT_COLUMNS = {"month": "Month", "method": "Method", "payments": "Payments",
                    "amount": "Amount (£)"}
@@ -54,11 +54,6 @@ def payment_totals(frame: pd.DataFrame) -> dict:
             "amount": money(sum((Decimal(a) for a in frame["amount"]), Decimal("0")))}
 
 
-def outstanding(society):
-    """Approved applicants who have not paid yet, longest waiting first."""
-    return payments_awaited(society).select_related("society")
-
-
 def outstanding_frame(applications) -> pd.DataFrame:
     today = timezone.localdate()
     return pd.DataFrame.from_records(
@@ -96,7 +91,7 @@ def report_frame(society, report: str) -> pd.DataFrame:
     if report == "payments":
         return payments_by_month(society)
     if report == "outstanding":
-        return outstanding_frame(outstanding(society))
+        return outstanding_frame(awaiting_payment(society))
     return withdrawals_frame(withdrawals_owed(society))
 
 

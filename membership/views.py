@@ -149,13 +149,10 @@ def resign(request, society):
             messages.success(request, "You have resigned. Your name stays on the register as a "
                                       "former member, as the law requires.")
             return redirect("my_membership", society.slug)
+    # When the share money would be due back if they resigned today (the society's rules).
+    repay_on = timezone.localdate() + timedelta(days=society.withdrawal_notice_days)
     return render(request, "membership/resign.html", society_context(
-        request, society, form=form, member=member, **_settlement(society)))
-
-
-def _settlement(society) -> dict:
-    """What happens to share money if the membership ends today (the society's rules)."""
-    return {"repay_on": timezone.localdate() + timedelta(days=society.withdrawal_notice_days)}
+        request, society, form=form, member=member, repay_on=repay_on))
 
 
 @society_view(_is_current_member)
@@ -278,7 +275,7 @@ def member_detail(request, society, number):
         form=form, can_manage=can_manage,
         can_record_payments=permissions.can_record_payments(request.user, society),
         can_see_care_data=permissions.can_see_care_data(request.user, society),
-        account=selectors.share_account(member), **_settlement(society)))
+        account=selectors.share_account(member)))
 
 
 @society_view(permissions.can_manage_register)

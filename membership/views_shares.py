@@ -232,7 +232,7 @@ def reports_page(request, society):
     return render(request, "membership/reports.html", society_context(
         request, society, payments=list(payments.itertuples(index=False)),
         payment_totals=reports.payment_totals(payments),
-        outstanding=reports.outstanding(society), owed=reports.withdrawals_owed(society)))
+        outstanding=selectors.awaiting_payment(society), owed=reports.withdrawals_owed(society)))
 
 
 @society_view(permissions.can_record_payments)

@@ -14,6 +14,9 @@ from .register import Application, Member
 
 
 class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionError("Ledger entries are never changed; add a new one")
+
     def delete(self):
         raise PermissionError("Ledger entries are never deleted")
 
@@ -59,8 +62,14 @@ class ShareTransaction(models.Model):
         raise PermissionError("Ledger entries are never deleted")
 
 
+class UndeletableQuerySet(models.QuerySet):
+    def delete(self):
+        raise PermissionError("Payments and withdrawals are never deleted")
+
+
 class Payment(models.Model):
-    """Money received for shares, by card (Stripe) or another way (recorded by an officer)."""
+    """Money received for shares, by card (Stripe) or another way (recorded by an officer).
+    Its later life is kept as timestamps; it is never deleted."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     society = models.ForeignKey("coop.Society", on_delete=models.PROTECT, related_name="payments")
@@ -86,6 +95,8 @@ class Payment(models.Model):
     refunded_at = models.DateTimeField(null=True, blank=True)
     refund_reference = models.CharField(max_length=255, blank=True)
 
+    objects = UndeletableQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at"]
         constraints = [
@@ -101,6 +112,9 @@ class Payment(models.Model):
 
     def __str__(self):
         return f"£{self.amount} by {self.get_method_display().lower()} ({self.reference})"
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("Payments are never deleted")
 
     @property
     def state(self) -> str:
@@ -149,6 +163,8 @@ class Withdrawal(models.Model):
     repayment_method = models.CharField(max_length=20, choices=PaymentMethod, blank=True)
     repayment_reference = models.CharField(max_length=255, blank=True)
 
+    objects = UndeletableQuerySet.as_manager()
+
     class Meta:
         ordering = ["due_on", "id"]
         constraints = [
@@ -158,6 +174,9 @@ class Withdrawal(models.Model):
 
     def __str__(self):
         return f"£{self.amount} to {self.member}"
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("Withdrawals are never deleted")
 
     @property
     def is_due(self) -> bool:

@@ -29,8 +29,8 @@ def awaiting(society):
     return ApplicationFactory(society=society, full_name="Mary Seacole", approved=True)
 
 
-def joining(application, **overrides):
-    return {"application": application.pk, "method": "bank_transfer", "amount": "1.00",
+def joining(for_application, **overrides):
+    return {"application": for_application.pk, "method": "bank_transfer", "amount": "1.00",
             "received_on": TODAY().isoformat(), **overrides}
 
 
@@ -111,6 +111,9 @@ def test_record_more_shares_for_a_member(treasurer, society, member):
     ({"method": "barter"}, "method", "not a valid choice"),
     ({"received_on": "tomorrow"}, "received_on", "Date has wrong format"),
     ({"reference": "x" * 41}, "reference", "40 characters"),
+    ({"application": 10**20}, "application", "no application with that id"),
+    ({"application": "ada"}, "application", "as its number"),
+    ({"member_number": 10**20}, "member_number", "less than or equal to"),
 ])
 def test_record_payment_bad_field_is_400_and_writes_nothing(treasurer, awaiting, change, field,
                                                             message):

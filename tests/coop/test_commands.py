@@ -5,10 +5,11 @@ from io import StringIO
 import pytest
 from django.core import mail
 from django.core.management import CommandError, call_command
+from django.db.models import Sum
 
 from coop import demo
 from coop.models import AuditEntry, Officer, Society, User
-from membership.models import Application, Member
+from membership.models import Application, Member, Payment
 
 
 def run(*args) -> tuple[str, str]:
@@ -90,6 +91,26 @@ def test_seed_demo_creates_demo_societies_members_officers_and_applications(seed
     assert 1 <= len(pending) <= 5
     assert 1 <= Member.objects.filter(society=second).count() < 20
     assert Officer.objects.filter(society=second, role="secretary").exists()
+
+
+def test_seed_demo_shares_agree_with_the_ledger(seeded):
+    society = Society.objects.get(slug=demo.DEMO_SLUG)
+    members = Member.objects.filter(society=society)
+
+    for member in members:
+        ledger = member.share_transactions.aggregate(s=Sum("shares"), a=Sum("amount"))
+        assert (member.shares_held, member.amount_paid) == (ledger["s"], ledger["a"])
+    current = members.current()
+    assert all(m.shares_held == 1 for m in current)
+    assert Payment.objects.filter(society=society, confirmed_at__isnull=False).count() == (
+        members.count())
+    assert {p.method for p in Payment.objects.filter(society=society)} <= {
+        "cash", "cheque", "bank_transfer"}
+    [leaver] = members.former()
+    [owed] = leaver.withdrawals.all()
+    assert (leaver.shares_held, owed.amount, owed.is_due) == (0, society.share_value, True)
+    awaiting = [a for a in society.applications.all() if a.state == "approved"]
+    assert len(awaiting) == 2
 
 
 def test_seed_demo_logins_exist_and_can_sign_in(seeded):

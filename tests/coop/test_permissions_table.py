@@ -20,6 +20,7 @@ from coop.models import AuditEntry
 from membership import services
 from tests.coop.test_views import PageCheckingClient
 from tests.factories import ApplicationFactory, MemberFactory, OfficerFactory
+from tests.membership.test_shares_pages import set_rules
 
 OK, LOG, GO, NO, NF = 200, "to sign-in", "elsewhere", 403, 404
 
@@ -102,8 +103,7 @@ def world(society, other_society):
     """A society with one of each kind of person, a pending application, an approved one
     waiting for payment, a pending request to change class, share money due back to the former
     member and an officer whose term can be ended. Members may buy more shares."""
-    society.multiple_shares_allowed, society.withdrawal_notice_days = True, 0
-    society.save()
+    set_rules(society, multiple_shares_allowed=True, withdrawal_notice_days=0)
     member = MemberFactory(society=society)
     former = MemberFactory(society=society)
     services.cease_membership(former, by=former.user, reason="resigned")

@@ -230,15 +230,9 @@ def test_share_transaction_queryset_delete_raises(society):
     assert ShareTransaction.objects.count() == 2
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError,
-                   reason="AppendOnlyQuerySet does not refuse update() yet: see the diff to "
-                          "membership/models/shares.py in the report; remove this mark with it")
 def test_share_transaction_queryset_update_raises(member):
-    try:
-        with transaction.atomic():
-            ShareTransaction.objects.filter(member=member).update(amount=Decimal("500"))
-    except PermissionError:
-        pass
+    with pytest.raises(PermissionError), transaction.atomic():
+        ShareTransaction.objects.filter(member=member).update(amount=Decimal("500"))
 
     assert member.share_transactions.get().amount == member.amount_paid
 
@@ -569,3 +563,16 @@ def test_joining_payment_recorded_twice_at_once_admits_once():
     assert Member.objects.filter(society=society).count() == 1
     assert Payment.objects.filter(society=society).count() == 1
     assert_register_agrees_with_ledger(society)
+
+
+def test_payment_and_withdrawal_cannot_be_deleted(member):
+    from membership.models import Payment, Withdrawal
+
+    payment = member.payments.first()
+    with pytest.raises(PermissionError):
+        payment.delete()
+    with pytest.raises(PermissionError):
+        Payment.objects.filter(pk=payment.pk).delete()
+    with pytest.raises(PermissionError):
+        Withdrawal.objects.all().delete()
+    assert Payment.objects.filter(pk=payment.pk).exists()

@@ -16,10 +16,12 @@ from decimal import Decimal
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from membership import services, shares, stripe_payments
+from membership.certificate import certificate_context
 from membership.models import Application, Member, Payment, Withdrawal
 from tests.coop.test_views import PageCheckingClient, text
 from tests.factories import ApplicationFactory, MemberFactory, UserFactory, join
@@ -67,6 +69,13 @@ def approved(society, secretary):
     return services.approve_application(application, by=secretary)
 
 
+def set_rules(society, **rules) -> None:
+    """Change a society's rules. Not `society.save()`: that writes back the instance's stale
+    membership-number counter, and the next member admitted would reuse a number."""
+    type(society).objects.filter(pk=society.pk).update(**rules)
+    society.refresh_from_db()
+
+
 def url(name, society, *args):
     return reverse(name, args=[society.slug, *args])
 
@@ -79,8 +88,7 @@ def payment_data(**changes) -> dict:
 # --- the pay page -------------------------------------------------------------------------------
 
 def test_pay_page_shows_instructions_and_reference(signed_in, society, approved):
-    society.payment_instructions = "Sort code 08-92-99, account 6543 2101."
-    society.save()
+    set_rules(society, payment_instructions="Sort code 08-92-99, account 6543 2101.")
 
     response = signed_in(approved.user).get(url("pay", society))
 
@@ -303,8 +311,7 @@ def test_record_payment_application_of_other_society_not_found(signed_in, societ
 
 @pytest.fixture
 def many_shares(society):
-    society.multiple_shares_allowed, society.max_holding = True, Decimal("5.00")
-    society.save()
+    set_rules(society, multiple_shares_allowed=True, max_holding=Decimal("5.00"))
     return society
 
 
@@ -395,8 +402,7 @@ def test_member_detail_shows_the_same_ledger_to_officers(signed_in, society, sec
 @pytest.mark.parametrize("count", [1, 30])
 def test_my_membership_query_count_constant(signed_in, many_shares, secretary, count,
                                             django_assert_max_num_queries):
-    many_shares.max_holding = Decimal("100")
-    many_shares.save()
+    set_rules(many_shares, max_holding=Decimal("100"))
     member = join(many_shares, by=secretary)
     for _ in range(count):
         shares.record_offline_payment(member=member, method="cash", amount=Decimal("1.00"),
@@ -413,8 +419,7 @@ def test_my_membership_query_count_constant(signed_in, many_shares, secretary, c
 
 @pytest.fixture
 def holder(society, secretary):
-    society.registration_number = "RS007777"
-    society.save()
+    set_rules(society, registration_number="RS007777")
     return join(society, by=secretary, full_name="Alex Morgan",
                 received_on=timezone.localdate() - timedelta(days=3))
 
@@ -443,9 +448,6 @@ def pdf_text(pdf: bytes, tmp_path) -> str | None:
 
 
 def test_certificate_pdf_is_a_pdf_naming_the_member(signed_in, society, holder, tmp_path):
-    from membership.certificate import certificate_context
-    from django.template.loader import render_to_string
-
     response = signed_in(holder.user).get(url("my_certificate", society), {"format": "pdf"})
 
     assert response.status_code == 200
@@ -496,8 +498,7 @@ def test_certificate_of_other_society_member_not_found(signed_in, society, other
 # --- resigning and share money ------------------------------------------------------------------
 
 def test_resign_page_explains_withdrawable_shares(signed_in, society, member):
-    society.withdrawal_notice_days = 30
-    society.save()
+    set_rules(society, withdrawal_notice_days=30)
 
     page = text(signed_in(member.user).get(url("resign", society)))
 
@@ -508,8 +509,7 @@ def test_resign_page_explains_withdrawable_shares(signed_in, society, member):
 
 
 def test_resign_page_explains_suspended_withdrawals(signed_in, society, member):
-    society.withdrawals_suspended = True
-    society.save()
+    set_rules(society, withdrawals_suspended=True)
 
     page = text(signed_in(member.user).get(url("resign", society)))
 
@@ -517,8 +517,7 @@ def test_resign_page_explains_suspended_withdrawals(signed_in, society, member):
 
 
 def test_resign_page_explains_shares_cancelled_to_reserves(signed_in, society, member):
-    society.shares_withdrawable = False
-    society.save()
+    set_rules(society, shares_withdrawable=False)
 
     page = text(signed_in(member.user).get(url("resign", society)))
 
@@ -542,8 +541,7 @@ def test_member_resigns_and_sees_money_owed_back(signed_in, society, secretary):
 
 
 def test_officer_ends_membership_and_shares_are_cancelled(signed_in, society, secretary):
-    society.shares_withdrawable = False
-    society.save()
+    set_rules(society, shares_withdrawable=False)
     member = join(society, by=secretary)
     client = signed_in(secretary)
     detail = url("member_detail", society, member.membership_number)
@@ -563,8 +561,7 @@ def test_officer_ends_membership_and_shares_are_cancelled(signed_in, society, se
 @pytest.fixture
 def left(society, secretary):
     """A member who resigned today, in a society that pays share money back at once."""
-    society.withdrawal_notice_days = 0
-    society.save()
+    set_rules(society, withdrawal_notice_days=0)
     member = join(society, by=secretary, full_name="Robin Leaver")
     services.cease_membership(member, by=member.user, reason="resigned")
     return member.withdrawals.get()
@@ -628,8 +625,7 @@ def test_withdrawal_not_due_yet_shown_plainly(signed_in, society, secretary, tre
 
 
 def test_withdrawal_suspended_shown_plainly(signed_in, society, left, treasurer):
-    society.withdrawals_suspended = True
-    society.save()
+    set_rules(society, withdrawals_suspended=True)
     client = signed_in(treasurer)
 
     listing = text(client.get(url("withdrawals", society)))
@@ -654,8 +650,7 @@ def test_withdrawal_of_other_society_not_found(signed_in, other_society, left, o
 @pytest.fixture
 def card_leaver(society, client, secretary, fake_stripe):
     """Paid by card through Checkout and the webhook, then resigned; paid back at once."""
-    society.withdrawal_notice_days = 0
-    society.save()
+    set_rules(society, withdrawal_notice_days=0)
     application = services.approve_application(
         ApplicationFactory(society=society, full_name="Kim Card"), by=secretary)
     client.force_login(application.user)
