@@ -62,8 +62,15 @@ class SocietyRulesForm(AccessibleFormMixin, forms.ModelForm):
             "max_proxies_per_holder": "Most proxies one person may hold",
             "empty_class_policy": "If a class casts no votes in a class-weighted ballot",
             "class_breakdown_minimum": "Hide a class's own result when fewer than this voted",
+            "multiple_shares_allowed": "Members may buy more than one share",
+            "max_holding": "Most one member may hold (£)",
+            "payment_instructions": "How to pay another way",
+            "shares_withdrawable": "Members can take their share money out when they leave",
+            "withdrawal_notice_days": "Days' notice before share money is paid back",
+            "withdrawals_suspended": "Pause paying share money back",
         }
         widgets = {"address": forms.Textarea(attrs={"rows": 3}),
+                   "payment_instructions": forms.Textarea(attrs={"rows": 4}),
                    "empty_class_policy": forms.RadioSelect}
 
     def clean(self):
@@ -76,6 +83,10 @@ class SocietyRulesForm(AccessibleFormMixin, forms.ModelForm):
                 date(2023, month, day)
             except ValueError:
                 self.add_error("financial_year_end_day", "That day does not exist in that month.")
+        value, cap = data.get("share_value"), data.get("max_holding")
+        if value is not None and cap is not None and cap < value:
+            self.add_error("max_holding", "The most one member may hold cannot be less than the "
+                                          "value of one share.")
         pct = data.get("special_resolution_percent")
         if pct is not None and not (50 < pct <= 100):
             self.add_error("special_resolution_percent",

@@ -126,6 +126,16 @@ class Society(models.Model):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        # The membership-number counter only moves through `next_membership_number` (an atomic
+        # UPDATE); saving a copy loaded earlier must not wind it back and reuse a number.
+        if self.pk is not None and kwargs.get("update_fields") is None and not kwargs.get(
+                "force_insert"):
+            kwargs["update_fields"] = [
+                f.name for f in self._meta.concrete_fields
+                if not f.primary_key and f.name != "last_membership_number"]
+        super().save(*args, **kwargs)
+
 
 class Officer(models.Model):
     """The register of officers: who held which role, from when to when."""

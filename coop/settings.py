@@ -267,5 +267,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"},
-                "stripe": {"level": "WARNING"}},
+                "stripe": {"level": "WARNING"},
+                # WeasyPrint logs each step of every PDF (share certificates) at INFO.
+                "weasyprint": {"level": "WARNING"}},
 }

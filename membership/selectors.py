@@ -202,8 +202,9 @@ def home_summary(user) -> list[dict]:
 
     memberships = {m.society_id: m for m in Member.objects.filter(user=user)
                    .select_related("member_class", "society").order_by("ceased_on")}
+    # Open applications: waiting for a decision, or approved and waiting for the share money.
     pending = {a.society_id: a for a in Application.objects.filter(
-        user=user, approved_at__isnull=True, rejected_at__isnull=True,
+        user=user, admitted_at__isnull=True, rejected_at__isnull=True,
         withdrawn_at__isnull=True).select_related("society", "member_class")}
     societies = {s.pk: s for s in societies_for_user(user)}
     for holder in (*memberships.values(), *pending.values()):

@@ -13,7 +13,7 @@ from django.utils import timezone
 from coop import permissions
 from coop.decorators import society_context, society_view
 
-from . import exports, selectors, services, stripe_payments
+from . import exports, selectors, services, shares, stripe_payments
 from .enums import CessationReason
 from .forms import (
     ApplicationForm,
@@ -43,11 +43,16 @@ def _is_current_member(user, society) -> bool:
 
 # --- public and member pages ------------------------------------------------------------------
 
+def _awaiting_payment(society, user) -> bool:
+    return user.is_authenticated and shares.payments_awaited(society).filter(user=user).exists()
+
+
 @society_view(login=False)
 def society_page(request, society):
     return render(request, "membership/society.html", society_context(
         request, society, member=selectors.member_for(society, request.user),
-        classes=society.member_classes.all()))
+        classes=society.member_classes.all(),
+        awaiting_payment=_awaiting_payment(society, request.user)))
 
 
 @society_view()
@@ -55,6 +60,10 @@ def apply(request, society):
     if services.current_membership(society, request.user):
         messages.info(request, f"You are already a member of {society.name}.")
         return redirect("my_membership", society.slug)
+    if _awaiting_payment(society, request.user):
+        messages.info(request, "Your application has been approved. The last step is to pay "
+                               "for your share.")
+        return redirect("pay", society.slug)
     initial = {"email": request.user.email}
     form = ApplicationForm(request.POST or None, society=society, initial=initial)
     if request.method == "POST" and form.is_valid():

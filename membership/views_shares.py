@@ -17,6 +17,7 @@ from . import certificate, exports, reports, selectors, services, shares, stripe
 from .enums import PaymentMethod
 from .forms import OfflinePaymentForm, WithdrawalRepaidForm
 from .models import Application, Member, Withdrawal
+from .views import _is_member
 
 # --- paying for the joining share ---------------------------------------------------------------
 
@@ -146,10 +147,6 @@ def _certificate(request, society, member, *, own: bool):
         return certificate.pdf_response(member)
     return render(request, "membership/certificate.html", society_context(
         request, society, own=own, **certificate.certificate_context(member)))
-
-
-def _is_member(user, society) -> bool:
-    return selectors.member_for(society, user) is not None
 
 
 @society_view(_is_member)

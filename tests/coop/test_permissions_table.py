@@ -31,7 +31,7 @@ ROLES = ["anonymous", "member", "former member", "outsider", "out-sec",
 TABLE = [
     #                                  anon mem  form outs osec chair secr treas trust scrut appl
     ("GET",  "society",                (OK,  OK,  OK,  OK,  OK,  OK,   OK,  OK,   OK,   OK,   OK)),
-    ("GET",  "apply",                  (LOG, GO,  OK,  OK,  OK,  OK,   OK,  OK,   OK,   OK,   OK)),
+    ("GET",  "apply",                  (LOG, GO,  OK,  OK,  OK,  OK,   OK,  OK,   OK,   OK,   GO)),
     ("GET",  "application_sent",       (LOG, NF,  NF,  NF,  NF,  NF,   NF,  NF,   NF,   NF,   OK)),
     ("GET",  "pay",                    (LOG, GO,  NF,  NF,  NF,  NF,   NF,  NF,   NF,   NF,   OK)),
     ("GET",  "pay_done",               (LOG, GO,  NF,  NF,  NF,  NF,   NF,  NF,   NF,   NF,   OK)),

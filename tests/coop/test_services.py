@@ -213,3 +213,17 @@ def test_user_email_stored_lowercase_and_unique(db):
     with pytest.raises(IntegrityError), transaction.atomic():
         User.objects.create_user("JO@example.ORG")
     assert User.objects.get().email == "jo@example.org"
+
+
+def test_society_saved_from_a_stale_copy_does_not_reuse_membership_numbers(society):
+    from coop.models import Society
+    from membership.services import next_membership_number
+
+    stale = Society.objects.get(pk=society.pk)
+    first = next_membership_number(society)
+
+    stale.name = "Renamed Co-op"
+    stale.save()
+
+    assert next_membership_number(society) == first + 1
+    assert Society.objects.get(pk=society.pk).name == "Renamed Co-op"

@@ -327,8 +327,23 @@ def test_rules_holding_cap_below_one_share_refused(signed_in, society, secretary
         society, share_value="5.00", max_holding="1.00"))
 
     assert "There is a problem" in text(response)
+    assert "cannot be less than the value of one share" in text(response)
+    assert 'id="id_max_holding_error"' in response.content.decode()
+    assert "Constraint" not in text(response)
     society.refresh_from_db()
     assert society.max_holding == Decimal("100000")
+
+
+def test_home_approved_applicant_is_asked_to_pay(signed_in, society, secretary, user):
+    from membership.services import approve_application
+    from tests.factories import ApplicationFactory
+
+    approve_application(ApplicationFactory(society=society, user=user), by=secretary)
+
+    response = signed_in(user).get("/")
+
+    assert "has been approved. You become a member when you have paid" in text(response)
+    assert reverse("pay", args=[society.slug]) in response.content.decode()
 
 
 def test_rules_change_saved_and_audited(signed_in, society, secretary, rules_url):

@@ -136,6 +136,19 @@ def test_pay_page_without_approved_application_not_found(signed_in, society, sec
     assert signed_in(user).get(url("pay", society)).status_code == 404
 
 
+def test_approved_applicant_sent_from_apply_and_society_page_to_pay(signed_in, society,
+                                                                   approved):
+    client = signed_in(approved.user)
+
+    society_page = client.get(url("society", society))
+    response = client.get(url("apply", society), follow=True)
+
+    assert f'href="{url("pay", society)}"' in society_page.content.decode()
+    assert "Apply to join" not in text(society_page)
+    assert response.redirect_chain[-1][0] == url("pay", society)
+    assert "Your application has been approved. The last step is to pay" in text(response)
+
+
 def test_pay_page_of_other_society_not_found(signed_in, society, other_society, approved):
     assert signed_in(approved.user).get(url("pay", other_society)).status_code == 404
 
