@@ -68,7 +68,7 @@ def personal_data(user) -> dict:
                "contact_by_post", "large_print", "easy_read", "access_needs"]
     memberships = []
     for m in (Member.objects.filter(user=user).select_related("society", "member_class")
-              .prefetch_related("changes", "class_requests")):
+              .prefetch_related("changes", "class_requests__to_class")):
         memberships.append({
             "society": m.society.name, "membership_number": m.membership_number,
             "class": m.member_class.name, "admitted_on": m.admitted_on,
@@ -78,7 +78,7 @@ def personal_data(user) -> dict:
             "history": [row(c, ["field", "old_value", "new_value", "changed_at"])
                         for c in m.changes.all()],
             "class_change_requests": [
-                {"to": r.to_class_id, "reason": r.reason, "requested_at": r.requested_at,
+                {"to": r.to_class.name, "reason": r.reason, "requested_at": r.requested_at,
                  "state": r.state} for r in m.class_requests.all()],
             "audit_log": [
                 {"action": e.action, "at": e.created_at, "data": e.data}
