@@ -2,6 +2,7 @@
 the chain."""
 
 import json
+import re
 from dataclasses import dataclass
 
 from django.core.serializers.json import DjangoJSONEncoder
@@ -10,16 +11,25 @@ from django.db import connection, transaction
 from .models import AuditEntry
 
 GENESIS = "0" * 64
-SECRET_WORDS = ("password", "token", "secret", "key", "code")
+SECRET_WORDS = {"password", "passwords", "token", "tokens", "secret", "key", "keys", "code",
+                "codes", "otp", "pin"}
 # Any number will do: it names the lock that serialises appends on PostgreSQL.
 _CHAIN_LOCK = 4_711_2026
+
+
+def _is_secret(key) -> bool:
+    """A key is secret when one of its words is ("api_key", "login code", "password1"), not
+    when a word merely contains one ("postcode", "keyboard")."""
+    spaced = re.sub(r"([a-z])([A-Z])", r"\1 \2", str(key))  # camelCase -> camel Case
+    words = re.split(r"[^a-z]+", spaced.lower())
+    return any(word in SECRET_WORDS for word in words)
 
 
 def mask(data):
     """Replace the values of secret-looking keys, at any depth, before they reach the log."""
     if isinstance(data, dict):
         return {
-            k: "***" if any(w in str(k).lower() for w in SECRET_WORDS) else mask(v)
+            k: "***" if _is_secret(k) else mask(v)
             for k, v in data.items()
         }
     if isinstance(data, list | tuple):  # a tuple becomes a JSON list: mask it too

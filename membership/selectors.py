@@ -150,7 +150,7 @@ def personal_data(user) -> dict:
 
     memberships = []
     for m in (Member.objects.filter(user=user).select_related("society", "member_class")
-              .prefetch_related("changes", "class_requests", "payments", "withdrawals",
+              .prefetch_related("changes", "class_requests__to_class", "payments", "withdrawals",
                                 Prefetch("share_transactions",
                                          ShareTransaction.objects.order_by("on", "id")))):
         memberships.append({
@@ -162,7 +162,7 @@ def personal_data(user) -> dict:
             "history": [row(c, ["field", "old_value", "new_value", "changed_at"])
                         for c in m.changes.all()],
             "class_change_requests": [
-                {"to": r.to_class_id, "reason": r.reason, "requested_at": r.requested_at,
+                {"to": r.to_class.name, "reason": r.reason, "requested_at": r.requested_at,
                  "state": r.state} for r in m.class_requests.all()],
             "share_ledger": [row(t, ledger_fields) for t in m.share_transactions.all()],
             "payments": [payment(p) for p in m.payments.all()],

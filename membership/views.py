@@ -226,10 +226,18 @@ def application_detail(request, society, application_id):
         can_record_payments=permissions.can_record_payments(request.user, society)))
 
 
+def _valid_filters(form) -> dict:
+    """The filters that are valid; a bad one is dropped (and shown) rather than ignoring all."""
+    if not form.is_bound:
+        return {}
+    form.is_valid()
+    return form.cleaned_data
+
+
 @society_view(permissions.can_view_register)
 def register(request, society):
     form = RegisterFilterForm(request.GET or None, society=society)
-    filters = form.cleaned_data if form.is_valid() else {}
+    filters = _valid_filters(form)
     members = selectors.register(society, q=filters.get("q", ""),
                                  member_class=filters.get("member_class"),
                                  status=filters.get("status") or "current")
@@ -245,7 +253,7 @@ def register_export(request, society, fmt):
     if fmt not in ("csv", "xlsx"):
         raise Http404("Exports come as .csv or .xlsx")
     form = RegisterFilterForm(request.GET or None, society=society)
-    filters = form.cleaned_data if form.is_valid() else {}
+    filters = _valid_filters(form)
     members = selectors.register(society, q=filters.get("q", ""),
                                  member_class=filters.get("member_class"),
                                  status=filters.get("status") or "all")

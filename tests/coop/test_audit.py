@@ -90,17 +90,23 @@ def test_record_masks_secret_looking_keys_at_any_depth(db):
         "signing_key": "k-456",
         "login_code": "987654",
         "nested": {"new_password": "correct horse", "items": [{"recovery_code": "r-1"}]},
+        "apiKey": "k-789",
         "name": "Alex Morgan",
+        "postcode": "S1 2AB",
+        "keyboard_only": True,
     })
 
     stored = AuditEntry.objects.get(pk=entry.pk).data
     text = json.dumps(stored)
 
-    for secret in ("hunter2", "tok-123", "shh", "k-456", "987654", "correct horse", "r-1"):
+    for secret in ("hunter2", "tok-123", "shh", "k-456", "987654", "correct horse", "r-1",
+                   "k-789"):
         assert secret not in text
     assert stored["password"] == "***"
     assert stored["nested"]["items"][0]["recovery_code"] == "***"
     assert stored["name"] == "Alex Morgan", "ordinary values stay readable"
+    assert stored["postcode"] == "S1 2AB", "a word that merely contains 'code' is not secret"
+    assert stored["keyboard_only"] is True
 
 
 def test_record_masks_secrets_inside_tuples(db):
