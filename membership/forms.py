@@ -278,3 +278,21 @@ class WithdrawalRepaidForm(AccessibleFormMixin, forms.Form):
                                error_messages={"required": "Choose how the money was paid back."})
     reference = forms.CharField(label="Reference", required=False, max_length=255,
                                 help_text="A cheque number or the bank transfer's reference.")
+
+
+class HeldPaymentForm(AccessibleFormMixin, forms.Form):
+    """An officer's decision on a held card payment: refund it or accept it, with a note.
+    Each held payment on the reconciliation page has one form per decision, so the ids carry
+    the decision and the payment."""
+
+    LABELS = {"refund": "Why refund it?", "accept": "Why accept it?"}
+
+    note = forms.CharField(
+        max_length=1000, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="For the audit log, for example what the payer told you.",
+        error_messages={"required": "Write a note saying why you decided this."})
+
+    def __init__(self, *args, action: str, payment_id, **kwargs):
+        kwargs.setdefault("auto_id", f"{action}-{payment_id}-%s")
+        super().__init__(*args, **kwargs)
+        self.fields["note"].label = self.LABELS[action]

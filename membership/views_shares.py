@@ -15,8 +15,8 @@ from coop.decorators import society_context, society_view
 
 from . import certificate, exports, reports, selectors, services, shares, stripe_payments
 from .enums import PaymentMethod
-from .forms import OfflinePaymentForm, WithdrawalRepaidForm
-from .models import Application, Member, Withdrawal
+from .forms import HeldPaymentForm, OfflinePaymentForm, WithdrawalRepaidForm
+from .models import Application, Member, Payment, Withdrawal
 from .views import _is_member
 
 # --- paying for the joining share ---------------------------------------------------------------
@@ -242,11 +242,59 @@ def report_csv(request, society, report):
 
 @society_view(permissions.can_record_payments)
 def reconciliation(request, society):
+    return _reconciliation_page(request, society)
+
+
+def _reconciliation_page(request, society, *, bound: HeldPaymentForm | None = None,
+                         bound_for=None):
+    """The page, each held payment with its refund and accept forms; `bound` (a form with
+    errors) takes the place of the blank one for payment `bound_for`."""
+    held = list(stripe_payments.held_payments(society))
+    for payment in held:
+        for action in ("refund", "accept"):
+            form = HeldPaymentForm(action=action, payment_id=payment.pk)
+            if bound is not None and payment.pk == bound_for and \
+                    bound.auto_id == form.auto_id:
+                form = bound
+            setattr(payment, f"{action}_form", form)
     unmatched = stripe_payments.unmatched_stripe_payments(society)
     return render(request, "membership/reconciliation.html", society_context(
-        request, society, held=stripe_payments.held_payments(society),
-        unmatched_payments=unmatched.payments,
+        request, society, held=held, unmatched_payments=unmatched.payments,
         unknown_sessions=[_session_row(event) for event in unmatched.events]))
+
+
+def _resolve_held(request, society, payment_id, action: str, decide):
+    """Refund or accept a held payment: the note is required; a broken rule is a message."""
+    payment = get_object_or_404(Payment, pk=payment_id, society=society)
+    form = HeldPaymentForm(request.POST, action=action, payment_id=payment.pk)
+    if not form.is_valid():
+        return _reconciliation_page(request, society, bound=form, bound_for=payment.pk)
+    try:
+        done = decide(payment, by=request.user, note=form.cleaned_data["note"])
+    except services.MembershipError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, done)
+    return redirect("reconciliation", society.slug)
+
+
+@require_POST
+@society_view(permissions.can_record_payments)
+def refund_held_payment(request, society, payment_id):
+    def decide(payment, **kwargs):
+        payment = stripe_payments.refund_held_payment(payment, **kwargs)
+        return f"The payment {payment.reference} has been refunded in full to the card."
+    return _resolve_held(request, society, payment_id, "refund", decide)
+
+
+@require_POST
+@society_view(permissions.can_record_payments)
+def accept_held_payment(request, society, payment_id):
+    def decide(payment, **kwargs):
+        member = stripe_payments.accept_held_payment(payment, **kwargs)
+        return (f"The payment is accepted. {member.full_name} is now member number "
+                f"{member.membership_number}.")
+    return _resolve_held(request, society, payment_id, "accept", decide)
 
 
 def _session_row(event) -> dict:

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from coop.models import AuditEntry
 from membership import services
+from membership.models import Payment
 from tests.coop.test_views import PageCheckingClient
 from tests.factories import ApplicationFactory, MemberFactory, OfficerFactory
 from tests.membership.test_shares_pages import set_rules
@@ -71,6 +72,8 @@ TABLE = [
     ("POST", "record_member_payment",  (LOG, NO,  NO,  NO,  NO,  GO,   GO,  GO,   GO,   NO,   NO)),
     ("POST", "withdrawal_detail",      (LOG, NO,  NO,  NO,  NO,  GO,   GO,  GO,   GO,   NO,   NO)),
     ("POST", "refund_withdrawal",      (LOG, NO,  NO,  NO,  NO,  GO,   GO,  GO,   GO,   NO,   NO)),
+    ("POST", "refund_held_payment",    (LOG, NO,  NO,  NO,  NO,  GO,   GO,  GO,   GO,   NO,   NO)),
+    ("POST", "accept_held_payment",    (LOG, NO,  NO,  NO,  NO,  GO,   GO,  GO,   GO,   NO,   NO)),
     ("POST", "member_classes",         (LOG, NO,  NO,  NO,  NO,  OK,   OK,  NO,   NO,   NO,   NO)),
     ("POST", "society_rules",          (LOG, NO,  NO,  NO,  NO,  OK,   OK,  NO,   NO,   NO,   NO)),
     ("POST", "end_office",             (LOG, NO,  NO,  NO,  NO,  GO,   GO,  NO,   NO,   NO,   NO)),
@@ -84,6 +87,8 @@ POST_DATA = {
     "record_member_payment": {"method": "cheque", "amount": "2.00", "received_on": "{today}"},
     "withdrawal_detail": {"method": "bank_transfer", "reference": "BACS 1"},
     "refund_withdrawal": {},
+    "refund_held_payment": {"note": "The payer asked for their money back"},
+    "accept_held_payment": {"note": "Checked with the payer"},
     "decide_class_change": {"decision": "approve"},
     "member_detail": {"reason": "resigned", "on": "{today}"},
     "member_classes": {"add": "1", "new-name": ""},
@@ -102,7 +107,8 @@ CASES = [
 def world(society, other_society):
     """A society with one of each kind of person, a pending application, an approved one
     waiting for payment, a pending request to change class, share money due back to the former
-    member and an officer whose term can be ended. Members may buy more shares."""
+    member, a card payment held for an officer and an officer whose term can be ended. Members
+    may buy more shares."""
     set_rules(society, multiple_shares_allowed=True, withdrawal_notice_days=0)
     member = MemberFactory(society=society)
     former = MemberFactory(society=society)
@@ -122,6 +128,12 @@ def world(society, other_society):
         **officers,
         "applicant": approved.user,
     }
+    held_for = services.approve_application(ApplicationFactory(society=society),
+                                            by=officers["secretary"])
+    held = Payment.objects.create(
+        society=society, application=held_for, method="card", amount=society.share_value,
+        reference=held_for.payment_reference, stripe_payment_intent="pi_test_held",
+        held_at=timezone.now(), received_on=timezone.localdate(), held_reason="Checking")
     withdrawal = {"withdrawal_id": former.withdrawals.get().pk}
     kwargs = {
         "application_detail": {"application_id": ApplicationFactory(society=society).pk},
@@ -133,6 +145,8 @@ def world(society, other_society):
         "report_csv": {"report": "payments"},
         "withdrawal_detail": withdrawal,
         "refund_withdrawal": withdrawal,
+        "refund_held_payment": {"payment_id": held.pk},
+        "accept_held_payment": {"payment_id": held.pk},
         "decide_class_change": {"request_id": member.class_requests.get().pk},
         "end_office": {"officer_id": OfficerFactory(society=society, role="trustee").pk},
     }
