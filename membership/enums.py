@@ -66,3 +66,19 @@ class ShareTransactionKind(models.TextChoices):
     ADDITIONAL_ISSUE = "additional_issue", "Additional issue"
     WITHDRAWAL = "withdrawal", "Withdrawal"
     CANCELLATION = "cancellation", "Cancellation"
+
+
+class PaymentState(models.TextChoices):
+    """Payment.state, derived from the payment's timestamps."""
+
+    PENDING = "pending", "Waiting for the money"
+    HELD = "held", "Held for an officer to look at"
+    CONFIRMED = "confirmed", "Received"
+    FAILED = "failed", "Failed"
+    REFUNDED = "refunded", "Refunded"
+
+
+class WithdrawalState(models.TextChoices):
+    NOTICE = "notice", "In the notice period: not due yet"
+    DUE = "due", "Due to be paid back"
+    REPAID = "repaid", "Paid back"

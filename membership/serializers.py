@@ -15,7 +15,9 @@ from .enums import (
     ApplicationState,
     CessationReason,
     PaymentMethod,
+    PaymentState,
     ShareTransactionKind,
+    WithdrawalState,
 )
 from .models import Application, Member, MemberClass, Payment, ShareTransaction, Withdrawal
 
@@ -247,22 +249,6 @@ class RejectSerializer(serializers.Serializer):
 
 
 # --- shares and payments ---------------------------------------------------------------------
-
-class PaymentState(models.TextChoices):
-    """Payment.state, derived from the payment's timestamps."""
-
-    PENDING = "pending", "Waiting for the money"
-    HELD = "held", "Held for an officer to look at"
-    CONFIRMED = "confirmed", "Received"
-    FAILED = "failed", "Failed"
-    REFUNDED = "refunded", "Refunded"
-
-
-class WithdrawalState(models.TextChoices):
-    NOTICE = "notice", "In the notice period: not due yet"
-    DUE = "due", "Due to be paid back"
-    REPAID = "repaid", "Paid back"
-
 
 class EnumField(serializers.ChoiceField):
     """A choice field documented as one named enum in the schema. Several fields are called

@@ -322,7 +322,11 @@ def refund_withdrawal(withdrawal: Withdrawal, *, by) -> Withdrawal:
                       .get(pk=withdrawal.pk))
         check_withdrawal_can_be_repaid(withdrawal)
         payment = _refundable_payment(withdrawal)
-        refund = _create_refund(withdrawal, payment)
+        refund = _refund(
+            payment, amount=pence(withdrawal.amount), idempotency_key=f"refund-{withdrawal.pk}",
+            what=f"withdrawal {withdrawal.pk}",
+            metadata={"withdrawal_id": str(withdrawal.pk), "payment_id": str(payment.pk),
+                      "society": withdrawal.member.society.slug})
         now = timezone.now()
         withdrawal.repaid_at, withdrawal.repaid_by = now, by
         withdrawal.repayment_method = PaymentMethod.CARD
@@ -355,22 +359,22 @@ def _refundable_payment(withdrawal: Withdrawal) -> Payment:
     return payment
 
 
-def _create_refund(withdrawal: Withdrawal, payment: Payment) -> dict:
+def _refund(payment: Payment, *, amount: int, idempotency_key: str, what: str,
+            metadata: dict | None = None) -> dict:
+    """Ask Stripe to refund `amount` pence of a card payment; a Stripe error, or a refund
+    Stripe reports as failed, becomes a MembershipError and nothing is written."""
+    params = {"payment_intent": payment.stripe_payment_intent, "amount": amount}
+    if metadata:
+        params["metadata"] = metadata
     try:
-        refund = _client().v1.refunds.create(
-            params={"payment_intent": payment.stripe_payment_intent,
-                    "amount": pence(withdrawal.amount),
-                    "metadata": {"withdrawal_id": str(withdrawal.pk),
-                                 "payment_id": str(payment.pk),
-                                 "society": withdrawal.member.society.slug}},
-            options={"idempotency_key": f"refund-{withdrawal.pk}"})
+        refund = _client().v1.refunds.create(params=params,
+                                             options={"idempotency_key": idempotency_key})
     except stripe.StripeError as error:
-        logger.warning("Stripe refund failed for withdrawal %s: %s", withdrawal.pk, error)
+        logger.warning("Stripe refund failed for %s: %s", what, error)
         raise MembershipError(REFUND_BROKEN) from error
     refund = refund.to_dict()
     if refund.get("status") in ("failed", "canceled"):
-        logger.warning("Stripe refund %s for withdrawal %s is %s", refund["id"], withdrawal.pk,
-                       refund["status"])
+        logger.warning("Stripe refund %s for %s is %s", refund["id"], what, refund["status"])
         raise MembershipError(REFUND_BROKEN)
     return refund
 
@@ -395,7 +399,9 @@ def refund_held_payment(payment: Payment, *, by, note: str) -> Payment:
         if payment.method != PaymentMethod.CARD or not payment.stripe_payment_intent:
             raise MembershipError("There is no card payment in Stripe to refund for this "
                                   "payment. Pay the money back another way.")
-        refund = _refund_in_full(payment)
+        refund = _refund(payment, amount=_paid_in_stripe(payment)[0],
+                         idempotency_key=f"refund-held-{payment.pk}",
+                         what=f"held payment {payment.pk}")
         payment.refunded_at, payment.refund_reference = timezone.now(), refund["id"]
         payment.save(update_fields=["refunded_at", "refund_reference"])
         audit.record("membership.payment.held_refunded", society=payment.society, actor=by,
@@ -403,23 +409,6 @@ def refund_held_payment(payment: Payment, *, by, note: str) -> Payment:
                      data={"amount": payment.amount, "reference": refund["id"], "note": note,
                            "held_reason": payment.held_reason})
     return payment
-
-
-def _refund_in_full(payment: Payment) -> dict:
-    try:
-        refund = _client().v1.refunds.create(
-            params={"payment_intent": payment.stripe_payment_intent,
-                    "amount": _paid_in_stripe(payment)[0]},
-            options={"idempotency_key": f"refund-held-{payment.pk}"})
-    except stripe.StripeError as error:
-        logger.warning("Stripe refund failed for held payment %s: %s", payment.pk, error)
-        raise MembershipError(REFUND_BROKEN) from error
-    refund = refund.to_dict()
-    if refund.get("status") in ("failed", "canceled"):
-        logger.warning("Stripe refund %s for held payment %s is %s", refund["id"], payment.pk,
-                       refund["status"])
-        raise MembershipError(REFUND_BROKEN)
-    return refund
 
 
 def accept_held_payment(payment: Payment, *, by, note: str):

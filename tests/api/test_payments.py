@@ -10,9 +10,9 @@ from django.utils import timezone
 
 from coop.models import AuditEntry
 from membership import shares
+from membership.enums import PaymentState
 from membership.models import Member, Payment, ShareTransaction
 from membership.selectors import PAYMENT_STATES
-from membership.serializers import PaymentState
 from tests.factories import ApplicationFactory, MemberFactory, OfficerFactory
 
 PAYMENTS = "/api/v1/societies/mutual/payments/"
