@@ -19,9 +19,9 @@ from django.utils import timezone
 from coop.models import AuditEntry
 from membership import services
 from membership.models import Payment
-from tests.coop.test_views import PageCheckingClient
 from tests.factories import ApplicationFactory, MemberFactory, OfficerFactory
 from tests.membership.test_shares_pages import set_rules
+from tests.pages import PageCheckingClient
 
 OK, LOG, GO, NO, NF = 200, "to sign-in", "elsewhere", 403, 404
 

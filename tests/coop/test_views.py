@@ -9,86 +9,15 @@ points a field's aria-describedby at a hint or error that is not on the page.
 import re
 from datetime import date
 from decimal import Decimal
-from html import unescape
-from html.parser import HTMLParser
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from coop.api_auth import hash_key
 from coop.models import ApiToken, AuditEntry
 from tests.factories import MemberFactory, OfficerFactory, UserFactory
-
-# --- every page: CSP and no inline script or style ------------------------------------------
-
-
-class _InlineFinder(HTMLParser):
-    """Collects inline code and style, and the ids that aria-describedby points to."""
-
-    def __init__(self):
-        super().__init__()
-        self.problems = []
-        self.ids = set()
-        self.described_by = []
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if attrs.get("id"):
-            self.ids.add(attrs["id"])
-        if attrs.get("aria-describedby") is not None:
-            self.described_by += [(tag, ref) for ref in attrs["aria-describedby"].split()]
-        if "style" in attrs:
-            self.problems.append(f"style= on <{tag}>")
-        if tag == "style":
-            self.problems.append("a <style> element")
-        if tag == "script" and not attrs.get("src"):
-            self.problems.append("an inline <script>")
-        handlers = [name for name in attrs if name.startswith("on")]
-        if handlers:
-            self.problems.append(f"{', '.join(handlers)} on <{tag}>")
-        if any((value or "").strip().lower().startswith("javascript:")
-               for value in attrs.values()):
-            self.problems.append(f"a javascript: link on <{tag}>")
-
-    handle_startendtag = handle_starttag
-
-
-def page_problems(response) -> list[str]:
-    """What a browser enforcing our policy would block or allow that it should not."""
-    problems = []
-    policy = response.headers.get("Content-Security-Policy", "")
-    if not policy:
-        problems.append("no Content-Security-Policy header")
-    elif "'unsafe-inline'" in policy or "'unsafe-eval'" in policy:
-        problems.append(f"the policy allows unsafe code: {policy}")
-    elif "script-src" not in policy or "style-src" not in policy:
-        problems.append(f"the policy does not restrict scripts and styles: {policy}")
-    if response.headers.get("Content-Type", "").startswith("text/html") and response.content:
-        finder = _InlineFinder()
-        finder.feed(response.content.decode())
-        problems += finder.problems
-        problems += missing_descriptions(response)
-    return problems
-
-
-def missing_descriptions(response) -> list[str]:
-    """aria-describedby references to hints or errors that are not on the page."""
-    finder = _InlineFinder()
-    finder.feed(response.content.decode())
-    return [f"aria-describedby on <{tag}> points to missing id {ref}"
-            for tag, ref in finder.described_by if ref not in finder.ids]
-
-
-class PageCheckingClient(Client):
-    """A test client that checks every response it receives (redirects followed included)."""
-
-    def request(self, **request):
-        response = super().request(**request)
-        problems = page_problems(response)
-        assert not problems, f"{request.get('PATH_INFO')}: {'; '.join(problems)}"
-        return response
+from tests.pages import PageCheckingClient, missing_descriptions, page_problems, text
 
 
 @pytest.fixture
@@ -105,13 +34,6 @@ def signed_in(client):
         return client
 
     return make
-
-
-def text(response) -> str:
-    """The page's visible words, tags removed and spaces collapsed, for readable asserts."""
-    html = response.content.decode()
-    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
-    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html))).strip()
 
 
 def test_page_checker_catches_inline_script_and_style():

@@ -19,9 +19,9 @@ from membership.stripe_payments import (
     refund_held_payment,
     start_checkout,
 )
-from tests.coop.test_views import PageCheckingClient, text
 from tests.factories import ApplicationFactory, MemberFactory
 from tests.membership import stripe_fake
+from tests.pages import PageCheckingClient, text
 
 fake_stripe = stripe_fake.fake_stripe
 

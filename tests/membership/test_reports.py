@@ -14,9 +14,9 @@ from django.utils import timezone
 
 from membership import reports, services, shares, stripe_payments
 from membership.models import Application, Payment, StripeEvent
-from tests.coop.test_views import PageCheckingClient, text
 from tests.factories import ApplicationFactory, join
 from tests.membership.test_shares_pages import set_rules
+from tests.pages import PageCheckingClient, text
 
 # Measured at 10 (session, user, society, roles, the viewer's entry, one query per report).
 # A query per row passes this at 1 row and fails at 30.

@@ -23,10 +23,9 @@ from django.utils import timezone
 from membership import services, shares, stripe_payments
 from membership.certificate import certificate_context
 from membership.models import Application, Member, Payment, Withdrawal
-from tests.coop.test_views import PageCheckingClient, text
 from tests.factories import ApplicationFactory, MemberFactory, UserFactory, join
 from tests.membership import stripe_fake
-from tests.membership.test_views import assert_field_error
+from tests.pages import PageCheckingClient, assert_field_error, text
 
 fake_stripe = stripe_fake.fake_stripe
 

@@ -7,8 +7,6 @@ aria-describedby pointing at a missing id."""
 
 import re
 from decimal import Decimal
-from html import unescape
-from html.parser import HTMLParser
 
 import pytest
 from django.core import mail
@@ -18,8 +16,14 @@ from django.utils import timezone
 from coop.models import AuditEntry
 from membership import services
 from membership.models import Application, ClassChangeRequest, Member, RegisterChange
-from tests.coop.test_views import PageCheckingClient, missing_descriptions, text
 from tests.factories import ApplicationFactory, MemberFactory, UserFactory
+from tests.pages import (
+    PageCheckingClient,
+    assert_field_error,
+    elements,
+    missing_descriptions,
+    text,
+)
 
 # Measured at 8: society, session, user, roles, count, the page of members, the classes for the
 # filter, the viewer's own entry. A query per row passes this at 1 member and fails at 200.
@@ -38,50 +42,6 @@ def signed_in(client):
         return client
 
     return make
-
-
-class _Elements(HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.by_id = {}
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs, tag=tag)
-        if attrs.get("id"):
-            self.by_id[attrs["id"]] = attrs
-
-    handle_startendtag = handle_starttag
-
-
-def elements(response) -> dict[str, dict]:
-    """Each element with an id: {id: {attribute: value, "tag": tag}}."""
-    parser = _Elements()
-    parser.feed(response.content.decode())
-    return parser.by_id
-
-
-def assert_field_error(response, name: str, message: str) -> None:
-    """The error is shown next to the field, linked to it for screen readers, and listed in
-    the error summary with a link to the field."""
-    html = response.content.decode()
-    found = elements(response)
-    error_id = f"id_{name}_error"
-    assert error_id in found, f"no error element for {name}"
-    shown = re.search(rf'id="{error_id}"[^>]*>(.*?)</p>', html, re.S).group(1)
-    assert message in text_of(shown)
-    field = found.get(f"id_{name}") or found.get(f"id_{name}_0")
-    assert field.get("aria-invalid") == "true", f"{name} is not marked invalid"
-    if field.get("type") == "radio":
-        assert re.search(rf'<fieldset[^>]*aria-describedby="[^"]*\b{error_id}\b', html)
-    else:
-        assert error_id in field.get("aria-describedby", "").split()
-        assert missing_descriptions(response) == []
-    summary = re.search(r'<div class="error-summary".*?</div>', html, re.S).group(0)
-    assert re.search(rf'href="#{field["id"]}">[^<]*{re.escape(message)}', unescape(summary))
-
-
-def text_of(html: str) -> str:
-    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html))).strip()
 
 
 def application_data(society, **changes) -> dict:
