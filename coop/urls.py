@@ -9,6 +9,7 @@ urlpatterns = [
     path("account/", include("coop.account_urls")),
     path("s/<slug:slug>/", include("membership.urls")),
     path("s/<slug:slug>/officers/", include("coop.officer_urls")),
+    path("s/<slug:slug>/ballots/", include("voting.urls")),
     path("api/", include("coop.api_urls")),
     path("", include("coop.stripe_urls")),
     path("admin/", admin.site.urls),

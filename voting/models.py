@@ -1,1 +1,0 @@
-"""Ballots come with the voting issue; this app is a placeholder so the layout is complete."""

@@ -1,0 +1,230 @@
+"""Reads for voting that pages, the API and the scrutineer share. Counting happens in the
+database (GROUP BY class and option); `tally` weighs the grouped figures exactly."""
+
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+
+from django.db.models import Count, Q, Sum
+
+from coop.enums import EmptyClassPolicy
+
+from . import tally
+from .enums import SINGLE_MARK_KINDS, BallotKind, BallotState, PaperState, Weighting
+from .models import Ballot, BallotPaper, RollEntry, Vote, VoteMark
+
+
+def percent(share: Fraction | None, places: int = 1) -> Decimal | None:
+    """A share (0..1) as a percentage rounded for display (half up)."""
+    if share is None:
+        return None
+    exact = Decimal(share.numerator * 100) / Decimal(share.denominator)
+    return exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+def visible_ballots(society, user, *, officer: bool):
+    """Members see ballots once opened; officers also see drafts."""
+    ballots = Ballot.objects.filter(society=society).select_related("only_class")
+    if not officer:
+        ballots = ballots.filter(Q(opened_at__isnull=False))
+    return ballots
+
+
+def rules_for(ballot: Ballot, options=None) -> tally.Rules:
+    options = options if options is not None else list(ballot.options.all())
+    codes = {o.code: o.pk for o in options if o.code}
+    return tally.Rules(
+        kind=ballot.kind, weighting=ballot.weighting,
+        empty_class_policy=ballot.empty_class_policy,
+        resolution_kind=ballot.resolution_kind,
+        threshold=Fraction(ballot.threshold_percent) / 100,
+        require_class_majority=ballot.require_class_majority,
+        for_option=codes.get("for"), against_option=codes.get("against"))
+
+
+def count_ballot(ballot: Ballot) -> list[tally.ClassCount]:
+    """The grouped count: one query over the marks (and, for kinds where a voter may make
+    several marks, one over the votes for the head count per class)."""
+    weights = list(ballot.class_weights.select_related("member_class"))
+    classes = {
+        w.member_class_id: tally.ClassCount(
+            class_id=w.member_class_id, name=w.member_class.name,
+            weight=Fraction(w.weight) / 100, votes_per_member=w.votes_per_member, voters=0)
+        for w in weights
+    }
+    rows = (VoteMark.objects.filter(ballot=ballot, current=True)
+            .values_list("member_class_id", "option_id")
+            .annotate(n=Count("*"), points=Sum("value")).order_by())
+    for class_id, option_id, n, points in rows:
+        cls = classes[class_id]
+        cls.counts[option_id] = n
+        cls.points[option_id] = points
+    if ballot.kind in SINGLE_MARK_KINDS:
+        for cls in classes.values():
+            cls.voters = sum(cls.counts.values())
+    else:
+        voters = (Vote.objects.filter(ballot=ballot, current=True)
+                  .values_list("member_class_id").annotate(n=Count("*")).order_by())
+        for class_id, n in voters:
+            classes[class_id].voters = n
+    return list(classes.values())
+
+
+@dataclass
+class ClassRow:
+    name: str
+    weight: Decimal
+    on_roll: int
+    voted: int
+    shown: bool
+    counts: dict[int, int] = field(default_factory=dict)
+    shares: dict[int, Fraction] = field(default_factory=dict)
+
+    @property
+    def turnout(self) -> Fraction | None:
+        return Fraction(self.voted, self.on_roll) if self.on_roll else None
+
+
+@dataclass
+class Results:
+    ballot: Ballot
+    options: list
+    outcome: tally.Outcome
+    one_member_outcome: tally.Outcome
+    head_counts: dict[int, int]
+    classes: list[ClassRow]
+    on_roll: int
+    voted: int
+    papers: dict[str, int]
+    stv: object = None
+
+    @property
+    def turnout(self) -> Fraction | None:
+        return Fraction(self.voted, self.on_roll) if self.on_roll else None
+
+    @property
+    def is_tie(self) -> bool:
+        return len(self.outcome.winners) > 1
+
+    @property
+    def winners(self) -> list:
+        by_id = {o.pk: o for o in self.options}
+        return [by_id[pk] for pk in self.outcome.winners]
+
+    def rows(self):
+        """One row per option for tables and charts."""
+        for option in self.options:
+            yield {
+                "option": option,
+                "share": self.outcome.shares.get(option.pk, Fraction(0)),
+                "one_member_share": self.one_member_outcome.shares.get(option.pk, Fraction(0)),
+                "head_count": self.head_counts.get(option.pk, 0),
+                "counted": option.code != "abstain",
+            }
+
+    def audit_summary(self) -> dict:
+        return {
+            "shares": {o.label: str(percent(self.outcome.shares.get(o.pk), 6))
+                       for o in self.options if o.code != "abstain"},
+            "passed": self.outcome.passed,
+            "winners": [o.label for o in self.winners] or None,
+            "voted": self.voted, "on_roll": self.on_roll,
+            "elected": [self.stv.names[pk] for pk in self.stv.elected] if self.stv else None,
+        }
+
+
+def paper_counts(ballot: Ballot) -> dict[str, int]:
+    counts = dict(BallotPaper.objects.filter(ballot=ballot).values_list("state")
+                  .annotate(n=Count("*")).order_by())
+    return {state: counts.get(state, 0) for state in PaperState.values}
+
+
+def results(ballot: Ballot) -> Results:
+    """Everything the results page, the API, the CSV and the certificate show."""
+    options = list(ballot.options.all())
+    option_ids = [o.pk for o in options]
+    classes = count_ballot(ballot)
+    rules = rules_for(ballot, options)
+    outcome = tally.decide(classes, option_ids, rules)
+    one_member = tally.decide(classes, option_ids, rules, Weighting.ONE_MEMBER_ONE_VOTE)
+    roll = {c: (n, v) for c, n, v in RollEntry.objects.filter(ballot=ballot)
+            .values_list("member_class_id")
+            .annotate(n=Count("id"), v=Count("id", filter=Q(has_voted=True)))
+            .order_by().values_list("member_class_id", "n", "v")}
+    rows, head_counts = [], {pk: 0 for pk in option_ids}
+    weights = {w.member_class_id: w.weight for w in ballot.class_weights.all()}
+    for cls in classes:
+        on_roll, voted = roll.get(cls.class_id, (0, 0))
+        shown = cls.voters >= ballot.breakdown_minimum
+        single = tally.Rules(**{**rules.__dict__})
+        class_outcome = tally.decide([cls], option_ids, single, Weighting.ONE_MEMBER_ONE_VOTE)
+        rows.append(ClassRow(name=cls.name, weight=weights.get(cls.class_id, Decimal(0)),
+                             on_roll=on_roll, voted=voted, shown=shown,
+                             counts=dict(cls.counts) if shown else {},
+                             shares=class_outcome.shares if shown else {}))
+        for pk, n in cls.counts.items():
+            head_counts[pk] += n
+    stv = None
+    if ballot.kind == BallotKind.RANKED:
+        stv = count_election(ballot, options)
+    return Results(ballot=ballot, options=options, outcome=outcome,
+                   one_member_outcome=one_member, head_counts=head_counts, classes=rows,
+                   on_roll=sum(r.on_roll for r in rows), voted=sum(r.voted for r in rows),
+                   papers=paper_counts(ballot), stv=stv)
+
+
+def ranked_ballots(ballot: Ballot) -> list[tuple[tuple[int, ...], int]]:
+    """The current ranked votes, grouped: (option ids in order of preference, how many)."""
+    marks = (VoteMark.objects.filter(ballot=ballot, current=True)
+             .order_by("vote_id", "value").values_list("vote_id", "option_id"))
+    rankings: dict = {}
+    for vote_id, option_id in marks.iterator(chunk_size=5000):
+        rankings.setdefault(vote_id, []).append(option_id)
+    grouped: dict[tuple[int, ...], int] = {}
+    for ranking in rankings.values():
+        key = tuple(ranking)
+        grouped[key] = grouped.get(key, 0) + 1
+    return sorted(grouped.items(), key=lambda item: (-item[1], item[0]))
+
+
+def count_election(ballot: Ballot, options=None):
+    from . import stv
+
+    options = options if options is not None else list(ballot.options.all())
+    return stv.count([o.pk for o in options], ranked_ballots(ballot), ballot.seats,
+                     names={o.pk: o.label for o in options})
+
+
+def results_visible(ballot: Ballot, *, officer: bool = False, scrutineer: bool = False) -> bool:
+    """Members see results once published, or live/after close when the ballot says so;
+    officers and the scrutineer see them once the ballot has closed."""
+    state = ballot.state
+    if state == BallotState.PUBLISHED:
+        return True
+    if ballot.live_results and state == BallotState.OPEN:
+        return True
+    return (officer or scrutineer) and ballot.has_closed
+
+
+def counted_receipts(ballot: Ballot) -> list[str]:
+    return list(Vote.objects.filter(ballot=ballot, current=True)
+                .order_by("receipt_hash").values_list("receipt_hash", flat=True))
+
+
+def receipt_status(ballot: Ballot, code: str) -> str | None:
+    """'counted', 'replaced' (a later vote by the same member counts instead) or None."""
+    from .secrecy import code_hash
+
+    current = Vote.objects.filter(ballot=ballot, receipt_hash=code_hash(code)).values_list(
+        "current", flat=True).first()
+    if current is None:
+        return None
+    return "counted" if current else "replaced"
+
+
+def not_cast_label(ballot: Ballot) -> str | None:
+    if ballot.weighting == Weighting.CLASS_SHARE and \
+            ballot.empty_class_policy == EmptyClassPolicy.NOT_CAST:
+        return "Not cast (a class in which nobody voted)"
+    return None
+

@@ -1,0 +1,1 @@
+"""Placeholder until the STV count lands (being written now)."""
