@@ -154,6 +154,10 @@ def seed() -> bool:
         if i >= 3:  # approved, and the treasurer is waiting for their share money
             approve_application(application, by=admin)
     _leaver(society, by=admin)
+    from voting import demo as voting_demo
+
+    voting_demo.seed(society, secretary=User.objects.get(email="secretary@demo.coop"),
+                     scrutineer=scrutineer, spare_emails={e for _, e in LOGINS})
 
     second = create_society(name="Riverside Carers Co-op (demo)", slug=SECOND_SLUG, by=admin)
     _populate(second, rng, [(0, 3), (1, 3), (2, 2)],

@@ -21,6 +21,10 @@ def emails_muted():
         _muted.reset(token)
 
 
+def emails_are_muted() -> bool:
+    return _muted.get()
+
+
 def email_after_commit(to: str | list[str], subject: str, template: str, context: dict) -> None:
     """Queue an email built from a plain-text template once the current transaction commits,
     so a rolled-back change never sends a message."""

@@ -19,9 +19,15 @@ def home(request):
         return render(request, "coop/landing.html",
                       {"societies": Society.objects.order_by("name")})
     from membership.selectors import home_summary
+    from voting.selectors import open_ballots_for
 
+    summary = home_summary(request.user)
+    ballots = open_ballots_for([i["member"] for i in summary
+                                if i["member"] and i["member"].is_current])
+    for item in summary:
+        item["ballots"] = ballots.get(item["society"].pk, [])
     return render(request, "coop/home.html", {
-        "summary": home_summary(request.user),
+        "summary": summary,
         "other_societies": Society.objects.exclude(
             pk__in=[s.pk for s in selectors.societies_for_user(request.user)]),
     })

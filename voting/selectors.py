@@ -6,6 +6,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 from django.db.models import Count, Q, Sum
+from django.utils import timezone
 
 from coop.enums import EmptyClassPolicy
 
@@ -156,8 +157,7 @@ def results(ballot: Ballot) -> Results:
     for cls in classes:
         on_roll, voted = roll.get(cls.class_id, (0, 0))
         shown = cls.voters >= ballot.breakdown_minimum
-        single = tally.Rules(**{**rules.__dict__})
-        class_outcome = tally.decide([cls], option_ids, single, Weighting.ONE_MEMBER_ONE_VOTE)
+        class_outcome = tally.decide([cls], option_ids, rules, Weighting.ONE_MEMBER_ONE_VOTE)
         rows.append(ClassRow(name=cls.name, weight=weights.get(cls.class_id, Decimal(0)),
                              on_roll=on_roll, voted=voted, shown=shown,
                              counts=dict(cls.counts) if shown else {},
@@ -228,3 +228,24 @@ def not_cast_label(ballot: Ballot) -> str | None:
         return "Not cast (a class in which nobody voted)"
     return None
 
+
+
+def open_ballots_for(members) -> dict[int, list[dict]]:
+    """For the home page: each society's open ballots, with whether the member is on the roll
+    and has voted. Two queries whatever the number of societies."""
+    members = [m for m in members if m is not None]
+    if not members:
+        return {}
+    now = timezone.now()
+    ballots = (Ballot.objects.filter(society__in=[m.society_id for m in members],
+                                     opened_at__isnull=False, closed_at__isnull=True,
+                                     closes_at__gt=now).order_by("closes_at"))
+    roll = {(e.ballot_id, e.member_id): e.has_voted for e in RollEntry.objects.filter(
+        ballot__in=ballots, member__in=members).only("ballot_id", "member_id", "has_voted")}
+    by_society: dict[int, list[dict]] = {}
+    member_of = {m.society_id: m for m in members}
+    for ballot in ballots:
+        key = (ballot.pk, member_of[ballot.society_id].pk)
+        by_society.setdefault(ballot.society_id, []).append(
+            {"ballot": ballot, "on_roll": key in roll, "has_voted": roll.get(key, False)})
+    return by_society

@@ -10,6 +10,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from coop import audit
+from coop.notify import emails_are_muted
 from coop.services import CoopError
 from membership.models import Member, MemberClass
 
@@ -136,6 +137,9 @@ def update_draft(ballot: Ballot, *, by, options: list | None = None, **fields) -
     the weights to match."""
     with transaction.atomic():
         ballot = _require_draft(ballot)
+        unknown = set(fields) - set(DRAFT_FIELDS)
+        if unknown:
+            raise TypeError(f"Not a draft field: {', '.join(sorted(unknown))}")
         merged = {f: getattr(ballot, f) for f in DRAFT_FIELDS} | fields
         if "resolution_kind" in fields or "threshold_percent" in fields:
             merged["threshold_percent"] = _threshold_for(
@@ -230,9 +234,9 @@ def open_ballot(ballot: Ballot, *, by=None, closes_at=None) -> Ballot:
         if closes_at is not None:
             ballot.closes_at = closes_at
         _check_ready(ballot, now)
-        ballot.opened_at = now
+        ballot.opened_at = ballot.opens_at = now
         ballot.record_date = ballot.record_date or timezone.localdate(now)
-        ballot.save(update_fields=["opened_at", "record_date", "closes_at"])
+        ballot.save(update_fields=["opened_at", "opens_at", "record_date", "closes_at"])
         on_roll = freeze_roll(ballot)
         papers = issue_post_papers(ballot)
         audit.record("voting.ballot.opened", society=ballot.society, actor=by, obj=ballot,
@@ -307,7 +311,8 @@ def _defer(task_name: str, ballot: Ballot, when) -> None:
 def _announce(ballot: Ballot) -> None:
     from . import tasks
 
-    tasks.announce_ballot.enqueue(ballot.pk)
+    if not emails_are_muted():
+        tasks.announce_ballot.enqueue(ballot.pk)
 
 
 def open_if_due(ballot: Ballot, now=None) -> Ballot:
@@ -356,7 +361,8 @@ def send_reminders(ballot: Ballot, now=None) -> int:
 def _remind(ballot: Ballot) -> None:
     from . import tasks
 
-    tasks.remind_non_voters.enqueue(ballot.pk)
+    if not emails_are_muted():
+        tasks.remind_non_voters.enqueue(ballot.pk)
 
 
 # --- closing, certifying, publishing ----------------------------------------------------------

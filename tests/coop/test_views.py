@@ -75,8 +75,26 @@ def test_home_member_sees_membership_details_and_empty_sections(signed_in, socie
     assert f"Member number {member.membership_number}, Service user" in page
     assert "Alex Morgan 1 Mill Lane S1 2AB" in page
     assert "Your shares 1 share (£1.00 paid)" in page
-    assert "Open ballots There are no open ballots at the moment." in page
+    assert "Open votes There are no open votes at the moment." in page
     assert "Meetings There are no meetings coming up." in page
+
+
+def test_home_lists_open_votes_and_whether_the_member_has_voted(signed_in, society, secretary):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from voting import services
+
+    member = MemberFactory(society=society)
+    ballot = services.create_ballot(society, by=secretary, title="Adopt the new rules",
+                                    summary="Whether to adopt them.")
+    services.open_ballot(ballot, by=secretary, closes_at=timezone.now() + timedelta(days=3))
+    client = signed_in(member.user)
+
+    assert "Adopt the new rules : you have not voted yet. Voting closes on" in text(client.get("/"))
+    services.cast_vote(ballot, member, {ballot.options.get(code="for").pk: 1})
+    assert "Adopt the new rules : you have voted. Voting closes on" in text(client.get("/"))
 
 
 def test_home_member_does_not_see_other_society(signed_in, society, other_society):

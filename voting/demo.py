@@ -1,0 +1,85 @@
+"""Demo ballots: one open resolution and one open choice (the demo logins have not voted in
+either), a published resolution, a published class election counted by STV, and a draft."""
+
+import random
+from datetime import timedelta
+
+from django.utils import timezone
+
+from . import services
+from .enums import BallotKind, Weighting
+
+
+def _vote_randomly(ballot, members, rng, leaning: dict[str, float]):
+    options = list(ballot.options.all())
+    for member in members:
+        if rng.random() < 0.2:
+            continue  # not everyone votes
+        if ballot.kind == BallotKind.RANKED:
+            order = sorted(options, key=lambda o: rng.random() - leaning.get(o.label, 0))
+            choices = {o.pk: rank for rank, o in enumerate(order[:rng.randint(1, 3)], 1)}
+        else:
+            weights = [1 + leaning.get(o.label, 0) for o in options]
+            choices = {rng.choices(options, weights)[0].pk: 1}
+        services.cast_vote(ballot, member, choices)
+
+
+def _finish(ballot, *, secretary, scrutineer, days_ago: int):
+    """Move a ballot into the past, then close, certify and publish it."""
+    from .models import Ballot
+
+    now = timezone.now()
+    Ballot.objects.filter(pk=ballot.pk).update(
+        opened_at=now - timedelta(days=days_ago + 14), closes_at=now - timedelta(days=days_ago),
+        created_at=now - timedelta(days=days_ago + 20))
+    ballot = services.record_closing(Ballot.objects.get(pk=ballot.pk))
+    services.certify_ballot(ballot, by=scrutineer, note="Counted online and paper returns.")
+    return services.publish_ballot(ballot, by=secretary)
+
+
+def seed(society, *, secretary, scrutineer, spare_emails: set[str]) -> None:
+    rng = random.Random(4)
+    in_week = timezone.now() + timedelta(days=7)
+    voters = [m for m in society.members.current().select_related("user")
+              if m.user.email not in spare_emails]
+
+    past = services.create_ballot(
+        society, by=secretary, title="Accept last year's accounts",
+        summary="The trustees ask members to accept the accounts for the year to 31 March.",
+        easy_read_summary="We spent money last year. We wrote down how. Do you agree it is "
+                          "right?")
+    past = services.open_ballot(past, by=secretary, closes_at=in_week)
+    _vote_randomly(past, voters, rng, {"For": 4})
+    _finish(past, secretary=secretary, scrutineer=scrutineer, days_ago=60)
+
+    pas = society.member_classes.order_by("position")[2]
+    election = services.create_ballot(
+        society, by=secretary, title="Elect two trustees for personal assistants",
+        summary="Personal assistants elect two trustees to the board for three years.",
+        kind=BallotKind.RANKED, weighting=Weighting.ONE_MEMBER_ONE_VOTE, seats=2,
+        only_class=pas, options=["Kim Ahmed", "Lee Brown", "Mo Clarke", "Nia Davies"])
+    election = services.open_ballot(election, by=secretary, closes_at=in_week)
+    _vote_randomly(election, [m for m in voters if m.member_class_id == pas.pk], rng,
+                   {"Kim Ahmed": 0.5, "Mo Clarke": 0.3})
+    _finish(election, secretary=secretary, scrutineer=scrutineer, days_ago=30)
+
+    training = services.create_ballot(
+        society, by=secretary, title="Pay for PA training from co-op funds",
+        summary="Should the co-op pay for first-aid and moving-and-handling training for "
+                "every personal assistant, up to £3,000 a year?",
+        easy_read_summary="Should the co-op pay for training for PAs? It costs up to £3,000 "
+                          "a year.", allow_vote_changes=True)
+    training = services.open_ballot(training, by=secretary, closes_at=in_week)
+    _vote_randomly(training, voters, rng, {"For": 2})
+
+    social = services.create_ballot(
+        society, by=secretary, title="Where should the summer social be?",
+        summary="Pick one place for this year's summer get-together. All three are "
+                "step-free and have accessible toilets.", kind=BallotKind.CHOICE,
+        options=["Botanical Gardens", "Community hall", "Canal boat trip"])
+    services.open_ballot(social, by=secretary, closes_at=in_week + timedelta(days=3))
+
+    services.create_ballot(
+        society, by=secretary, title="Change the rules on proxy votes",
+        summary="Draft: let members appoint a proxy up to one day before a meeting.",
+        resolution_kind="special")
