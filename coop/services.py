@@ -35,6 +35,7 @@ RULE_FIELDS = [
 def create_society(*, name: str, slug: str = "", by=None, **rules) -> Society:
     """Create a society with the three default member classes (user, carer, PA).
     Side effects: audit entry `coop.society.created`."""
+    from membership.interests.services import seed_topics
     from membership.services import create_default_classes
 
     slug = slug or slugify(name)[:60]
@@ -45,6 +46,7 @@ def create_society(*, name: str, slug: str = "", by=None, **rules) -> Society:
     with transaction.atomic():
         society = Society.objects.create(name=name, slug=slug, **rules)
         create_default_classes(society)
+        seed_topics(society)
         audit.record("coop.society.created", society=society, actor=by, obj=society,
                      data={"name": name, "slug": slug})
     return society

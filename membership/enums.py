@@ -82,3 +82,20 @@ class WithdrawalState(models.TextChoices):
     NOTICE = "notice", "In the notice period: not due yet"
     DUE = "due", "Due to be paid back"
     REPAID = "repaid", "Paid back"
+
+
+class InterestType(models.TextChoices):
+    FINANCIAL = "financial", "Financial (you or someone close gains or loses money)"
+    PERSONAL = "personal", "Personal (it affects you in another way)"
+    FAMILY = "family", "Family or close relationship"
+    OTHER = "other", "Other"
+
+
+# Seeded for every new society; officers add, rename and retire topics.
+DEFAULT_TOPICS = ["PA pay and conditions", "New services for users", "New services for carers",
+                  "Contracts and suppliers", "Employment of relatives"]
+# (class name, topic name): members of the class are deemed to hold an interest.
+DEFAULT_DEEMED = [("Personal assistant", "PA pay and conditions")]
+# Officers declare on taking office and then every DECLARATION_MONTHS months.
+DECLARATION_MONTHS = 12
+DECLARATION_REMINDER_DAYS = 30

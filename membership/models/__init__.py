@@ -1,3 +1,4 @@
+from .interests import Declaration, DeclarationReminder, InterestTopic, OfficerReturn
 from .register import (
     Application,
     ClassChangeRequest,
@@ -9,6 +10,7 @@ from .register import (
 from .shares import Payment, ShareTransaction, StripeEvent, Withdrawal
 
 __all__ = [
+    "Declaration", "DeclarationReminder", "InterestTopic", "OfficerReturn",
     "Application", "ClassChangeRequest", "ContactDetails", "Member", "MemberClass",
     "RegisterChange", "Payment", "ShareTransaction", "StripeEvent", "Withdrawal",
 ]

@@ -1,0 +1,1 @@
+"""The register of interests: topics, deemed interests, declarations and officers' returns."""
