@@ -15,9 +15,12 @@ $(PY):
 	echo "Creating $(VENV) with $$interp"; \
 	"$$interp" -m venv $(VENV)
 
-$(STAMP): pyproject.toml | $(PY)
+$(STAMP): pyproject.toml Makefile | $(PY)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet ".[test]"
+	@# Test-only STV reference. Without --no-deps it pulls ~750 MB and downgrades numpy; its
+	@# STV code needs only numpy (tests/voting/test_stv.py stands in for the rest).
+	$(PY) -m pip install --quiet --no-deps "pref-voting==1.18.2"
 	@touch $(STAMP)
 
 run: $(STAMP)

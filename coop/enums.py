@@ -14,6 +14,12 @@ class EmptyClassPolicy(models.TextChoices):
     NOT_CAST = "not_cast", "Keep the empty class's share as not cast"
 
 
+class ConflictPolicy(models.TextChoices):
+    DECLARE = "declare", "Declare: members with an interest say so, and their votes count"
+    RECUSE = "recuse", "Recuse: members with an interest do not vote"
+    RECORD = "record", "Record only: interests are asked for and kept; counting is unaffected"
+
+
 # Named groups of roles; permissions.py reads these.
 BOARD_ROLES = {OfficerRole.CHAIR, OfficerRole.SECRETARY, OfficerRole.TRUSTEE}
 REGISTER_READERS = BOARD_ROLES | {OfficerRole.TREASURER}

@@ -62,6 +62,7 @@ class SocietyRulesForm(AccessibleFormMixin, forms.ModelForm):
             "max_proxies_per_holder": "Most proxies one person may hold",
             "empty_class_policy": "If a class casts no votes in a class-weighted ballot",
             "class_breakdown_minimum": "Hide a class's own result when fewer than this voted",
+            "conflict_policy": "Members with an interest in a ballot's topic",
             "multiple_shares_allowed": "Members may buy more than one share",
             "max_holding": "Most one member may hold (£)",
             "payment_instructions": "How to pay another way",
@@ -71,7 +72,8 @@ class SocietyRulesForm(AccessibleFormMixin, forms.ModelForm):
         }
         widgets = {"address": forms.Textarea(attrs={"rows": 3}),
                    "payment_instructions": forms.Textarea(attrs={"rows": 4}),
-                   "empty_class_policy": forms.RadioSelect}
+                   "empty_class_policy": forms.RadioSelect,
+                   "conflict_policy": forms.RadioSelect}
 
     def clean(self):
         data = super().clean()

@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from .enums import EmptyClassPolicy, OfficerRole
+from .enums import ConflictPolicy, EmptyClassPolicy, OfficerRole
 
 
 class UserManager(BaseUserManager):
@@ -81,6 +81,9 @@ class Society(models.Model):
     empty_class_policy = models.CharField(
         max_length=20, choices=EmptyClassPolicy, default=EmptyClassPolicy.RESCALE
     )
+    conflict_policy = models.CharField(
+        max_length=10, choices=ConflictPolicy, default=ConflictPolicy.DECLARE,
+        help_text="What a declared or deemed interest means on a ballot about that topic.")
     class_breakdown_minimum = models.PositiveSmallIntegerField(
         default=5, help_text="A class's own result is hidden when fewer than this many voted in it."
     )

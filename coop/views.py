@@ -70,7 +70,7 @@ RULE_SECTIONS = [
                           "special_resolution_percent", "online_meetings_allowed",
                           "hybrid_meetings_allowed"]),
     ("Proxies", ["proxies_allowed", "max_proxies_per_holder"]),
-    ("Voting", ["empty_class_policy", "class_breakdown_minimum"]),
+    ("Voting", ["empty_class_policy", "conflict_policy", "class_breakdown_minimum"]),
 ]
 
 

@@ -29,8 +29,9 @@ def _finish(ballot, *, secretary, scrutineer, days_ago: int):
     from .models import Ballot
 
     now = timezone.now()
+    opened = now - timedelta(days=days_ago + 14)
     Ballot.objects.filter(pk=ballot.pk).update(
-        opened_at=now - timedelta(days=days_ago + 14), closes_at=now - timedelta(days=days_ago),
+        opened_at=opened, opens_at=opened, closes_at=now - timedelta(days=days_ago),
         created_at=now - timedelta(days=days_ago + 20))
     ballot = services.record_closing(Ballot.objects.get(pk=ballot.pk))
     services.certify_ballot(ballot, by=scrutineer, note="Counted online and paper returns.")

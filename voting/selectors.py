@@ -8,7 +8,7 @@ from fractions import Fraction
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
-from coop.enums import EmptyClassPolicy
+from coop.enums import ConflictPolicy, EmptyClassPolicy
 
 from . import tally
 from .enums import SINGLE_MARK_KINDS, BallotKind, BallotState, PaperState, Weighting
@@ -43,9 +43,10 @@ def rules_for(ballot: Ballot, options=None) -> tally.Rules:
         for_option=codes.get("for"), against_option=codes.get("against"))
 
 
-def count_ballot(ballot: Ballot) -> list[tally.ClassCount]:
+def count_ballot(ballot: Ballot, *, without_interest: bool = False) -> list[tally.ClassCount]:
     """The grouped count: one query over the marks (and, for kinds where a voter may make
-    several marks, one over the votes for the head count per class)."""
+    several marks, one over the votes for the head count per class). `without_interest`
+    leaves out votes cast with an interest in the ballot's topics."""
     weights = list(ballot.class_weights.select_related("member_class"))
     classes = {
         w.member_class_id: tally.ClassCount(
@@ -53,8 +54,11 @@ def count_ballot(ballot: Ballot) -> list[tally.ClassCount]:
             weight=Fraction(w.weight) / 100, votes_per_member=w.votes_per_member, voters=0)
         for w in weights
     }
-    rows = (VoteMark.objects.filter(ballot=ballot, current=True)
-            .values_list("member_class_id", "option_id")
+    marks = VoteMark.objects.filter(ballot=ballot, current=True)
+    votes = Vote.objects.filter(ballot=ballot, current=True)
+    if without_interest:
+        marks, votes = marks.filter(with_interest=False), votes.filter(with_interest=False)
+    rows = (marks.values_list("member_class_id", "option_id")
             .annotate(n=Count("*"), points=Sum("value")).order_by())
     for class_id, option_id, n, points in rows:
         cls = classes[class_id]
@@ -64,8 +68,7 @@ def count_ballot(ballot: Ballot) -> list[tally.ClassCount]:
         for cls in classes.values():
             cls.voters = sum(cls.counts.values())
     else:
-        voters = (Vote.objects.filter(ballot=ballot, current=True)
-                  .values_list("member_class_id").annotate(n=Count("*")).order_by())
+        voters = votes.values_list("member_class_id").annotate(n=Count("*")).order_by()
         for class_id, n in voters:
             classes[class_id].voters = n
     return list(classes.values())
@@ -98,6 +101,10 @@ class Results:
     voted: int
     papers: dict[str, int]
     stv: object = None
+    recused: int = 0
+    with_interest: int = 0  # votes cast with an interest
+    without_interest: tally.Outcome | None = None  # the result without those votes
+    without_interest_classes: list[ClassRow] = field(default_factory=list)
 
     @property
     def turnout(self) -> Fraction | None:
@@ -148,29 +155,55 @@ def results(ballot: Ballot) -> Results:
     rules = rules_for(ballot, options)
     outcome = tally.decide(classes, option_ids, rules)
     one_member = tally.decide(classes, option_ids, rules, Weighting.ONE_MEMBER_ONE_VOTE)
-    roll = {c: (n, v) for c, n, v in RollEntry.objects.filter(ballot=ballot)
+    roll = {c: (n, v, r) for c, n, v, r in RollEntry.objects.filter(ballot=ballot)
             .values_list("member_class_id")
-            .annotate(n=Count("id"), v=Count("id", filter=Q(has_voted=True)))
-            .order_by().values_list("member_class_id", "n", "v")}
-    rows, head_counts = [], {pk: 0 for pk in option_ids}
+            .annotate(n=Count("id", filter=Q(recused=False)),
+                      v=Count("id", filter=Q(has_voted=True)),
+                      r=Count("id", filter=Q(recused=True)))
+            .order_by().values_list("member_class_id", "n", "v", "r")}
     weights = {w.member_class_id: w.weight for w in ballot.class_weights.all()}
+    rows = _class_rows(ballot, classes, option_ids, rules, roll, weights)
+    head_counts = {pk: 0 for pk in option_ids}
     for cls in classes:
-        on_roll, voted = roll.get(cls.class_id, (0, 0))
-        shown = cls.voters >= ballot.breakdown_minimum
-        class_outcome = tally.decide([cls], option_ids, rules, Weighting.ONE_MEMBER_ONE_VOTE)
-        rows.append(ClassRow(name=cls.name, weight=weights.get(cls.class_id, Decimal(0)),
-                             on_roll=on_roll, voted=voted, shown=shown,
-                             counts=dict(cls.counts) if shown else {},
-                             shares=class_outcome.shares if shown else {}))
         for pk, n in cls.counts.items():
             head_counts[pk] += n
+    interest = _without_interest(ballot, option_ids, rules, roll, weights)
     stv = None
     if ballot.kind == BallotKind.RANKED:
         stv = count_election(ballot, options)
     return Results(ballot=ballot, options=options, outcome=outcome,
                    one_member_outcome=one_member, head_counts=head_counts, classes=rows,
                    on_roll=sum(r.on_roll for r in rows), voted=sum(r.voted for r in rows),
-                   papers=paper_counts(ballot), stv=stv)
+                   papers=paper_counts(ballot), stv=stv,
+                   recused=sum(r for _, _, r in roll.values()), **interest)
+
+
+def _class_rows(ballot, classes, option_ids, rules, roll, weights) -> list[ClassRow]:
+    """Each class's turnout and, when enough voted in it, its own breakdown."""
+    rows = []
+    for cls in classes:
+        on_roll, voted, _ = roll.get(cls.class_id, (0, 0, 0))
+        shown = cls.voters >= ballot.breakdown_minimum
+        class_outcome = tally.decide([cls], option_ids, rules, Weighting.ONE_MEMBER_ONE_VOTE)
+        rows.append(ClassRow(name=cls.name, weight=weights.get(cls.class_id, Decimal(0)),
+                             on_roll=on_roll, voted=voted, shown=shown,
+                             counts=dict(cls.counts) if shown else {},
+                             shares=class_outcome.shares if shown else {}))
+    return rows
+
+
+def _without_interest(ballot, option_ids, rules, roll, weights) -> dict:
+    """Under the declare policy, the result as it would be without votes cast with an
+    interest, shown beside the real one (with the same small-group hiding)."""
+    if ballot.conflict_policy != ConflictPolicy.DECLARE or ballot.kind == BallotKind.RANKED \
+            or not ballot.topics.exists():
+        return {}
+    interested = Vote.objects.filter(ballot=ballot, current=True, with_interest=True).count()
+    classes = count_ballot(ballot, without_interest=True)
+    return {"with_interest": interested,
+            "without_interest": tally.decide(classes, option_ids, rules),
+            "without_interest_classes": _class_rows(ballot, classes, option_ids, rules, roll,
+                                                    weights)}
 
 
 def ranked_ballots(ballot: Ballot) -> list[tuple[tuple[int, ...], int]]:

@@ -6,15 +6,17 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from coop import audit
+from coop.enums import ConflictPolicy
 from coop.notify import emails_are_muted
 from coop.services import CoopError
-from membership.models import Member, MemberClass
+from membership.models import Declaration, InterestTopic, Member, MemberClass
 
-from . import secrecy
+from . import conflicts, secrecy
+from .conflicts import InterestAnswer
 from .enums import (
     ALLOCATION_POINTS,
     RESOLUTION_OPTIONS,
@@ -35,7 +37,7 @@ DRAFT_FIELDS = [
     "title", "summary", "easy_read_summary", "kind", "weighting", "resolution_kind",
     "threshold_percent", "require_class_majority", "seats", "only_class", "allow_vote_changes",
     "live_results", "empty_class_policy", "breakdown_minimum", "record_date", "opens_at",
-    "closes_at",
+    "closes_at", "conflict_policy",
 ]
 
 
@@ -70,13 +72,15 @@ def _check_draft_fields(society, fields: dict) -> None:
 
 
 def create_ballot(society, *, by, title: str, summary: str, kind: str = BallotKind.RESOLUTION,
-                  options: list[str] | None = None, **fields) -> Ballot:
+                  options: list[str] | None = None, topics=(), **fields) -> Ballot:
     """Draft a ballot. Weights are copied from the society's classes (or 100% for the one
     class it is limited to); a resolution gets For, Against and Abstain."""
     fields.setdefault("weighting", Weighting.ONE_MEMBER_ONE_VOTE if kind == BallotKind.RANKED
                       else Weighting.CLASS_SHARE)
     fields.setdefault("empty_class_policy", society.empty_class_policy)
     fields.setdefault("breakdown_minimum", society.class_breakdown_minimum)
+    fields.setdefault("conflict_policy", society.conflict_policy)
+    topics = _own_topics(society, topics)
     resolution_kind = fields.get("resolution_kind", ResolutionKind.ORDINARY)
     fields["threshold_percent"] = _threshold_for(
         society, resolution_kind, fields.get("threshold_percent") or 50)
@@ -85,13 +89,23 @@ def create_ballot(society, *, by, title: str, summary: str, kind: str = BallotKi
         ballot = Ballot.objects.create(society=society, title=title, summary=summary, kind=kind,
                                        created_by=by, **fields)
         _prefill_weights(ballot)
+        ballot.topics.set(topics)
         if kind == BallotKind.RESOLUTION:
             _resolution_options(ballot)
         elif options:
             _replace_options(ballot, options)
         audit.record("voting.ballot.drafted", society=society, actor=by, obj=ballot,
-                     data={"kind": kind, "weighting": ballot.weighting})
+                     data={"kind": kind, "weighting": ballot.weighting,
+                           "topics": [t.name for t in topics],
+                           "conflict_policy": ballot.conflict_policy})
     return ballot
+
+
+def _own_topics(society, topics) -> list:
+    topics = list(topics or [])
+    if any(t.society_id != society.pk for t in topics):
+        raise VotingError("Choose this society's topics.", field="topics")
+    return topics
 
 
 def _prefill_weights(ballot: Ballot) -> None:
@@ -132,7 +146,8 @@ def _require_draft(ballot: Ballot) -> Ballot:
     return ballot
 
 
-def update_draft(ballot: Ballot, *, by, options: list | None = None, **fields) -> Ballot:
+def update_draft(ballot: Ballot, *, by, options: list | None = None, topics=None,
+                 **fields) -> Ballot:
     """Change a draft. Changing the kind or the class it is limited to resets the options or
     the weights to match."""
     with transaction.atomic():
@@ -161,6 +176,9 @@ def update_draft(ballot: Ballot, *, by, options: list | None = None, **fields) -
             _replace_options(ballot, options)
         elif kind_changed and ballot.options.filter(code__gt="").exists():
             BallotOption.objects.filter(ballot=ballot).delete()
+        if topics is not None:
+            ballot.topics.set(_own_topics(ballot.society, topics))
+            changed["topics"] = [t.name for t in topics]
         audit.record("voting.ballot.updated", society=ballot.society, actor=by, obj=ballot,
                      data={"changed": sorted(changed) + (["options"] if options else [])})
     return ballot
@@ -238,9 +256,10 @@ def open_ballot(ballot: Ballot, *, by=None, closes_at=None) -> Ballot:
         ballot.record_date = ballot.record_date or timezone.localdate(now)
         ballot.save(update_fields=["opened_at", "opens_at", "record_date", "closes_at"])
         on_roll = freeze_roll(ballot)
+        recused = recuse_interested(ballot)
         papers = issue_post_papers(ballot)
         audit.record("voting.ballot.opened", society=ballot.society, actor=by, obj=ballot,
-                     data={"roll": on_roll, "paper_ballots": papers,
+                     data={"roll": on_roll, "recused": recused, "paper_ballots": papers,
                            "closes_at": ballot.closes_at})
         transaction.on_commit(lambda: _announce(ballot))
         _defer("send_reminders_when_due", ballot, ballot.closes_at - timedelta(hours=24))
@@ -255,23 +274,40 @@ def freeze_roll(ballot: Ballot) -> int:
                          MemberClass._meta.db_table)
     weights = ClassWeight._meta.db_table
     sql = (
-        f"INSERT INTO {roll} (ballot_id, member_id, member_class_id, has_voted) "
-        f"SELECT %s, m.id, m.member_class_id, %s FROM {member} m "
+        f"INSERT INTO {roll} (ballot_id, member_id, member_class_id, has_voted, recused) "
+        f"SELECT %s, m.id, m.member_class_id, %s, %s FROM {member} m "
         f"JOIN {cls} c ON c.id = m.member_class_id "
         f"JOIN {weights} w ON w.member_class_id = m.member_class_id AND w.ballot_id = %s "
         "WHERE m.society_id = %s AND c.votes = %s AND m.admitted_on <= %s "
         "AND (m.ceased_on IS NULL OR m.ceased_on > %s)"
     )
-    params = [ballot.pk, False, ballot.pk, ballot.society_id, True, ballot.record_date,
+    params = [ballot.pk, False, False, ballot.pk, ballot.society_id, True, ballot.record_date,
               ballot.record_date]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.rowcount
 
 
+def recuse_interested(ballot: Ballot) -> int:
+    """Under the recuse policy, mark members with a declared or deemed interest in the
+    ballot's topics as recused: they stay on the roll (so they can be told why) but cannot
+    vote."""
+    if ballot.conflict_policy != ConflictPolicy.RECUSE:
+        return 0
+    topic_ids = list(ballot.topics.values_list("pk", flat=True))
+    if not topic_ids:
+        return 0
+    declared = Declaration.objects.current(ballot.record_date).filter(
+        society=ballot.society, topics__in=topic_ids).values("person_id")
+    deemed = InterestTopic.deemed_classes.through.objects.filter(
+        interesttopic_id__in=topic_ids).values("memberclass_id")
+    return RollEntry.objects.filter(ballot=ballot).filter(
+        Q(member__user_id__in=declared) | Q(member_class_id__in=deemed)).update(recused=True)
+
+
 def issue_post_papers(ballot: Ballot) -> int:
-    entries = RollEntry.objects.filter(ballot=ballot, member__contact_by_post=True).values_list(
-        "pk", "member_id")
+    entries = RollEntry.objects.filter(ballot=ballot, member__contact_by_post=True,
+                                       recused=False).values_list("pk", "member_id")
     papers = [BallotPaper(ballot=ballot, roll_entry_id=pk,
                           code_hash=secrecy.code_hash(secrecy.paper_code(ballot.pk, member_id)))
               for pk, member_id in entries]
@@ -284,6 +320,9 @@ def issue_paper(ballot: Ballot, member: Member, *, by) -> BallotPaper:
     entry = RollEntry.objects.filter(ballot=ballot, member=member).first()
     if entry is None:
         raise VotingError(f"{member.full_name} is not on this ballot's roll.")
+    if entry.recused:
+        raise VotingError(f"{member.full_name} has an interest in this ballot's topics and "
+                          "does not vote in it.")
     if ballot.state != BallotState.OPEN:
         raise VotingError("Paper ballots can only be issued while the ballot is open.")
     with transaction.atomic():
@@ -472,22 +511,25 @@ def roll_entry_for(ballot: Ballot, member: Member | None) -> RollEntry | None:
     return RollEntry.objects.filter(ballot=ballot, member=member).first()
 
 
-def cast_vote(ballot: Ballot, member: Member, choices: dict) -> str:
+def cast_vote(ballot: Ballot, member: Member, choices: dict, *,
+              interest: InterestAnswer | None = None) -> str:
     """Record a member's vote and return their receipt code (shown once, never stored).
     The roll's has-voted flag and the vote are written together; the vote carries no member
-    id. Where the ballot allows it, a later online vote replaces an earlier online one."""
+    id. Where the ballot allows it, a later online vote replaces an earlier online one.
+    When the ballot has topics, `interest` answers the conflict-of-interest prompt (see
+    `conflicts.resolve`); a declaration made there is added to the register."""
     marks = validate_choices(ballot, choices)
     token = secrecy.voter_token(ballot.pk, member.pk)
     receipt = secrecy.new_receipt_code()
     try:
         with transaction.atomic():
-            _cast(ballot, member, marks, token, receipt)
+            _cast(ballot, member, marks, token, receipt, interest)
     except IntegrityError:
         raise VotingError("You have already voted in this ballot.") from None
     return receipt
 
 
-def _cast(ballot, member, marks, token, receipt) -> None:
+def _cast(ballot, member, marks, token, receipt, interest) -> None:
     ballot = Ballot.objects.get(pk=ballot.pk)
     if ballot.state != BallotState.OPEN:
         raise VotingError("This ballot is not open for voting." if ballot.opened_at is None
@@ -495,15 +537,20 @@ def _cast(ballot, member, marks, token, receipt) -> None:
     entry = RollEntry.objects.filter(ballot=ballot, member=member).first()
     if entry is None:
         raise VotingError("You are not on the roll for this ballot.")
+    if entry.recused:
+        raise VotingError("You have an interest in what this ballot decides, so under the "
+                          "co-op's rules you do not vote in it.")
+    with_interest = conflicts.resolve(ballot, member, interest)
     first = RollEntry.objects.filter(pk=entry.pk, has_voted=False).update(has_voted=True)
     if not first:
         _replace_previous(ballot, entry, token)
     vote = Vote.objects.create(
         ballot=ballot, member_class_id=entry.member_class_id, voter_token=token,
-        receipt_hash=secrecy.code_hash(receipt))
+        receipt_hash=secrecy.code_hash(receipt), with_interest=with_interest)
     VoteMark.objects.bulk_create([
         VoteMark(vote=vote, ballot=ballot, member_class_id=entry.member_class_id,
-                 option_id=option, value=value) for option, value in marks.items()])
+                 option_id=option, value=value, with_interest=with_interest)
+        for option, value in marks.items()])
 
 
 def _replace_previous(ballot, entry, token) -> None:
@@ -519,7 +566,8 @@ def _replace_previous(ballot, entry, token) -> None:
     VoteMark.objects.filter(vote=previous).update(current=False)
 
 
-def enter_paper_vote(ballot: Ballot, *, code: str, choices: dict, by) -> PaperState:
+def enter_paper_vote(ballot: Ballot, *, code: str, choices: dict, by,
+                     with_interest: bool = False) -> PaperState:
     """The scrutineer enters a returned paper by its one-time code. First received counts:
     if the member already voted online, the paper is kept as rejected and counted as such.
     Papers received by the closing time may be entered until the result is certified. A
@@ -546,10 +594,11 @@ def enter_paper_vote(ballot: Ballot, *, code: str, choices: dict, by) -> PaperSt
                 ballot=ballot, member_class_id=entry.member_class_id,
                 voter_token=secrecy.voter_token(ballot.pk, entry.member_id),
                 receipt_hash=secrecy.code_hash(secrecy.new_receipt_code()),
-                cast_on=ballot.opened_at.date())
+                cast_on=ballot.opened_at.date(), with_interest=with_interest)
             VoteMark.objects.bulk_create([
                 VoteMark(vote=vote, ballot=ballot, member_class_id=entry.member_class_id,
-                         option_id=option, value=value) for option, value in marks.items()])
+                         option_id=option, value=value, with_interest=with_interest)
+                for option, value in marks.items()])
         audit.record("voting.paper.entered", society=ballot.society, actor=by, obj=ballot,
                      data={"counted": bool(first)})
     return paper.state

@@ -39,8 +39,8 @@ def _email_roll(ballot_id: int, template: str, subject: str, *, only_not_voted: 
     from .models import Ballot, RollEntry
 
     ballot = Ballot.objects.select_related("society").get(pk=ballot_id)
-    entries = RollEntry.objects.filter(ballot=ballot, member__contact_by_email=True).exclude(
-        member__email="")
+    entries = RollEntry.objects.filter(ballot=ballot, member__contact_by_email=True,
+                                       recused=False).exclude(member__email="")
     if only_not_voted:
         entries = entries.filter(has_voted=False)
     link = settings.SITE_URL + reverse("ballot_detail", args=[ballot.society.slug, ballot.pk])

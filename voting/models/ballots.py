@@ -9,9 +9,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from coop.enums import EmptyClassPolicy
+from coop.enums import ConflictPolicy, EmptyClassPolicy
 from coop.models import Society
-from membership.models import MemberClass
+from membership.models import InterestTopic, MemberClass
 
 from ..enums import BallotKind, BallotState, ResolutionKind, Weighting
 
@@ -56,6 +56,11 @@ class Ballot(models.Model):
         "show results while open", default=False)
     empty_class_policy = models.CharField(max_length=20, choices=EmptyClassPolicy,
                                           default=EmptyClassPolicy.RESCALE)
+    topics = models.ManyToManyField(
+        InterestTopic, blank=True, related_name="ballots",
+        help_text="What the decision touches; members with an interest in these are asked.")
+    conflict_policy = models.CharField(max_length=10, choices=ConflictPolicy,
+                                       default=ConflictPolicy.DECLARE)
     breakdown_minimum = models.PositiveSmallIntegerField(
         default=5, help_text="A class's own breakdown is hidden when fewer than this voted.")
     record_date = models.DateField(

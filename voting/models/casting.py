@@ -29,6 +29,8 @@ class RollEntry(models.Model):
     member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="roll_entries")
     member_class = models.ForeignKey(MemberClass, on_delete=models.PROTECT, related_name="+")
     has_voted = models.BooleanField(default=False)
+    recused = models.BooleanField(
+        default=False, help_text="Left out of the vote: an interest in the ballot's topics.")
 
     class Meta:
         constraints = [
@@ -52,6 +54,8 @@ class Vote(models.Model):
     receipt_hash = models.CharField(max_length=64, unique=True)
     cast_on = models.DateField(default=timezone.localdate)
     current = models.BooleanField(default=True)
+    # The one thing a vote says about its voter: they had an interest in the ballot's topics.
+    with_interest = models.BooleanField(default=False)
 
     objects = AppendOnlyQuerySet.as_manager()
 
@@ -82,6 +86,7 @@ class VoteMark(models.Model):
                                related_name="marks")
     value = models.PositiveSmallIntegerField(default=1)
     current = models.BooleanField(default=True)
+    with_interest = models.BooleanField(default=False)
 
     objects = AppendOnlyQuerySet.as_manager()
 
@@ -91,8 +96,8 @@ class VoteMark(models.Model):
         ]
         indexes = [
             # Covers the count: GROUP BY class, option over one ballot's current marks.
-            models.Index(fields=["ballot", "current", "member_class", "option", "value"],
-                         name="mark_count"),
+            models.Index(fields=["ballot", "current", "member_class", "option", "value",
+                                 "with_interest"], name="mark_count"),
         ]
 
     def __str__(self):

@@ -1,0 +1,246 @@
+"""A counted ballot in words and tables: the one-sentence outcome the results page and the
+certificate lead with, the STV stage table, and the CSV export. Everything here reads a
+`selectors.Results`; nothing counts again and nothing rounds except for display."""
+
+import csv
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+
+from django.http import HttpResponse
+
+from .enums import BallotKind, BallotState, ResolutionKind, Weighting
+from .selectors import Results, not_cast_label, percent
+
+
+def pct(share: Fraction | None) -> str:
+    """A share as people read it: 52.5%."""
+    return f"{percent(share or Fraction(0))}%"
+
+
+def and_list(words: list[str]) -> str:
+    """A, B and C."""
+    words = [str(w) for w in words]
+    if len(words) < 2:
+        return "".join(words)
+    return f"{', '.join(words[:-1])} and {words[-1]}"
+
+
+def threshold_text(ballot) -> str:
+    """What a resolution needs, in words: "more than 50%" or "at least 75%"."""
+    figure = f"{Decimal(ballot.threshold_percent).normalize():f}%"
+    if ballot.resolution_kind == ResolutionKind.ORDINARY:
+        return f"more than {figure}"
+    return f"at least {figure}"
+
+
+def weighted_word(ballot) -> str:
+    return "" if ballot.weighting == Weighting.ONE_MEMBER_ONE_VOTE else "weighted "
+
+
+def rule_text(ballot, results: Results) -> str:
+    """How this ballot was counted, in one sentence."""
+    if ballot.weighting == Weighting.CLASS_SHARE:
+        parts = [f"{row.name} {Decimal(row.weight).normalize():f}%" for row in results.classes]
+        return f"Each class carries a fixed share of the result: {and_list(parts)}."
+    if ballot.weighting == Weighting.PER_MEMBER:
+        return "Each member's vote counts as many times as their class's number of votes."
+    return "One member, one vote: every vote counts the same."
+
+
+def outcome_sentence(results: Results) -> str:
+    """The result in one plain sentence, said first on the page and the certificate."""
+    ballot = results.ballot
+    sentence = {
+        BallotKind.RESOLUTION: _resolution_sentence,
+        BallotKind.ALLOCATION: _allocation_sentence,
+        BallotKind.RANKED: _election_sentence,
+    }.get(ballot.kind, _choice_sentence)(results)
+    if ballot.state == BallotState.OPEN:
+        return f"Voting is still open. If it ended now: {sentence[0].lower()}{sentence[1:]}"
+    return sentence
+
+
+def _resolution_sentence(results: Results) -> str:
+    ballot, outcome = results.ballot, results.outcome
+    rules = {o.code: o.pk for o in results.options}
+    for_share = outcome.shares.get(rules.get("for"), Fraction(0))
+    against_share = outcome.shares.get(rules.get("against"), Fraction(0))
+    needed = f"it needed {threshold_text(ballot)}"
+    if for_share + against_share == 0:
+        return "The resolution did not pass: nobody voted for or against it."
+    if for_share == against_share:
+        return (f"The resolution did not pass: the {weighted_word(ballot)}votes for and against "
+                "were tied, and a tie fails.")
+    figure = (f"{pct(outcome.for_ratio)} of the {weighted_word(ballot)}votes for and against "
+              "were for")
+    if outcome.failed_classes:
+        names = _class_names(ballot, outcome.failed_classes)
+        return (f"The resolution did not pass: {figure}, but it also needed more votes for "
+                f"than against in every class, and {and_list(names)} did not give it that.")
+    verb = "passed" if outcome.passed else "did not pass"
+    return f"The resolution {verb}: {figure}; {needed}."
+
+
+def _class_names(ballot, class_ids) -> list[str]:
+    names = dict(ballot.class_weights.values_list("member_class_id", "member_class__name"))
+    return [names.get(pk, "a class") for pk in class_ids]
+
+
+def _choice_sentence(results: Results) -> str:
+    winners = results.winners
+    if not winners:
+        return "Nobody voted." if results.ballot.has_closed else "Nobody has voted yet."
+    share = pct(results.outcome.shares[winners[0].pk])
+    if len(winners) > 1:
+        return (f"Tie between {and_list([w.label for w in winners])}, with {share} each: "
+                "the rules do not break ties.")
+    if results.ballot.kind == BallotKind.APPROVAL:
+        return (f"{winners[0].label} won: it was approved on {share} of the "
+                f"{weighted_word(results.ballot)}ballots.")
+    return f"{winners[0].label} won with {share}."
+
+
+def _allocation_sentence(results: Results) -> str:
+    if not results.voted:
+        return "Nobody has shared out any points yet."
+    parts = [f"{row['option'].label} {pct(row['share'])}" for row in results.rows()]
+    sentence = f"The points were shared: {and_list(parts)}"
+    if results.outcome.not_cast:
+        sentence += f", with {pct(results.outcome.not_cast)} not cast"
+    return sentence + ". Together the exact shares make 100%."
+
+
+def _election_sentence(results: Results) -> str:
+    stv = results.stv
+    names = getattr(stv, "names", {}) or {o.pk: o.label for o in results.options}
+    elected = [names.get(pk, str(pk)) for pk in (getattr(stv, "elected", None) or [])]
+    if not elected:
+        return "Nobody was elected."
+    seats = results.ballot.seats
+    place = "the seat" if seats == 1 else f"the {seats} seats"
+    return f"Elected to {place}: {and_list(elected)}."
+
+
+# --- the STV count, stage by stage -------------------------------------------------------------
+
+def _first(obj, names, default=None):
+    for name in names:
+        value = obj.get(name) if isinstance(obj, dict) else getattr(obj, name, None)
+        if value is not None:
+            return value
+    return default
+
+
+def figure(value, places: int = 2) -> str:
+    """A vote total (Fraction, Decimal or int) to `places` decimal places."""
+    if value is None:
+        return ""
+    if isinstance(value, Fraction):
+        value = Decimal(value.numerator) / Decimal(value.denominator)
+    exact = Decimal(value)
+    if exact == exact.to_integral_value():
+        return str(int(exact))
+    return str(exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
+
+
+def stv_table(stv) -> dict | None:
+    """The count as a table: one column per candidate, one row per stage. Read defensively
+    from the attributes `voting.stv.StvResult` provides."""
+    if stv is None:
+        return None
+    names = dict(getattr(stv, "names", {}) or {})
+    order = list(getattr(stv, "candidates", None) or names)
+    describe = getattr(stv, "describe", None)
+    rows = []
+    for number, stage in enumerate(getattr(stv, "stages", []) or [], start=1):
+        totals = _first(stage, ["totals", "tallies", "votes", "counts"], {}) or {}
+        note = describe(stage) if describe else _first(stage, ["description", "action"], "")
+        rows.append({
+            "number": _first(stage, ["number", "stage"], number),
+            "note": str(note),
+            "figures": [figure(totals.get(pk)) for pk in order],
+            "exhausted": figure(_first(stage, ["non_transferable", "exhausted"])),
+        })
+    lots = getattr(stv, "ties_broken_by_lot", None)
+    return {
+        "candidates": [names.get(pk, str(pk)) for pk in order],
+        "elected": [names.get(pk, str(pk)) for pk in getattr(stv, "elected", []) or []],
+        "quota": figure(getattr(stv, "quota", None)),
+        "valid_votes": getattr(stv, "valid_votes", None),
+        "rules": getattr(stv, "rules", ""),
+        "lots": [", ".join(names.get(c, str(c)) for c in t.tied) for t in lots()] if lots else [],
+        "rows": rows,
+        "has_exhausted": any(row["exhausted"] not in ("", "0") for row in rows),
+    }
+
+
+# --- CSV ---------------------------------------------------------------------------------------
+
+CSV_HEADER = ["row", "class", "option", "weighted_share_percent", "votes",
+              "one_member_one_vote_share_percent", "on_roll", "voted", "turnout_percent"]
+
+
+def exact(share: Fraction | None) -> str:
+    return str(percent(share if share is not None else Fraction(0), 6))
+
+
+def csv_rows(results: Results) -> list[list]:
+    """One row per option for all classes and per option for each class whose breakdown is
+    shown, then turnout rows, then the paper ballot counts."""
+    rows = []
+    if results.ballot.kind == BallotKind.RANKED:
+        rows += _candidate_rows(results)
+    else:
+        for row in results.rows():
+            counted = row["counted"]
+            rows.append(["result", "All classes", row["option"].label,
+                         exact(row["share"]) if counted else "", row["head_count"],
+                         exact(row["one_member_share"]) if counted else "", "", "", ""])
+        label = not_cast_label(results.ballot)
+        if label:
+            rows.append(["result", "All classes", label, exact(results.outcome.not_cast),
+                         "", "", "", "", ""])
+        for cls in results.classes:
+            if not cls.shown:
+                continue
+            for option in results.options:
+                counted = option.code != "abstain"
+                share = exact(cls.shares.get(option.pk)) if counted else ""
+                rows.append(["class result", cls.name, option.label, share,
+                             cls.counts.get(option.pk, 0), share, "", "", ""])
+    for cls in results.classes:
+        rows.append(["turnout", cls.name, "", "", "", "", cls.on_roll, cls.voted,
+                     exact(cls.turnout) if cls.turnout is not None else ""])
+    rows.append(["turnout", "All classes", "", "", "", "", results.on_roll, results.voted,
+                 exact(results.turnout) if results.turnout is not None else ""])
+    for state, n in results.papers.items():
+        rows.append([f"paper ballots {state}", "All classes", "", "", n, "", "", "", ""])
+    return rows
+
+
+def _candidate_rows(results: Results) -> list[list]:
+    table = stv_table(results.stv)
+    if not table:
+        return []
+    first = table["rows"][0]["figures"] if table["rows"] else [""] * len(table["candidates"])
+    return [["candidate elected" if name in table["elected"] else "candidate", "All classes",
+             name, "", votes, "", "", "", ""]
+            for name, votes in zip(table["candidates"], first, strict=False)]
+
+
+def csv_response(results: Results) -> HttpResponse:
+    ballot = results.ballot
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    filename = f"{ballot.society.slug}-ballot-{ballot.pk}-results.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    writer = csv.writer(response)
+    writer.writerow(CSV_HEADER)
+    writer.writerows([_safe_cell(c) for c in row] for row in csv_rows(results))
+    return response
+
+
+def _safe_cell(value):
+    """Keep spreadsheet programs from running a label as a formula."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        return "'" + value
+    return value
