@@ -80,10 +80,10 @@ def class_shares(classes: list[ClassCount], options: list[int], rules: Rules):
         for option in _resolution_options(rules.kind, options, rules):
             shares[option] += cls.weight * Fraction(_numerator(rules.kind, cls, option),
                                                     denominator)
-    if rules.empty_class_policy == EmptyClassPolicy.RESCALE or weight_cast == 0:
+    if rules.empty_class_policy == EmptyClassPolicy.RESCALE:
         if weight_cast:
             shares = {o: s / weight_cast for o, s in shares.items()}
-        return shares, Fraction(0)
+        return shares, Fraction(0)  # nobody voted with any weight: every share is 0
     # Not cast: the empty classes' weight stays out of every option.
     scale = weight_all if weight_all else Fraction(1)
     return {o: s / scale for o, s in shares.items()}, (weight_all - weight_cast) / scale

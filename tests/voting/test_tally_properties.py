@@ -67,8 +67,8 @@ def expected_class_share(ws, numerators, denominators, options, policy):
     raw = {o: sum((Fraction(ws[i], 100) * Fraction(numerators[i].get(o, 0), denominators[i])
                    for i in cast), Fraction(0)) for o in options}
     weight_cast = sum((Fraction(ws[i], 100) for i in cast), Fraction(0))
-    if not cast:
-        return {o: Fraction(0) for o in options}, Fraction(0)
+    if not cast:  # nobody voted: nothing to share; under "not cast" all of it is not cast
+        return {o: Fraction(0) for o in options}, Fraction(0 if policy == RESCALE else 1)
     if policy == RESCALE:
         return {o: s / weight_cast for o, s in raw.items()}, Fraction(0)
     return raw, 1 - weight_cast
