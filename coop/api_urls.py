@@ -11,6 +11,7 @@ from membership.api import (
     MeView,
     PaymentViewSet,
 )
+from voting.api import BallotViewSet
 
 from .api import SocietyViewSet
 
@@ -22,6 +23,7 @@ router.register(rf"societies/{SLUG}/members", MemberViewSet, basename="api-membe
 router.register(rf"societies/{SLUG}/applications", ApplicationViewSet,
                 basename="api-application")
 router.register(rf"societies/{SLUG}/payments", PaymentViewSet, basename="api-payment")
+router.register(rf"societies/{SLUG}/ballots", BallotViewSet, basename="api-ballot")
 
 v1 = [
     path("me/", MeView.as_view(), name="api-me"),

@@ -154,7 +154,11 @@ def seed() -> bool:
         if i >= 3:  # approved, and the treasurer is waiting for their share money
             approve_application(application, by=admin)
     _leaver(society, by=admin)
+    from membership.interests import demo as interests_demo
     from voting import demo as voting_demo
+
+    interests_demo.seed(society, users={u.email: u for u in User.objects.filter(
+        email__in=[e for _, e in LOGINS])})
 
     voting_demo.seed(society, secretary=User.objects.get(email="secretary@demo.coop"),
                      scrutineer=scrutineer, spare_emails={e for _, e in LOGINS})

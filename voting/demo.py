@@ -6,7 +6,10 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from . import services
+from membership.models import InterestTopic
+
+from . import conflicts, services
+from .conflicts import InterestAnswer
 from .enums import BallotKind, Weighting
 
 
@@ -21,7 +24,10 @@ def _vote_randomly(ballot, members, rng, leaning: dict[str, float]):
         else:
             weights = [1 + leaning.get(o.label, 0) for o in options]
             choices = {rng.choices(options, weights)[0].pk: 1}
-        services.cast_vote(ballot, member, choices)
+        prompt = conflicts.prompt_for(ballot, member)
+        answer = InterestAnswer(confirmed=prompt.has_interest,
+                                none_to_declare=not prompt.has_interest)
+        services.cast_vote(ballot, member, choices, interest=answer)
 
 
 def _finish(ballot, *, secretary, scrutineer, days_ago: int):
@@ -63,6 +69,26 @@ def seed(society, *, secretary, scrutineer, spare_emails: set[str]) -> None:
     _vote_randomly(election, [m for m in voters if m.member_class_id == pas.pk], rng,
                    {"Kim Ahmed": 0.5, "Mo Clarke": 0.3})
     _finish(election, secretary=secretary, scrutineer=scrutineer, days_ago=30)
+
+    pa_pay = InterestTopic.objects.get(society=society, name="PA pay and conditions")
+    past_pay = services.create_ballot(
+        society, by=secretary, title="Give PAs a one-off £200 winter payment",
+        summary="Use £4,000 of last year's surplus for a one-off payment of £200 to each "
+                "personal assistant.",
+        easy_read_summary="Should each PA get £200 extra this winter? It costs £4,000.",
+        topics=[pa_pay])
+    past_pay = services.open_ballot(past_pay, by=secretary, closes_at=in_week)
+    _vote_randomly(past_pay, voters, rng, {"For": 1.2})
+    _finish(past_pay, secretary=secretary, scrutineer=scrutineer, days_ago=90)
+
+    pay_rise = services.create_ballot(
+        society, by=secretary, title="Raise PA pay by 3% from April",
+        summary="Raise every personal assistant's hourly pay by 3% from 1 April. It would cost "
+                "about £9,000 a year.",
+        easy_read_summary="Should PAs get 3% more pay for each hour? It costs about £9,000 "
+                          "a year.", topics=[pa_pay])
+    pay_rise = services.open_ballot(pay_rise, by=secretary, closes_at=in_week)
+    _vote_randomly(pay_rise, voters, rng, {"For": 1})
 
     training = services.create_ballot(
         society, by=secretary, title="Pay for PA training from co-op funds",

@@ -1,0 +1,338 @@
+"""The ballots API under `societies/{slug}/ballots/`. Each view is: permission, serializer, one
+service call (the same services as the HTML pages).
+
+Errors: bad input is a 400 naming the field (`{"choices": ["…"]}`); a role that is not enough
+is a 403; a ballot of another society, or a draft a member may not see, is a 404. A request
+refused because of the ballot's state (voting in a closed ballot, voting twice, changing an
+open ballot, certifying one that is still open) is a 409 with a `detail` message, so a client
+can tell "fix your answer" from "this cannot happen now"."""
+
+from contextlib import contextmanager
+
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Prefetch
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import APIException, NotFound, PermissionDenied, ValidationError
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+
+from coop.api import (
+    FORBIDDEN,
+    NOT_FOUND,
+    SLUG_PARAMETER,
+    UNAUTHENTICATED,
+    VALIDATION_ERROR,
+    ErrorSerializer,
+    Pagination,
+    SocietyRole,
+    SocietyScopedMixin,
+)
+
+from . import permissions, selectors, services
+from .conflicts import InterestAnswer
+from .models import Ballot, ClassWeight, RollEntry
+from .serializers import (
+    BallotDraftSerializer,
+    BallotSerializer,
+    CertifySerializer,
+    CloseSerializer,
+    OpenSerializer,
+    PublishSerializer,
+    ReceiptSerializer,
+    ReceiptStatusSerializer,
+    ResultsSerializer,
+    VoteSerializer,
+    results_payload,
+)
+from .services import VotingError
+
+NOT_VISIBLE = "There is no such ballot in this society, or it is not open yet."
+NOT_ON_ROLL = ("You are not on this ballot's electoral roll, so you cannot vote in it. The roll "
+               "is the members of a voting class on the record date.")
+CONFLICT = OpenApiResponse(
+    ErrorSerializer, description="Refused because of the ballot's state, for example it has "
+                                 "closed, it has opened (so it can no longer be changed), or "
+                                 "you have already voted.")
+# The services name a field with the name the HTML form uses; the API's is plural.
+FIELD_NAMES = {"weight": "weights"}
+
+
+class Conflict(APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "This cannot be done while the ballot is in its current state."
+    default_code = "conflict"
+
+
+@contextmanager
+def refusals():
+    """A voting rule broken by the request's input is a 400 on that field; one broken by the
+    ballot's state (the services name no field) is a 409."""
+    try:
+        yield
+    except VotingError as exc:
+        if exc.field:
+            raise ValidationError({FIELD_NAMES.get(exc.field, exc.field): [exc.message]}) \
+                from None
+        raise Conflict(exc.message) from None
+
+
+class CanManageBallots(SocietyRole):
+    message = "Only the secretary, the chair and the trustees can run ballots."
+    check = staticmethod(permissions.can_manage_ballots)
+
+
+class CanScrutinise(SocietyRole):
+    message = "Only the scrutineer can certify a result."
+    check = staticmethod(permissions.can_scrutinise)
+
+
+BOARD_ACTIONS = {"create", "partial_update", "open", "close", "publish"}
+ACTION_ERRORS = {400: VALIDATION_ERROR, 401: UNAUTHENTICATED, 403: FORBIDDEN, 404: NOT_FOUND,
+                 409: CONFLICT}
+READ_ERRORS = {401: UNAUTHENTICATED, 404: NOT_FOUND}
+
+
+@extend_schema(tags=["ballots"], parameters=[SLUG_PARAMETER])
+class BallotViewSet(SocietyScopedMixin, viewsets.GenericViewSet):
+    """Ballots: the board drafts and runs them, members vote, the scrutineer certifies."""
+
+    serializer_class = BallotSerializer
+    pagination_class = Pagination
+    queryset = Ballot.objects.none()  # narrowed to the society and the person in get_queryset
+    lookup_value_regex = "[0-9]+"
+
+    def get_permissions(self):
+        if self.action in BOARD_ACTIONS:
+            return [IsAuthenticated(), CanManageBallots()]
+        if self.action == "certify":
+            return [IsAuthenticated(), CanScrutinise()]
+        return [IsAuthenticated()]
+
+    def get_queryset(self):
+        """The ballots this person may see, each with whether they are on its roll and have
+        voted (two EXISTS subqueries, so a list costs the same at 1 ballot or 100)."""
+        if getattr(self, "swagger_fake_view", False):
+            return Ballot.objects.none()
+        user, society = self.request.user, self.society
+        roll = RollEntry.objects.filter(ballot=OuterRef("pk"), member__user=user)
+        return (selectors.visible_ballots(society, user,
+                                          officer=permissions.can_see_drafts(user, society))
+                .annotate(viewer_on_roll=Exists(roll),
+                          viewer_has_voted=Exists(roll.filter(has_voted=True)))
+                .prefetch_related("options", "topics", Prefetch(
+                    "class_weights",
+                    queryset=ClassWeight.objects.select_related("member_class"))))
+
+    def get_object(self):
+        if self.action == "retrieve":
+            self.open_if_due()
+        ballot = self.get_queryset().filter(pk=self.kwargs["pk"]).first()
+        if ballot is None:
+            raise NotFound(NOT_VISIBLE)
+        return ballot
+
+    def ballot_to_vote_in(self) -> Ballot:
+        """The ballot alone, without what the representation prefetches: voting is the
+        busiest request, so it reads no more than it needs. A scheduled ballot whose time
+        has come opens first."""
+        ballot = Ballot.objects.filter(society=self.society, pk=self.kwargs["pk"]).first()
+        if ballot is None:
+            raise NotFound(NOT_VISIBLE)
+        return services.open_if_due(ballot)
+
+    def open_if_due(self) -> None:
+        """A scheduled ballot whose time has come opens when someone asks for it, even when
+        the worker that opens it is late."""
+        due = Ballot.objects.filter(society=self.society, pk=self.kwargs["pk"],
+                                    opened_at__isnull=True, opens_at__lte=timezone.now()).first()
+        if due is not None:
+            services.open_if_due(due)
+
+    def answer(self, ballot, status_code=status.HTTP_200_OK):
+        """The ballot as it is now, read again with the person's roll status."""
+        return Response(BallotSerializer(self.get_queryset().get(pk=ballot.pk)).data,
+                        status=status_code)
+
+    # --- reading and drafting -----------------------------------------------------------------
+
+    @extend_schema(summary="Ballots: open and past ones (officers also see drafts)",
+                   responses={200: BallotSerializer(many=True), **READ_ERRORS})
+    def list(self, request, slug):
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(BallotSerializer(page, many=True).data)
+
+    @extend_schema(summary="One ballot", responses={200: BallotSerializer, **READ_ERRORS})
+    def retrieve(self, request, slug, pk):
+        return self.answer(self.get_object())
+
+    @extend_schema(
+        summary="Draft a ballot (the board)",
+        description="The society's class weights prefill the ballot; `weights` replaces them. "
+                    "A resolution gets For, Against and Abstain. Nothing is sent to members "
+                    "until the ballot opens.",
+        request=BallotDraftSerializer,
+        responses={201: BallotSerializer, 400: VALIDATION_ERROR, 401: UNAUTHENTICATED,
+                   403: FORBIDDEN, 404: NOT_FOUND})
+    def create(self, request, slug):
+        body = BallotDraftSerializer(data=request.data, context=self.get_serializer_context())
+        body.is_valid(raise_exception=True)
+        data = dict(body.validated_data)
+        weights = data.pop("weights", None)
+        with refusals(), transaction.atomic():
+            ballot = services.create_ballot(self.society, by=request.user, **data)
+            self.set_weights(ballot, weights)
+        return self.answer(ballot, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Change a draft (the board)",
+        description="Only a draft changes: once a ballot opens, its options, weights and roll "
+                    "are frozen (409). `options` replaces all the options; `weights` sets the "
+                    "weights of the classes given.",
+        request=BallotDraftSerializer, responses={200: BallotSerializer, **ACTION_ERRORS})
+    def partial_update(self, request, slug, pk):
+        ballot = self.get_object()
+        body = BallotDraftSerializer(ballot, data=request.data, partial=True,
+                                     context=self.get_serializer_context())
+        body.is_valid(raise_exception=True)
+        data = dict(body.validated_data)
+        weights, options = data.pop("weights", None), data.pop("options", None)
+        with refusals(), transaction.atomic():
+            ballot = services.update_draft(ballot, by=request.user, options=options, **data)
+            self.set_weights(ballot, weights)
+        return self.answer(ballot)
+
+    def set_weights(self, ballot, rows) -> None:
+        if rows is None:
+            return
+        voting = set(ballot.class_weights.values_list("member_class_id", flat=True))
+        if any(row["member_class"] not in voting for row in rows):
+            raise VotingError("Give weights only for the classes that vote in this ballot.",
+                              field="weight")
+        services.set_weights(ballot, rows, by=self.request.user)
+
+    # --- the lifecycle --------------------------------------------------------------------------
+
+    @extend_schema(
+        summary="Open the ballot now, or set it to open later (the board)",
+        description="Opening freezes the electoral roll, the options and the weights, issues "
+                    "paper ballots to members who asked for post, and tells every member on "
+                    "the roll. With `opens_at`, the ballot opens by itself at that time.",
+        request=OpenSerializer, responses={200: BallotSerializer, **ACTION_ERRORS})
+    @action(detail=True, methods=["post"])
+    def open(self, request, slug, pk):
+        ballot = self.get_object()
+        body = OpenSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        opens_at, closes_at = (body.validated_data.get("opens_at"),
+                               body.validated_data.get("closes_at"))
+        with refusals():
+            if opens_at:
+                services.schedule_ballot(ballot, by=request.user, opens_at=opens_at,
+                                         closes_at=closes_at or ballot.closes_at)
+            else:
+                services.open_ballot(ballot, by=request.user, closes_at=closes_at)
+        return self.answer(ballot)
+
+    @extend_schema(summary="Close an open ballot early, with a reason (the board)",
+                   request=CloseSerializer, responses={200: BallotSerializer, **ACTION_ERRORS})
+    @action(detail=True, methods=["post"])
+    def close(self, request, slug, pk):
+        ballot = self.get_object()
+        body = CloseSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        with refusals():
+            services.close_ballot(ballot, by=request.user, **body.validated_data)
+        return self.answer(ballot)
+
+    @extend_schema(summary="Certify the count of a closed ballot (the scrutineer)",
+                   request=CertifySerializer, responses={200: BallotSerializer, **ACTION_ERRORS})
+    @action(detail=True, methods=["post"])
+    def certify(self, request, slug, pk):
+        ballot = self.get_object()
+        body = CertifySerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        with refusals():
+            services.certify_ballot(ballot, by=request.user, **body.validated_data)
+        return self.answer(ballot)
+
+    @extend_schema(summary="Publish a certified result to the members (the board)",
+                   request=PublishSerializer, responses={200: BallotSerializer, **ACTION_ERRORS})
+    @action(detail=True, methods=["post"])
+    def publish(self, request, slug, pk):
+        ballot = self.get_object()
+        with refusals():
+            services.publish_ballot(ballot, by=request.user)
+        return self.answer(ballot)
+
+    # --- voting and results ---------------------------------------------------------------------
+
+    @extend_schema(
+        summary="Vote (a member on the roll)",
+        description="Answers 201 with your receipt code, shown only this once. A vote carries "
+                    "no member id. Where the ballot allows changes, voting again replaces your "
+                    "earlier vote; otherwise a second vote is refused (409), as is a vote in a "
+                    "ballot that is not open, including one past its closing time (409).",
+        request=VoteSerializer,
+        responses={201: ReceiptSerializer, **ACTION_ERRORS})
+    @action(detail=True, methods=["post"])
+    def vote(self, request, slug, pk):
+        ballot = self.ballot_to_vote_in()
+        entry = (RollEntry.objects.filter(ballot=ballot, member__user=request.user)
+                 .select_related("member").first())
+        if entry is None:
+            if ballot.opened_at is None and not permissions.can_see_drafts(request.user,
+                                                                           self.society):
+                raise NotFound(NOT_VISIBLE)
+            raise PermissionDenied(NOT_ON_ROLL)
+        body = VoteSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        interest = body.validated_data.get("interest")
+        with refusals():
+            receipt = services.cast_vote(
+                ballot, entry.member, body.validated_data["choices"],
+                interest=InterestAnswer(**interest) if interest is not None else None)
+        return Response(ReceiptSerializer({"receipt": receipt}).data,
+                        status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="The result: weighted shares, head counts, turnout by class, pass or fail",
+        description="Members see it once published (or while open, when the ballot shows live "
+                    "results); the board and the scrutineer once the ballot has closed.",
+        responses={200: ResultsSerializer, 401: UNAUTHENTICATED, 403: FORBIDDEN,
+                   404: NOT_FOUND})
+    @action(detail=True, methods=["get"])
+    def results(self, request, slug, pk):
+        ballot = self.get_object()
+        user, society = request.user, self.society
+        if not selectors.results_visible(
+                ballot, officer=permissions.can_manage_ballots(user, society),
+                scrutineer=permissions.can_scrutinise(user, society)):
+            raise PermissionDenied(
+                "The result is shown to members once the scrutineer has certified it and the "
+                "board has published it." if ballot.has_closed
+                else "The result is shown after the ballot closes.")
+        return Response(ResultsSerializer(results_payload(selectors.results(ballot))).data)
+
+    @extend_schema(
+        summary="Check a receipt: is this vote counted?",
+        description="After the ballot closes, anyone in the society can check a receipt code. "
+                    "`replaced` means a later vote by the same member counts instead. An "
+                    "unknown code is a 404; a ballot still open is a 409.",
+        parameters=[OpenApiParameter("code", str, OpenApiParameter.PATH,
+                                     description="The receipt code, e.g. ABCD-EFGH-JKMN-PQRS "
+                                                 "(case and dashes do not matter).")],
+        responses={200: ReceiptStatusSerializer, 401: UNAUTHENTICATED, 404: NOT_FOUND,
+                   409: CONFLICT})
+    @action(detail=True, methods=["get"], url_path=r"receipts/(?P<code>[-A-Za-z0-9]+)")
+    def receipt(self, request, slug, pk, code):
+        ballot = self.get_object()
+        if not ballot.has_closed:
+            raise Conflict("Receipts can be checked once the ballot has closed.")
+        found = selectors.receipt_status(ballot, code)
+        if found is None:
+            raise NotFound("No vote in this ballot has that receipt code. Check the code and "
+                           "try again.")
+        return Response(ReceiptStatusSerializer({"status": found}).data)
