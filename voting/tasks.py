@@ -1,7 +1,7 @@
 """Background work for voting: thin wrappers around services, each safe to run late or twice."""
 
 from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import send_mass_mail
 from django.tasks import task
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -44,20 +44,17 @@ def _email_roll(ballot_id: int, template: str, subject: str, *, only_not_voted: 
     if only_not_voted:
         entries = entries.filter(has_voted=False)
     link = settings.SITE_URL + reverse("ballot_detail", args=[ballot.society.slug, ballot.pk])
-    sent = 0
+    sent, batch = 0, []
     rows = entries.values_list("member__full_name", "member__email", "member__easy_read")
-    with get_connection() as connection:
-        batch = []
-        for name, email, easy_read in rows.iterator(chunk_size=BATCH):
-            body = render_to_string(template, {"ballot": ballot, "name": name, "link": link,
-                                               "easy_read": easy_read,
-                                               "society": ballot.society})
-            batch.append(EmailMessage(subject, body, None, [email], connection=connection))
-            if len(batch) >= BATCH:
-                sent += connection.send_messages(batch) or 0
-                batch = []
-        if batch:
-            sent += connection.send_messages(batch) or 0
+    for name, email, easy_read in rows.iterator(chunk_size=BATCH):
+        body = render_to_string(template, {"ballot": ballot, "name": name, "link": link,
+                                           "easy_read": easy_read, "society": ballot.society})
+        batch.append((subject, body, None, [email]))
+        if len(batch) >= BATCH:  # one connection per batch
+            sent += send_mass_mail(batch)
+            batch = []
+    if batch:
+        sent += send_mass_mail(batch)
     return sent
 
 
