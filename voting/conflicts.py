@@ -5,6 +5,8 @@ none says so or declares one now. The vote then carries one bit: cast with an in
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.db import transaction
+
 from coop.enums import ConflictPolicy
 from coop.services import CoopError
 from membership.interests import selectors as interest_selectors
@@ -66,14 +68,26 @@ def resolve(ballot, member, answer: InterestAnswer | None) -> bool:
     if answer.declaration:
         _declare_now(ballot, member, answer.declaration)
         if recuse:
-            raise VotingError("You have declared an interest in what this ballot decides, so "
-                              "under the co-op's rules you do not vote in it.",
-                              field="interest")
+            from .services import DeclaredUnderRecusal
+
+            raise DeclaredUnderRecusal(answer.declaration)
         return True
     if not answer.none_to_declare:
         raise VotingError("Tell us whether you have an interest to declare in this ballot's "
                           "topics.", field="interest")
     return False
+
+
+def keep_and_recuse(ballot, member, details: dict) -> None:
+    """Under recuse, an interest declared at the prompt bars the vote. The casting
+    transaction was rolled back, so declare it again on its own (it belongs in the register)
+    and mark the member recused, so the count says so."""
+    from .models import RollEntry
+
+    with transaction.atomic():
+        _declare_now(ballot, member, details)
+        RollEntry.objects.filter(ballot=ballot, member=member, has_voted=False).update(
+            recused=True)
 
 
 def _declare_now(ballot, member, details: dict) -> None:

@@ -105,6 +105,7 @@ class Results:
     with_interest: int = 0  # votes cast with an interest
     without_interest: tally.Outcome | None = None  # the result without those votes
     without_interest_classes: list[ClassRow] = field(default_factory=list)
+    without_interest_hidden: bool = False  # too few votes with an interest to show it safely
 
     @property
     def turnout(self) -> Fraction | None:
@@ -167,7 +168,7 @@ def results(ballot: Ballot) -> Results:
     for cls in classes:
         for pk, n in cls.counts.items():
             head_counts[pk] += n
-    interest = _without_interest(ballot, option_ids, rules, roll, weights)
+    interest = _without_interest(ballot, classes, option_ids, rules, roll, weights)
     stv = None
     if ballot.kind == BallotKind.RANKED:
         stv = count_election(ballot, options)
@@ -192,18 +193,29 @@ def _class_rows(ballot, classes, option_ids, rules, roll, weights) -> list[Class
     return rows
 
 
-def _without_interest(ballot, option_ids, rules, roll, weights) -> dict:
+def _without_interest(ballot, real, option_ids, rules, roll, weights) -> dict:
     """Under the declare policy, the result as it would be without votes cast with an
-    interest, shown beside the real one (with the same small-group hiding)."""
+    interest, shown beside the real one (with the same small-group hiding). A class's row is
+    also hidden when the votes left out of it are fewer than the minimum: set beside the
+    real row, it would show how those few voted."""
     if ballot.conflict_policy != ConflictPolicy.DECLARE or ballot.kind == BallotKind.RANKED \
             or not ballot.topics.exists():
         return {}
     interested = Vote.objects.filter(ballot=ballot, current=True, with_interest=True).count()
+    if 0 < interested < ballot.breakdown_minimum:
+        # Beside the real result, the result without so few votes would show how they voted.
+        return {"with_interest": interested, "without_interest_hidden": True}
     classes = count_ballot(ballot, without_interest=True)
+    rows = _class_rows(ballot, classes, option_ids, rules, roll, weights)
+    real_voters = {c.class_id: c.voters for c in real}
+    for cls, row in zip(classes, rows, strict=True):
+        left_out = real_voters.get(cls.class_id, 0) - cls.voters
+        row.voted = cls.voters  # the votes left in this table, not the class's turnout
+        if 0 < left_out < ballot.breakdown_minimum:
+            row.shown, row.counts, row.shares = False, {}, {}
     return {"with_interest": interested,
             "without_interest": tally.decide(classes, option_ids, rules),
-            "without_interest_classes": _class_rows(ballot, classes, option_ids, rules, roll,
-                                                    weights)}
+            "without_interest_classes": rows}
 
 
 def ranked_ballots(ballot: Ballot) -> list[tuple[tuple[int, ...], int]]:

@@ -33,6 +33,16 @@ class VotingError(CoopError):
     """A voting rule was broken; the message is shown to the person as it is."""
 
 
+class DeclaredUnderRecusal(VotingError):
+    """A voter declared an interest at the prompt of a recuse ballot: `cast_vote` keeps the
+    declaration once the vote's transaction has rolled back, and refuses the vote."""
+
+    def __init__(self, details: dict):
+        super().__init__("You have declared an interest in what this ballot decides, so under "
+                         "the co-op's rules you do not vote in it.", field="interest")
+        self.details = details
+
+
 DRAFT_FIELDS = [
     "title", "summary", "easy_read_summary", "kind", "weighting", "resolution_kind",
     "threshold_percent", "require_class_majority", "seats", "only_class", "allow_vote_changes",
@@ -177,7 +187,8 @@ def update_draft(ballot: Ballot, *, by, options: list | None = None, topics=None
         elif kind_changed and ballot.options.filter(code__gt="").exists():
             BallotOption.objects.filter(ballot=ballot).delete()
         if topics is not None:
-            ballot.topics.set(_own_topics(ballot.society, topics))
+            topics = _own_topics(ballot.society, topics)
+            ballot.topics.set(topics)
             changed["topics"] = [t.name for t in topics]
         audit.record("voting.ballot.updated", society=ballot.society, actor=by, obj=ballot,
                      data={"changed": sorted(changed) + (["options"] if options else [])})
@@ -526,6 +537,9 @@ def cast_vote(ballot: Ballot, member: Member, choices: dict, *,
             _cast(ballot, member, marks, token, receipt, interest)
     except IntegrityError:
         raise VotingError("You have already voted in this ballot.") from None
+    except DeclaredUnderRecusal as refusal:
+        conflicts.keep_and_recuse(ballot, member, refusal.details)
+        raise VotingError(refusal.message, field=refusal.field) from None
     return receipt
 
 
@@ -586,6 +600,10 @@ def enter_paper_vote(ballot: Ballot, *, code: str, choices: dict, by,
         if paper.state != PaperState.ISSUED:
             raise VotingError("This paper's code has already been used.", field="code")
         entry = paper.roll_entry
+        if entry.recused:
+            raise VotingError("This paper's member has an interest in the ballot's topics and "
+                              "does not vote in it, so the paper cannot be counted.",
+                              field="code")
         first = RollEntry.objects.filter(pk=entry.pk, has_voted=False).update(has_voted=True)
         paper.state = PaperState.COUNTED if first else PaperState.REJECTED
         paper.save(update_fields=["state"])

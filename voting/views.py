@@ -1,30 +1,47 @@
 """The member's voting pages: the list of ballots, a ballot with its vote form, the check-your-
 answer page, casting, the receipt shown once, and checking a receipt after close.
 
-Secrecy: nothing here logs or records who voted when. The receipt code sits in the session only
-between casting and the receipt page, which removes it as it shows it."""
+When a ballot has topics, the interest prompt (`forms.InterestForm`, `conflicts`) comes before
+the choices and is carried with them to the cast.
 
+Secrecy: nothing here logs or records who voted when. The receipt code is never stored on the
+server: between casting and the receipt page it travels in a short-lived signed cookie, sent
+only to that ballot's receipt address, which deletes it as it shows it."""
+
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import dateformat, timezone
 from django.views.decorators.cache import never_cache
 
 from coop import permissions as coop_permissions
 from coop.decorators import society_context, society_view
-from coop.enums import EmptyClassPolicy
+from coop.enums import ConflictPolicy, EmptyClassPolicy
 from membership.selectors import member_for
 
-from . import permissions, selectors, services
+from . import conflicts, permissions, selectors, services
 from .enums import BallotKind, BallotState, PaperState, ResolutionKind, Weighting
-from .forms import ReceiptCheckForm, vote_form
+from .forms import InterestForm, ReceiptCheckForm, vote_form
 from .models import Ballot, BallotPaper, ClassWeight, RollEntry
 
-RECEIPT_KEY = "voting_receipt_{}"
+RECEIPT_COOKIE = "coop_receipt_{}"  # the code itself; sent only to the receipt page
+CAST_COOKIE = "coop_cast_{}"  # no code: tells a second press of "Cast my vote" to go there
+COOKIE_AGE = 600
 OPEN_STATES = {BallotState.OPEN}
 COMING_STATES = {BallotState.DRAFT, BallotState.SCHEDULED}
 RECUSED = ("You have an interest in what this ballot decides, so under the co-op's rules you "
            "do not vote in it.")
+ALREADY = "You have already voted in this ballot."
+ALREADY_VOTED = (f"{ALREADY} This ballot does not allow changes. If you pressed “Cast my vote” "
+                 "twice, your first press cast your vote and your receipt code was shown "
+                 "after it. It is shown only once.")
+POLICY_TEXT = {
+    ConflictPolicy.DECLARE: "Your vote counts. The results will also show the result without "
+                            "votes from members with an interest.",
+    ConflictPolicy.RECORD: "Your vote counts as normal. Your interest is kept in the register.",
+}
 
 
 def _member(user, society):
@@ -176,24 +193,47 @@ def _decision_text(ballot) -> list[str]:
             "by chance."]
 
 
-def _detail_context(request, society, ballot, *, form=None, **extra) -> dict:
+def _prompt(ballot, member, entry):
+    """The interest prompt for a member on the roll, or None when the ballot has no topics."""
+    if entry is None or entry.recused:
+        return None
+    prompt = conflicts.prompt_for(ballot, member)
+    return prompt if prompt.needed else None
+
+
+def _recused_by(prompt) -> bool:
+    """Under the recuse policy, an interest declared after the roll was frozen also bars."""
+    return bool(prompt and prompt.has_interest and prompt.policy == ConflictPolicy.RECUSE)
+
+
+def _detail_context(request, society, ballot, *, form=None, interest_form=None,
+                    **extra) -> dict:
     member = _member(request.user, society)
     entry = RollEntry.objects.filter(ballot=ballot, member=member).first() if member else None
     state = ballot.state
     paper_counted = bool(entry and entry.has_voted and BallotPaper.objects.filter(
         roll_entry=entry, state=PaperState.COUNTED).exists())
-    recused = bool(entry and entry.recused)
-    can_vote = (state == BallotState.OPEN and entry is not None and not paper_counted
-                and not recused and (not entry.has_voted or ballot.allow_vote_changes))
+    may_vote = (state == BallotState.OPEN and entry is not None and not paper_counted
+                and (not entry.has_voted or ballot.allow_vote_changes))
+    prompt = _prompt(ballot, member, entry) if may_vote else None
+    recused = bool(entry and entry.recused) or _recused_by(prompt)
+    can_vote = may_vote and not recused
     options = list(ballot.options.all())
     if can_vote and form is None:
         form = vote_form(ballot, options)
+    if can_vote and prompt and interest_form is None:
+        interest_form = InterestForm(prompt=prompt)
+    interest_form = interest_form if can_vote else None
+    form = form if can_vote else None
+    problems = ((interest_form.summary_errors() if interest_form else [])
+                + (form.summary_errors() if form else []))
     weights = ClassWeight.objects.filter(ballot=ballot).select_related("member_class")
     user = request.user
     return society_context(
         request, society, ballot=ballot, state=state, member=member, entry=entry,
-        options=options, form=form if can_vote else None, paper_counted=paper_counted,
-        recused=recused,
+        options=options, form=form, interest_form=interest_form, problems=problems,
+        policy_text=POLICY_TEXT.get(prompt.policy, "") if prompt else "",
+        paper_counted=paper_counted, recused=recused,
         weighting=_weighting_text(ballot, weights),
         not_on_roll=_why_not_on_roll(ballot, member)
         if ballot.opened_at and entry is None else "",
@@ -212,35 +252,44 @@ def ballot_detail(request, society, pk):
 
 # --- voting -------------------------------------------------------------------------------------
 
-def _refusal(request, society, ballot) -> str:
-    """Why this person cannot vote in this ballot now, or "" if they can try."""
+def _refusal(request, society, ballot) -> tuple[str, object]:
+    """(why this person cannot vote in this ballot now or "", the interest prompt or None)."""
     if ballot.state != BallotState.OPEN:
         return ("This ballot is not open for voting." if ballot.opened_at is None else
-                "This ballot has closed, so it cannot take any more votes.")
+                "This ballot has closed, so it cannot take any more votes."), None
     member = _member(request.user, society)
     if member is None:
-        return "Only members can vote. You can read this ballot but not vote in it."
+        return "Only members can vote. You can read this ballot but not vote in it.", None
     entry = RollEntry.objects.filter(ballot=ballot, member=member).first()
     if entry is None:
-        return "You are not on the roll for this ballot, so you cannot vote in it."
-    if entry.recused:
-        return RECUSED
-    if entry.has_voted and not ballot.allow_vote_changes:
-        return "You have already voted in this ballot. This ballot does not allow changes."
-    return ""
+        return "You are not on the roll for this ballot, so you cannot vote in it.", None
+    if entry.has_voted and not ballot.allow_vote_changes and not entry.recused:
+        return f"{ALREADY} This ballot does not allow changes.", None
+    prompt = _prompt(ballot, member, entry)
+    if entry.recused or _recused_by(prompt):
+        return RECUSED, None
+    return "", prompt
 
 
-def _vote_form_from_post(request, society, pk):
-    """(ballot, form, refusal) for a POST that carries a vote."""
+def _forms_from_post(request, society, pk):
+    """(ballot, vote form, interest form or None, refusal) for a POST that carries a vote."""
     ballot = _ballot(request, society, pk)
-    refusal = _refusal(request, society, ballot)
-    form = None if refusal else vote_form(ballot, ballot.options.all(), request.POST)
-    return ballot, form, refusal
+    refusal, prompt = _refusal(request, society, ballot)
+    if refusal:
+        return ballot, None, None, refusal
+    form = vote_form(ballot, ballot.options.all(), request.POST)
+    interest_form = InterestForm(request.POST, prompt=prompt) if prompt else None
+    return ballot, form, interest_form, ""
 
 
-def _show_form_again(request, society, ballot, form):
-    return render(request, "voting/ballot_detail.html",
-                  _detail_context(request, society, ballot, form=form))
+def _both_valid(form, interest_form) -> bool:
+    valid = form.is_valid()  # both are checked, so every problem shows at once
+    return (interest_form is None or interest_form.is_valid()) and valid
+
+
+def _show_form_again(request, society, ballot, form, interest_form):
+    return render(request, "voting/ballot_detail.html", _detail_context(
+        request, society, ballot, form=form, interest_form=interest_form))
 
 
 @society_view(_can_view)
@@ -248,57 +297,90 @@ def ballot_vote(request, society, pk):
     """Check the answer (POST from the ballot page), or go back to change it."""
     if request.method != "POST":
         return redirect("ballot_detail", society.slug, pk)
-    ballot, form, refusal = _vote_form_from_post(request, society, pk)
+    ballot, form, interest_form, refusal = _forms_from_post(request, society, pk)
     if refusal:
         messages.error(request, refusal)
         return redirect("ballot_detail", society.slug, ballot.pk)
     if "change" in request.POST:
-        return _show_form_again(request, society, ballot, form.unbound_copy())
-    if not form.is_valid():
-        return _show_form_again(request, society, ballot, form)
+        return _show_form_again(request, society, ballot, form.unbound_copy(),
+                                interest_form and interest_form.unbound_copy())
+    if not _both_valid(form, interest_form):
+        return _show_form_again(request, society, ballot, form, interest_form)
     return render(request, "voting/vote_check.html", society_context(
-        request, society, ballot=ballot, form=form))
+        request, society, ballot=ballot, form=form, interest_form=interest_form))
 
 
 @society_view(_can_view)
 def ballot_confirm(request, society, pk):
-    """Cast the vote checked on the previous page; the receipt is shown once, next."""
+    """Cast the vote checked on the previous page (the choices and the answer to the interest
+    prompt are checked again: hidden fields are only a convenience). The receipt code goes to
+    the receipt page in a signed cookie, never into the session or the database."""
     if request.method != "POST":
         return redirect("ballot_detail", society.slug, pk)
-    ballot, form, refusal = _vote_form_from_post(request, society, pk)
+    ballot, form, interest_form, refusal = _forms_from_post(request, society, pk)
     if refusal:
         return _refuse_cast(request, society, ballot, refusal)
-    if not form.is_valid():
-        return _show_form_again(request, society, ballot, form)
+    if not _both_valid(form, interest_form):
+        return _show_form_again(request, society, ballot, form, interest_form)
+    answer = interest_form.answer_for_service() if interest_form else None
     try:
-        receipt = services.cast_vote(ballot, _member(request.user, society), form.marks)
+        receipt = services.cast_vote(ballot, _member(request.user, society), form.marks,
+                                     interest=answer)
     except services.VotingError as error:
-        return _refuse_cast(request, society, ballot, error.message)
-    request.session[RECEIPT_KEY.format(ballot.pk)] = receipt
-    return redirect("ballot_receipt", society.slug, ballot.pk)
+        if interest_form is None or error.field not in InterestForm.ANSWER_ERRORS or \
+                _refusal(request, society, ballot)[0]:  # e.g. now recused: they declared one
+            return _refuse_cast(request, society, ballot, error.message)
+        interest_form.add_service_error(error)
+        return _show_form_again(request, society, ballot, form, interest_form)
+    response = redirect("ballot_receipt", society.slug, ballot.pk)
+    _set_cookie(request, response, ballot, RECEIPT_COOKIE, receipt, "ballot_receipt")
+    _set_cookie(request, response, ballot, CAST_COOKIE, "cast", "ballot_confirm")
+    return response
+
+
+def _salt(request, ballot) -> str:
+    """Per ballot and per person, so a cookie left in a shared browser shows nobody else."""
+    return f"voting.receipt.{ballot.pk}.{request.user.pk}"
+
+
+def _set_cookie(request, response, ballot, name, value, url_name) -> None:
+    response.set_signed_cookie(
+        name.format(ballot.pk), value, salt=_salt(request, ballot), max_age=COOKIE_AGE,
+        httponly=True, secure=settings.SESSION_COOKIE_SECURE, samesite="Lax",
+        path=reverse(url_name, args=[ballot.society.slug, ballot.pk]))
+
+
+def _get_cookie(request, ballot, name) -> str | None:
+    return request.get_signed_cookie(name.format(ballot.pk), default=None,
+                                     salt=_salt(request, ballot), max_age=COOKIE_AGE)
 
 
 def _refuse_cast(request, society, ballot, message):
-    """Say why the vote was not cast, on the ballot page. If a receipt is still waiting to be
-    shown, this was the second press of a double click: show the first one's receipt."""
-    if RECEIPT_KEY.format(ballot.pk) in request.session:
+    """Say why the vote was not cast, on the ballot page. If this browser has just cast a
+    vote here, this is the second press of a double click: go to the receipt page, which
+    shows the first press's receipt if it has not been shown yet."""
+    if _get_cookie(request, ballot, CAST_COOKIE):
         return redirect("ballot_receipt", society.slug, ballot.pk)
-    messages.error(request, message)
+    messages.error(request, ALREADY_VOTED if message.startswith(ALREADY) else message)
     return redirect("ballot_detail", society.slug, ballot.pk)
 
 
 @never_cache
 @society_view(_can_view)
 def ballot_receipt(request, society, pk):
-    """Show the receipt code once: it leaves the session as it is shown, and the page is not
+    """Show the receipt code once: its cookie is deleted as it is shown, and the page is not
     cached, so neither a reload nor the back button shows it again."""
     ballot = _ballot(request, society, pk)
-    receipt = request.session.pop(RECEIPT_KEY.format(ballot.pk), None)
+    receipt = _get_cookie(request, ballot, RECEIPT_COOKIE)
     member = _member(request.user, society)
     voted = receipt is not None or RollEntry.objects.filter(
         ballot=ballot, member=member, has_voted=True).exists()
-    return render(request, "voting/receipt.html", society_context(
+    response = render(request, "voting/receipt.html", society_context(
         request, society, ballot=ballot, receipt=receipt, voted=voted))
+    if RECEIPT_COOKIE.format(ballot.pk) in request.COOKIES:
+        response.delete_cookie(RECEIPT_COOKIE.format(ballot.pk), samesite="Lax",
+                               path=reverse("ballot_receipt", args=[society.slug, ballot.pk]))
+    return response
 
 
 RECEIPT_ANSWERS = {

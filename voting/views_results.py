@@ -109,9 +109,12 @@ def _interest_context(results) -> dict:
     """Members with an interest in the ballot's topics: how many were left off the vote
     (recuse), and the result without the votes cast with an interest (declare)."""
     without = getattr(results, "without_interest", None)
-    context = {"recused": getattr(results, "recused", 0),
-               "with_interest": getattr(results, "with_interest", 0)}
+    context = {"recused": results.recused, "with_interest": results.with_interest,
+               "without_interest_hidden": results.without_interest_hidden,
+               "minimum": results.ballot.breakdown_minimum}
     if without is not None:
+        context["without_interest_classes"] = [
+            _class_view(cls, results.options) for cls in results.without_interest_classes]
         context["without_interest_sentence"] = results_export.outcome_sentence(
             replace(results, outcome=without))
         context["without_interest_rows"] = [

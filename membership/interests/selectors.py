@@ -56,10 +56,9 @@ def matching_interests_for_people(society, user_ids, topic_ids, on=None) -> dict
                 found.setdefault(declaration.person_id, []).append(
                     Match(topic, declaration=declaration))
     deemed = {}
-    for topic in InterestTopic.objects.filter(pk__in=topic_ids).prefetch_related(
-            "deemed_classes"):
-        for cls in topic.deemed_classes.all():
-            deemed.setdefault(cls.pk, []).append((topic, cls))
+    for link in InterestTopic.deemed_classes.through.objects.filter(
+            interesttopic_id__in=topic_ids).select_related("interesttopic", "memberclass"):
+        deemed.setdefault(link.memberclass_id, []).append((link.interesttopic, link.memberclass))
     if deemed:
         members = Member.objects.current(on).filter(
             society=society, user_id__in=user_ids, member_class_id__in=deemed)

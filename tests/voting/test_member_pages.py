@@ -6,6 +6,8 @@ from datetime import timedelta
 from html import unescape
 
 import pytest
+from django.apps import apps
+from django.contrib.sessions.models import Session
 from django.urls import reverse
 from django.utils import timezone
 
@@ -501,6 +503,53 @@ def test_a_double_click_on_cast_shows_the_first_receipt(client_for, voter, open_
     assert first.url == second.url == url("ballot_receipt", ballot)
     receipt = client.get(second.url)
     assert elements(receipt).get("receipt-code")
+    assert Vote.objects.filter(ballot=ballot).count() == 1
+
+
+def test_receipt_code_is_kept_in_no_session_and_no_database_row(client_for, voter, open_ballot):
+    """Between casting and the receipt page the code travels in a signed cookie sent only to
+    the receipt page; no session row (decoded) and no vote row holds it."""
+    ballot = open_ballot(kind="resolution")
+    client = client_for(voter.user)
+    cast = client.post(url("ballot_confirm", ballot), {"choice": option(ballot, "For").pk})
+    cookie = cast.cookies[f"coop_receipt_{ballot.pk}"]
+    assert cookie["path"] == url("ballot_receipt", ballot)
+    assert cookie["httponly"] and cookie["samesite"] == "Lax" and cookie["max-age"] == 600
+    receipt = client.get(cast.url)
+    code = re.search(r'id="receipt-code">([^<]+)<', receipt.content.decode()).group(1)
+    assert code in cookie.value  # signed, so it cannot be forged or changed
+    sessions = [s.get_decoded() for s in Session.objects.all()]
+    assert sessions and all(code not in str(data) for data in sessions)
+    for model in apps.get_models():  # every row of every table, as stored
+        for row in model._base_manager.values_list():
+            assert code not in str(row), f"{model.__name__} holds the receipt code"
+    assert receipt.cookies[f"coop_receipt_{ballot.pk}"].value == ""  # deleted as shown
+    assert receipt.cookies[f"coop_receipt_{ballot.pk}"]["path"] == url("ballot_receipt", ballot)
+
+
+def test_receipt_cookie_shows_nobody_else(client_for, voter, society, classes, open_ballot):
+    """In a shared browser, the next person to sign in within ten minutes does not see it."""
+    ballot = open_ballot(kind="resolution")
+    other = MemberFactory(society=society, member_class=classes[0])
+    client = client_for(voter.user)
+    client.post(url("ballot_confirm", ballot), {"choice": option(ballot, "For").pk})
+    client.force_login(other.user)
+    page = client.get(url("ballot_receipt", ballot))
+    assert "receipt-code" not in elements(page)
+    assert "You have not voted in this ballot" in text(page)
+
+
+def test_a_second_press_without_the_first_response_says_the_vote_was_cast(client_for, voter,
+                                                                          open_ballot):
+    """When the browser dropped the first press's response (so it has no cookie), the second
+    press is told plainly that the first one cast the vote."""
+    ballot = open_ballot(kind="resolution")
+    data = {"choice": option(ballot, "For").pk}
+    client_for(voter.user).post(url("ballot_confirm", ballot), data)
+    second = client_for(voter.user).post(url("ballot_confirm", ballot), data, follow=True)
+    assert "You have already voted in this ballot." in text(second)
+    assert "your first press cast your vote and your receipt code was shown" in text(second)
+    assert "receipt-code" not in elements(second)
     assert Vote.objects.filter(ballot=ballot).count() == 1
 
 
