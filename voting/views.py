@@ -1,8 +1,8 @@
 """The member's voting pages: the list of ballots, a ballot with its vote form, the check-your-
 answer page, casting, the receipt shown once, and checking a receipt after close.
 
-When a ballot has topics, the interest prompt (`forms.InterestForm`, `conflicts`) comes before
-the choices and is carried with them to the cast.
+When a ballot has topics, the interest prompt (`interest_forms.InterestForm`, `conflicts`)
+comes before the choices and is carried with them to the cast.
 
 Secrecy: nothing here logs or records who voted when. The receipt code is never stored on the
 server: between casting and the receipt page it travels in a short-lived signed cookie, sent
@@ -23,7 +23,8 @@ from membership.selectors import member_for
 
 from . import conflicts, permissions, selectors, services
 from .enums import BallotKind, BallotState, PaperState, ResolutionKind, Weighting
-from .forms import InterestForm, ReceiptCheckForm, vote_form
+from .forms import ReceiptCheckForm, vote_form
+from .interest_forms import InterestForm
 from .models import Ballot, BallotPaper, ClassWeight, RollEntry
 
 RECEIPT_COOKIE = "coop_receipt_{}"  # the code itself; sent only to the receipt page
