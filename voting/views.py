@@ -86,7 +86,9 @@ def _roll_states(member, society) -> dict[int, bool]:
 def _vote_status(ballot, roll: dict) -> str:
     if ballot.pk not in roll:
         return "Not on the roll"
-    return "You have voted" if roll[ballot.pk] else "Not voted yet"
+    if roll[ballot.pk]:
+        return "You have voted" if ballot.is_open else "You voted"
+    return "Not voted yet" if ballot.is_open else "You did not vote"
 
 
 @society_view(_can_view)

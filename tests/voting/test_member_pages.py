@@ -364,6 +364,7 @@ def test_list_shows_open_ballots_first_with_the_members_state(client_for, voter,
     assert "Waiting one Open for voting Not voted yet" in page
     assert "Carers only Open for voting Not on the roll" in page
     assert page.index("Closed votes") < page.index("Old one")
+    assert "Old one Result published You did not vote" in page
     assert "Results of Old one" in page
     assert "Voting closes at" in page
     assert "Create a ballot" not in page and "Manage" not in page
