@@ -43,6 +43,9 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) bench/register_export.py
+	$(PY) bench/count_ballot.py
+	$(PY) bench/cast_votes_http.py
+	$(PY) bench/freeze_roll.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3

@@ -1,0 +1,248 @@
+"""Votes cast over HTTP through the real API, against a bare "ok" view on the same server.
+
+    .venv/bin/python bench/cast_votes_http.py                    # SQLite (a throwaway file)
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_voting \\
+        .venv/bin/python bench/cast_votes_http.py
+    .venv/bin/python bench/cast_votes_http.py --seconds 5 --members 10000
+
+The project runs under gunicorn (2 sync workers) on 127.0.0.1 with `bench._bench_settings`
+(the site plus `/bench/ok/`). 32 clients keep a request each in flight for 10 s: first against
+`/bench/ok/` (a view that returns "ok" through the same middleware), then against
+`POST /api/v1/societies/{slug}/ballots/{id}/vote/`. Every vote comes from a different member
+on the roll, signed in with their own API token (prepared beforehand): the ballot does not let
+members change their vote, so this measures first votes, the common case, and needs more
+members than the votes the server can take in the time (20,000 by default). Afterwards the
+votes in the database must equal the 201 answers. Exits 1 if a target is missed."""
+
+import argparse
+import asyncio
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import timedelta
+
+import _benchlib as lib
+
+TARGET_SHARE = 0.25  # of the bare view's requests per second
+TARGET_P95_MS = 150.0
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--members", type=int, default=20_000)
+    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--clients", type=int, default=32)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--port", type=int, default=8765)
+    return parser.parse_args(argv)
+
+
+def prepare(n: int):
+    """A society of `n` members with API tokens, and an open choice ballot."""
+    from django.utils import timezone
+
+    from coop.models import User
+    from voting import services
+    from voting.models import RollEntry
+
+    society, keys = lib.make_society(n, with_tokens=True)
+    officer = User.objects.create(email="secretary@example.org")
+    ballot = services.create_ballot(
+        society, by=officer, title="Where the surplus goes", summary="Choose one.",
+        kind="choice", options=["Garden", "Minibus", "Training", "Hardship fund"])
+    ballot = services.open_ballot(ballot, by=officer,
+                                  closes_at=timezone.now() + timedelta(days=7))
+    on_roll = RollEntry.objects.filter(ballot=ballot, recused=False).values_list("member_id",
+                                                                                  flat=True)
+    voters = [keys[member_id] for member_id in on_roll]
+    options = list(ballot.options.values_list("pk", flat=True))
+    return society, ballot, voters, options
+
+
+def start_server(args) -> subprocess.Popen:
+    gunicorn = os.path.join(os.path.dirname(sys.executable), "gunicorn")
+    env = {**os.environ, "PYTHONPATH": str(lib.ROOT)}
+    server = subprocess.Popen(
+        [gunicorn, "coop.wsgi:application", "--workers", str(args.workers),
+         "--bind", f"127.0.0.1:{args.port}", "--chdir", str(lib.ROOT),
+         "--log-level", "warning"], env=env)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise SystemExit("gunicorn stopped while starting; see its output above")
+        try:
+            status, _ = asyncio.run(request(args.port, get("/bench/ok/", args.port)))
+            if status == 200:
+                return server
+        except OSError:
+            pass
+        time.sleep(0.3)
+    server.terminate()
+    raise SystemExit("gunicorn did not answer within 60 s")
+
+
+def get(path: str, port: int) -> bytes:
+    return (f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n"
+            ).encode()
+
+
+def post_vote(path: str, port: int, key: str, option: int) -> bytes:
+    body = json.dumps({"choices": {str(option): 1}}).encode()
+    head = (f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+            f"Authorization: Token {key}\r\nContent-Type: application/json\r\n"
+            f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n")
+    return head.encode() + body
+
+
+async def request(port: int, raw: bytes) -> tuple[int, bytes]:
+    """One request on a fresh connection (gunicorn's sync workers close after each)."""
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    try:
+        writer.write(raw)
+        await writer.drain()
+        data = await reader.read()
+    finally:
+        writer.close()
+    status = int(data.split(b" ", 2)[1]) if data.startswith(b"HTTP/") else 0
+    return status, data
+
+
+async def load(port: int, clients: int, seconds: float, next_request, expect: int) -> dict:
+    """`clients` loops, each with one request in flight, until time is up or requests run out.
+    Latencies are of the requests that got the expected answer."""
+    latencies, errors, samples = [], [], []
+    deadline = time.perf_counter() + seconds
+
+    async def client():
+        while time.perf_counter() < deadline:
+            raw = next_request()
+            if raw is None:
+                return
+            start = time.perf_counter()
+            try:
+                status, data = await request(port, raw)
+            except OSError as error:
+                status, data = 0, repr(error).encode()
+            if status == expect:
+                latencies.append(time.perf_counter() - start)
+            else:
+                errors.append(status)
+                if len(samples) < 3:
+                    samples.append(data[-300:].decode(errors="replace"))
+
+    started = time.perf_counter()
+    await asyncio.gather(*(client() for _ in range(clients)))
+    elapsed = time.perf_counter() - started
+    return {"ok": len(latencies), "errors": len(errors), "elapsed": elapsed,
+            "rps": len(latencies) / elapsed, "latencies": sorted(latencies),
+            "error_samples": samples, "statuses": sorted(set(errors))}
+
+
+def percentile(sorted_values: list[float], p: float) -> float:
+    if not sorted_values:
+        return float("nan")
+    return sorted_values[min(len(sorted_values) - 1, int(p * len(sorted_values)))] * 1000
+
+
+def run_phases(args, society, ballot, voters, options) -> tuple[dict, dict, int]:
+    ok_request = get("/bench/ok/", args.port)
+    path = f"/api/v1/societies/{society.slug}/ballots/{ballot.pk}/vote/"
+    queue = iter(enumerate(voters))
+
+    def next_vote():
+        item = next(queue, None)
+        if item is None:
+            return None
+        i, key = item
+        return post_vote(path, args.port, key, options[i % len(options)])
+
+    # Warm both workers up (imports, URL resolvers, first queries) before measuring.
+    warm_votes = asyncio.run(load(args.port, 4, 1.0, next_vote, 201))
+    asyncio.run(load(args.port, args.clients, 1.0, lambda: ok_request, 200))
+    bare = asyncio.run(load(args.port, args.clients, args.seconds, lambda: ok_request, 200))
+    votes = asyncio.run(load(args.port, args.clients, args.seconds, next_vote, 201))
+    votes["ran_out"] = next(queue, None) is None
+    return bare, votes, warm_votes["ok"] + votes["ok"]
+
+
+def check_counted(ballot, accepted: int) -> dict:
+    from voting import selectors
+    from voting.models import RollEntry, Vote
+
+    counted = sum(sum(c.counts.values()) for c in selectors.count_ballot(ballot))
+    return {"accepted (201)": accepted,
+            "current votes": Vote.objects.filter(ballot=ballot, current=True).count(),
+            "roll marked voted": RollEntry.objects.filter(ballot=ballot, has_voted=True).count(),
+            "counted by count_ballot": counted}
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="coop-bench-") as tmp:
+        schema = lib.setup_django(tmp)
+        from django.conf import settings
+        from django.db import connection
+
+        server = None
+        try:
+            lib.migrate(schema)
+            (society, ballot, voters, options), setup_s, _ = lib.timed(
+                lambda: prepare(args.members))
+            connection.close()
+            server = start_server(args)
+            bare, votes, accepted = run_phases(args, society, ballot, voters, options)
+            server.terminate()
+            server.wait(timeout=30)
+            server = None
+            counts = check_counted(ballot, accepted)
+            conn_max_age = settings.DATABASES["default"].get("CONN_MAX_AGE")
+            ok = report(args, connection.vendor, setup_s, conn_max_age, bare, votes, counts)
+        finally:
+            if server is not None:
+                server.terminate()
+                server.wait(timeout=30)
+            lib.drop_schema(schema)
+    return 0 if ok else 1
+
+
+def report(args, vendor, setup_s, conn_max_age, bare, votes, counts) -> bool:
+    print(f"\nCast votes over HTTP: gunicorn -w {args.workers}, {args.clients} clients, "
+          f"{args.seconds:g} s each, on {vendor} (CONN_MAX_AGE={conn_max_age}); "
+          f"{lib.machine_line()}; {args.members:,} members prepared in {setup_s:.0f} s\n")
+    rows = []
+    for label, phase in (("bare view GET /bench/ok/", bare), ("POST .../vote/ (201)", votes)):
+        rows.append([label, phase["ok"], f"{phase['rps']:.0f}",
+                     f"{percentile(phase['latencies'], 0.5):.1f}",
+                     f"{percentile(phase['latencies'], 0.95):.1f}",
+                     f"{percentile(phase['latencies'], 0.99):.1f}", phase["errors"]])
+    print(lib.table(["requests", "answered", "req/s", "p50 ms", "p95 ms", "p99 ms", "errors"],
+                    rows))
+    share = votes["rps"] / bare["rps"] if bare["rps"] else 0
+    p95 = percentile(votes["latencies"], 0.95)
+    all_counted = len(set(counts.values())) == 1
+    checks = [
+        (f"votes at {share:.0%} of the bare view's req/s", share >= TARGET_SHARE,
+         f">= {TARGET_SHARE:.0%}"),
+        (f"vote p95 {p95:.1f} ms", p95 < TARGET_P95_MS, f"< {TARGET_P95_MS:.0f} ms"),
+        (f"{votes['errors'] + bare['errors']} errors", votes["errors"] + bare["errors"] == 0,
+         "none"),
+        ("every vote counted: " + ", ".join(f"{k} {v}" for k, v in counts.items()),
+         all_counted, "all equal"),
+    ]
+    print()
+    for text, met, target in checks:
+        print(f"- {text} (target {target}: {'met' if met else 'MISSED'})")
+    if votes["ran_out"]:
+        print(f"- NOTE: all {args.members:,} members voted before time was up; use --members "
+              "to prepare more")
+    for sample in votes["error_samples"] + bare["error_samples"]:
+        print(f"  error sample: {sample!r}")
+    print()
+    return all(met for _, met, _ in checks)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
