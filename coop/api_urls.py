@@ -11,6 +11,7 @@ from membership.api import (
     MeView,
     PaymentViewSet,
 )
+from membership.interests.api import InterestTopicViewSet, InterestViewSet
 from voting.api import BallotViewSet
 
 from .api import SocietyViewSet
@@ -24,6 +25,9 @@ router.register(rf"societies/{SLUG}/applications", ApplicationViewSet,
                 basename="api-application")
 router.register(rf"societies/{SLUG}/payments", PaymentViewSet, basename="api-payment")
 router.register(rf"societies/{SLUG}/ballots", BallotViewSet, basename="api-ballot")
+router.register(rf"societies/{SLUG}/interests", InterestViewSet, basename="api-interest")
+router.register(rf"societies/{SLUG}/interest-topics", InterestTopicViewSet,
+                basename="api-interest-topic")
 
 v1 = [
     path("me/", MeView.as_view(), name="api-me"),

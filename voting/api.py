@@ -5,17 +5,24 @@ Errors: bad input is a 400 naming the field (`{"choices": ["…"]}`); a role tha
 is a 403; a ballot of another society, or a draft a member may not see, is a 404. A request
 refused because of the ballot's state (voting in a closed ballot, voting twice, changing an
 open ballot, certifying one that is still open) is a 409 with a `detail` message, so a client
-can tell "fix your answer" from "this cannot happen now"."""
+can tell "fix your answer" from "this cannot happen now".
 
-from contextlib import contextmanager
+Interests: a ballot with topics asks each voter about their interests in them (see
+`voting.conflicts`). Its detail shows the person's own `interests` and `interest_question`;
+`vote` must then carry `interest`, or it is refused with a 400 under `interest` saying what to
+send. A declaration made while voting is checked field by field, its errors under
+`interest.declaration.<field>`; it is written in the vote's transaction, so a refused vote
+leaves none, except under the recuse policy, where the declaration is kept and the vote refused
+(409). A member recused for an interest is told so (`recused`) and their vote is a 409.
+Errors and the interest question's helpers are in voting/api_support.py."""
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Prefetch
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import APIException, NotFound, PermissionDenied, ValidationError
+from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
@@ -25,16 +32,25 @@ from coop.api import (
     SLUG_PARAMETER,
     UNAUTHENTICATED,
     VALIDATION_ERROR,
-    ErrorSerializer,
     Pagination,
     SocietyRole,
     SocietyScopedMixin,
 )
 
 from . import permissions, selectors, services
-from .conflicts import InterestAnswer
+from .api_results import ResultsSerializer, results_payload
+from .api_support import (
+    CONFLICT,
+    VOTE_VALIDATION_ERROR,
+    Conflict,
+    add_viewer_interests,
+    interest_answer,
+    refusals,
+    vote_refusals,
+)
 from .models import Ballot, ClassWeight, RollEntry
 from .serializers import (
+    BallotDetailSerializer,
     BallotDraftSerializer,
     BallotSerializer,
     CertifySerializer,
@@ -43,40 +59,13 @@ from .serializers import (
     PublishSerializer,
     ReceiptSerializer,
     ReceiptStatusSerializer,
-    ResultsSerializer,
     VoteSerializer,
-    results_payload,
 )
 from .services import VotingError
 
 NOT_VISIBLE = "There is no such ballot in this society, or it is not open yet."
 NOT_ON_ROLL = ("You are not on this ballot's electoral roll, so you cannot vote in it. The roll "
                "is the members of a voting class on the record date.")
-CONFLICT = OpenApiResponse(
-    ErrorSerializer, description="Refused because of the ballot's state, for example it has "
-                                 "closed, it has opened (so it can no longer be changed), or "
-                                 "you have already voted.")
-# The services name a field with the name the HTML form uses; the API's is plural.
-FIELD_NAMES = {"weight": "weights"}
-
-
-class Conflict(APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_detail = "This cannot be done while the ballot is in its current state."
-    default_code = "conflict"
-
-
-@contextmanager
-def refusals():
-    """A voting rule broken by the request's input is a 400 on that field; one broken by the
-    ballot's state (the services name no field) is a 409."""
-    try:
-        yield
-    except VotingError as exc:
-        if exc.field:
-            raise ValidationError({FIELD_NAMES.get(exc.field, exc.field): [exc.message]}) \
-                from None
-        raise Conflict(exc.message) from None
 
 
 class CanManageBallots(SocietyRole):
@@ -121,7 +110,8 @@ class BallotViewSet(SocietyScopedMixin, viewsets.GenericViewSet):
         return (selectors.visible_ballots(society, user,
                                           officer=permissions.can_see_drafts(user, society))
                 .annotate(viewer_on_roll=Exists(roll),
-                          viewer_has_voted=Exists(roll.filter(has_voted=True)))
+                          viewer_has_voted=Exists(roll.filter(has_voted=True)),
+                          viewer_recused=Exists(roll.filter(recused=True)))
                 .prefetch_related("options", "topics", Prefetch(
                     "class_weights",
                     queryset=ClassWeight.objects.select_related("member_class"))))
@@ -164,9 +154,16 @@ class BallotViewSet(SocietyScopedMixin, viewsets.GenericViewSet):
         page = self.paginate_queryset(self.get_queryset())
         return self.get_paginated_response(BallotSerializer(page, many=True).data)
 
-    @extend_schema(summary="One ballot", responses={200: BallotSerializer, **READ_ERRORS})
+    @extend_schema(
+        summary="One ballot, with your interests in its topics",
+        description="Beside the ballot: `recused` (you may not vote because of an interest), "
+                    "`interests` (your declared and deemed interests in its topics, to show "
+                    "before voting) and `interest_question` (what to send as `interest`).",
+        responses={200: BallotDetailSerializer, **READ_ERRORS})
     def retrieve(self, request, slug, pk):
-        return self.answer(self.get_object())
+        ballot = self.get_object()
+        add_viewer_interests(ballot, self.society, request.user)
+        return Response(BallotDetailSerializer(ballot).data)
 
     @extend_schema(
         summary="Draft a ballot (the board)",
@@ -274,9 +271,12 @@ class BallotViewSet(SocietyScopedMixin, viewsets.GenericViewSet):
         description="Answers 201 with your receipt code, shown only this once. A vote carries "
                     "no member id. Where the ballot allows changes, voting again replaces your "
                     "earlier vote; otherwise a second vote is refused (409), as is a vote in a "
-                    "ballot that is not open, including one past its closing time (409).",
+                    "ballot that is not open, including one past its closing time (409). When "
+                    "the ballot has topics, `interest` answers its question about interests "
+                    "(the ballot's `interest_question` says what fits); without it the vote is "
+                    "a 400 under `interest`. A member recused for an interest is refused (409).",
         request=VoteSerializer,
-        responses={201: ReceiptSerializer, **ACTION_ERRORS})
+        responses={201: ReceiptSerializer, **ACTION_ERRORS, 400: VOTE_VALIDATION_ERROR})
     @action(detail=True, methods=["post"])
     def vote(self, request, slug, pk):
         ballot = self.ballot_to_vote_in()
@@ -287,13 +287,12 @@ class BallotViewSet(SocietyScopedMixin, viewsets.GenericViewSet):
                                                                            self.society):
                 raise NotFound(NOT_VISIBLE)
             raise PermissionDenied(NOT_ON_ROLL)
-        body = VoteSerializer(data=request.data)
+        body = VoteSerializer(data=request.data, context=self.get_serializer_context())
         body.is_valid(raise_exception=True)
-        interest = body.validated_data.get("interest")
-        with refusals():
-            receipt = services.cast_vote(
-                ballot, entry.member, body.validated_data["choices"],
-                interest=InterestAnswer(**interest) if interest is not None else None)
+        answer = interest_answer(ballot, body.validated_data.get("interest"))
+        with vote_refusals(ballot, entry.member, answer):
+            receipt = services.cast_vote(ballot, entry.member, body.validated_data["choices"],
+                                         interest=answer)
         return Response(ReceiptSerializer({"receipt": receipt}).data,
                         status=status.HTTP_201_CREATED)
 

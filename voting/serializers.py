@@ -1,20 +1,24 @@
 """Serializers for the ballots API. Input serializers only validate: the view passes
 `validated_data` to a service (voting.services), which checks the voting rules, writes and
 audits. Output never names a voter: a ballot shows only whether the person asking is on the
-roll and has voted, and a result shows counts."""
-
-from fractions import Fraction
+roll and has voted (and, in a ballot's detail, their own interests in its topics). The results
+serializers are in voting/api_results.py."""
 
 from django.utils import timezone
 from rest_framework import serializers
 
 from coop.enums import ConflictPolicy, EmptyClassPolicy
+from membership.interests.serializers import (
+    TOPICS_ERRORS,
+    DeclareSerializer,
+    SocietyTopicField,
+    TopicRefSerializer,
+)
 from membership.models import InterestTopic, MemberClass
 from membership.serializers import EnumField, SocietyClassField
 
 from .enums import BallotKind, BallotState, ResolutionKind, Weighting
 from .models import Ballot, BallotOption, ClassWeight
-from .selectors import percent
 
 
 class BallotKindField(EnumField):
@@ -35,18 +39,6 @@ class EmptyClassPolicyField(EnumField):
 
 class ConflictPolicyField(EnumField):
     enum = ConflictPolicy
-
-
-class SocietyTopicField(serializers.PrimaryKeyRelatedField):
-    """One of the society's interest topics (by id); any other is refused."""
-
-    default_error_messages = {"does_not_exist": "Choose one of this co-op's topics."}
-
-    def get_queryset(self):
-        society = self.context.get("society")
-        if society is None:
-            return InterestTopic.objects.none()
-        return society.interest_topics.filter(retired_on__isnull=True)
 
 
 class BallotStateField(EnumField):
@@ -82,13 +74,6 @@ class BallotWeightSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class TopicRefSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = InterestTopic
-        fields = ["id", "name"]
-        read_only_fields = fields
-
-
 class BallotSerializer(serializers.ModelSerializer):
     """A ballot with its options and frozen weights, and, for the person asking, whether they
     are on its roll and have voted (nothing about anyone else)."""
@@ -114,6 +99,11 @@ class BallotSerializer(serializers.ModelSerializer):
     has_voted = serializers.BooleanField(
         source="viewer_has_voted", read_only=True,
         help_text="You have voted in this ballot (online or on a counted paper).")
+    recused = serializers.BooleanField(
+        source="viewer_recused", read_only=True,
+        help_text="You are on the roll but do not vote: an interest in the ballot's topics "
+                  "under the recuse policy (as the roll was frozen; the ballot's own page also "
+                  "counts interests declared since).")
 
     class Meta:
         model = Ballot
@@ -124,8 +114,58 @@ class BallotSerializer(serializers.ModelSerializer):
             "breakdown_minimum", "topics", "conflict_policy", "record_date", "opens_at",
             "closes_at", "created_at",
             "opened_at", "closed_at", "close_reason", "certified_at", "certificate_note",
-            "published_at", "options", "weights", "on_roll", "has_voted",
+            "published_at", "options", "weights", "on_roll", "has_voted", "recused",
         ]
+        read_only_fields = fields
+
+
+class MatchSerializer(serializers.Serializer):
+    """One of your interests in the ballot's topics: declared by you, or deemed by class."""
+
+    topic = TopicRefSerializer()
+    deemed = serializers.BooleanField(help_text="Every member of your class is treated as "
+                                                "having this interest; nobody declared it.")
+    declaration = serializers.SerializerMethodField(
+        help_text="Your declaration's id (see interests/), or null when deemed.")
+    description = serializers.SerializerMethodField()
+
+    def get_declaration(self, match) -> int | None:
+        return None if match.deemed else match.declaration.pk
+
+    def get_description(self, match) -> str:
+        if match.deemed:
+            return (f"Every {match.member_class.name.lower()} is treated as having an "
+                    "interest in this topic.")
+        return match.declaration.description
+
+
+INTEREST_QUESTIONS = [
+    ("none", "The ballot has no topics: send no `interest`"),
+    ("confirm", "You have interests in its topics: send {\"confirmed\": true}"),
+    ("declare", "You have none in the register: send {\"none_to_declare\": true}, or declare "
+                "one with {\"declaration\": {...}}"),
+    ("recused", "You have an interest and the ballot's policy is recuse: you do not vote"),
+]
+
+
+class BallotDetailSerializer(BallotSerializer):
+    """A ballot as its own page shows it: also, for the person asking, their interests in
+    its topics and what to answer when voting."""
+
+    recused = serializers.BooleanField(
+        source="viewer_recused_now", read_only=True,
+        help_text="You may not vote: you have an interest in the ballot's topics and its "
+                  "policy is recuse (left out when the roll was frozen, or declared since).")
+    interests = MatchSerializer(
+        source="viewer_interests", many=True, read_only=True, allow_null=True,
+        help_text="Your declared and deemed interests in the ballot's topics, to show before "
+                  "voting; null when the ballot has no topics.")
+    interest_question = serializers.ChoiceField(
+        source="viewer_question", choices=INTEREST_QUESTIONS, read_only=True,
+        help_text="What to send as `interest` when you vote.")
+
+    class Meta(BallotSerializer.Meta):
+        fields = [*BallotSerializer.Meta.fields, "interests", "interest_question"]
         read_only_fields = fields
 
 
@@ -262,14 +302,35 @@ class ChoicesField(serializers.DictField):
                 "Give each answer as a whole number, 0 or more.") from None
 
 
+class InterestDeclarationSerializer(DeclareSerializer):
+    """An interest to declare while voting: it is added to the register of interests in the
+    same transaction as the vote, so a refused vote leaves no declaration behind. Under the
+    recuse policy it is kept, and the vote refused."""
+
+    topics = SocietyTopicField(
+        many=True, required=False, queryset=InterestTopic.objects.all(),
+        error_messages=TOPICS_ERRORS,
+        help_text="Ids of the topics it touches, at least one of them the ballot's. Leave out "
+                  "for all the ballot's topics.")
+
+
 class InterestAnswerSerializer(serializers.Serializer):
-    """The answer to the conflict-of-interest question a ballot with topics asks."""
+    """The answer to the conflict-of-interest question a ballot with topics asks. Send one of
+    the three (the ballot's `interest_question` says which fit)."""
 
     confirmed = serializers.BooleanField(
-        default=False, help_text="You have read your declared interests in the ballot's "
-                                 "topics (when you have some).")
+        default=False, help_text="You have read your interests in the ballot's topics (the "
+                                 "ballot's `interests`), when you have some.")
     none_to_declare = serializers.BooleanField(
         default=False, help_text="You have no interest to declare in the ballot's topics.")
+    declaration = InterestDeclarationSerializer(
+        required=False, help_text="Declare an interest now, when you have none in the "
+                                  "register yet. Its errors come back by field under "
+                                  "`interest.declaration`.")
+
+
+ONE_ANSWER = ("Send one answer under interest: {\"confirmed\": true}, {\"none_to_declare\": "
+              "true} or {\"declaration\": {...}}.")
 
 
 class VoteSerializer(serializers.Serializer):
@@ -281,8 +342,16 @@ class VoteSerializer(serializers.Serializer):
         error_messages={"required": "Give your answers as choices: {option id: value}.",
                         "not_a_dict": "Give your answers as choices: {option id: value}."})
     interest = InterestAnswerSerializer(
-        required=False, help_text="Needed only when the ballot has topics: whether you have an "
-                                  "interest in what it decides.")
+        required=False, help_text="Required when the ballot has topics: your answer to its "
+                                  "question about interests. Without it the vote is refused "
+                                  "(400, saying what to send under `interest`).")
+
+    def validate_interest(self, answer):
+        given = [bool(answer.get("confirmed")), bool(answer.get("none_to_declare")),
+                 answer.get("declaration") is not None]
+        if sum(given) > 1:
+            raise serializers.ValidationError(ONE_ANSWER)
+        return answer
 
 
 class ReceiptSerializer(serializers.Serializer):
@@ -295,194 +364,3 @@ class ReceiptStatusSerializer(serializers.Serializer):
     status = serializers.ChoiceField(
         choices=[("counted", "This vote is counted"),
                  ("replaced", "A later vote by the same member counts instead")])
-
-
-# --- results ----------------------------------------------------------------------------------
-
-PERCENT_HELP = "A percentage with 6 decimal places (rounded half up for display only)."
-FRACTION_HELP = "The exact share as a fraction of 1, e.g. `21/40`; the percentage is rounded."
-
-
-def percent_field(help_text=PERCENT_HELP, **kwargs):
-    return serializers.CharField(help_text=help_text, **kwargs)
-
-
-def fraction_field(**kwargs):
-    return serializers.CharField(help_text=FRACTION_HELP, **kwargs)
-
-
-class OptionResultSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    label = serializers.CharField()
-    code = serializers.CharField(help_text="`for`, `against` or `abstain` on a resolution.")
-    counted = serializers.BooleanField(help_text="False for abstentions: they are reported but "
-                                                 "are not part of any share.")
-    share = percent_field("The weighted result: this option's share under the ballot's "
-                          "weighting. " + PERCENT_HELP)
-    share_fraction = fraction_field()
-    head_count = serializers.IntegerField(help_text="How many votes marked this option.")
-    one_member_share = percent_field("The share it would have had under one member, one vote "
-                                     "(for comparison only). " + PERCENT_HELP)
-    one_member_fraction = fraction_field()
-    winner = serializers.BooleanField(help_text="Highest weighted result (choice, approval); "
-                                                "several winners mean a tie.")
-    elected = serializers.BooleanField(help_text="Elected (elections only).")
-
-
-class ClassOptionSerializer(serializers.Serializer):
-    option = serializers.IntegerField(help_text="The option's id.")
-    head_count = serializers.IntegerField()
-    share = percent_field("The option's share within this class. " + PERCENT_HELP)
-
-
-class ClassResultSerializer(serializers.Serializer):
-    name = serializers.CharField()
-    weight = serializers.DecimalField(max_digits=7, decimal_places=4,
-                                      help_text="The class's weight in this ballot (%).")
-    on_roll = serializers.IntegerField()
-    voted = serializers.IntegerField()
-    turnout = percent_field(allow_null=True)
-    shown = serializers.BooleanField(help_text="False when fewer than the ballot's "
-                                               "`breakdown_minimum` voted in the class: its own "
-                                               "breakdown is then hidden to protect secrecy.")
-    options = ClassOptionSerializer(many=True, allow_null=True,
-                                    help_text="Null when the breakdown is hidden.")
-
-
-class OneMemberOutcomeSerializer(serializers.Serializer):
-    note = serializers.CharField()
-    passed = serializers.BooleanField(allow_null=True)
-    tie = serializers.BooleanField()
-    winners = serializers.ListField(child=serializers.IntegerField())
-
-
-class PapersSerializer(serializers.Serializer):
-    issued = serializers.IntegerField(help_text="Sent out and not (yet) returned.")
-    counted = serializers.IntegerField()
-    rejected = serializers.IntegerField(help_text="Returned from members who had already "
-                                                  "voted online: first received counts.")
-
-
-class CandidateSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    label = serializers.CharField()
-
-
-class ElectionSerializer(serializers.Serializer):
-    rules = serializers.CharField(help_text="The named STV rule set the count follows.")
-    seats = serializers.IntegerField()
-    valid_votes = serializers.IntegerField()
-    quota = serializers.CharField(help_text="The Droop quota, exact.")
-    elected = CandidateSerializer(many=True, help_text="In the order they were elected.")
-    ties_broken_by_lot = serializers.IntegerField(
-        help_text="How many ties the count broke by lot (see the results page for each).")
-
-
-class ResultsSerializer(serializers.Serializer):
-    """The count of a ballot. Nothing in it names a voter."""
-
-    ballot = serializers.IntegerField(help_text="The ballot's id.")
-    kind = BallotKindField()
-    weighting = WeightingField()
-    state = BallotStateField()
-    certified = serializers.BooleanField()
-    published = serializers.BooleanField()
-    options = OptionResultSerializer(many=True)
-    passed = serializers.BooleanField(allow_null=True, help_text="Resolutions only: whether "
-                                      "it passed. A tie fails.")
-    for_share_of_cast = percent_field(
-        "Resolutions only: “for” as a share of the weighted votes for and against, the figure "
-        "compared with the threshold. " + PERCENT_HELP, allow_null=True)
-    for_share_of_cast_fraction = fraction_field(allow_null=True)
-    threshold_percent = serializers.DecimalField(max_digits=7, decimal_places=4)
-    failed_classes = serializers.ListField(
-        child=serializers.IntegerField(),
-        help_text="Ids of the classes in which “for” did not beat “against”, when the "
-                  "resolution must also win in every class.")
-    tie = serializers.BooleanField()
-    winners = serializers.ListField(child=serializers.IntegerField(),
-                                    help_text="Ids of the winning option(s).")
-    not_cast_share = percent_field("The share kept as not cast, for classes in which nobody "
-                                   "voted (policy “not cast”). " + PERCENT_HELP)
-    not_cast_fraction = fraction_field()
-    on_roll = serializers.IntegerField()
-    voted = serializers.IntegerField()
-    turnout = percent_field(allow_null=True)
-    recused = serializers.IntegerField(help_text="Members on the roll left out of the vote for "
-                                                 "an interest in its topics (policy recuse).")
-    votes_with_interest = serializers.IntegerField(help_text="Votes cast by members with an "
-                                                             "interest in the ballot's topics.")
-    classes = ClassResultSerializer(many=True)
-    one_member_one_vote = OneMemberOutcomeSerializer()
-    papers = PapersSerializer()
-    election = ElectionSerializer(allow_null=True, help_text="Elections only: the STV count "
-                                                            "and the candidates elected.")
-
-
-ONE_MEMBER_NOTE = ("What the result would have been under one member, one vote. Shown for "
-                   "transparency only: it is not the rule this ballot is decided by.")
-
-
-def _pct(share) -> str | None:
-    value = percent(share, 6)
-    return None if value is None else f"{value:f}"
-
-
-def _fraction(share) -> str | None:
-    return None if share is None else str(share)
-
-
-def _class_row(row, option_ids) -> dict:
-    options = None
-    if row.shown:
-        options = [{"option": pk, "head_count": row.counts.get(pk, 0),
-                    "share": _pct(row.shares.get(pk, 0))} for pk in option_ids]
-    return {"name": row.name, "weight": row.weight, "on_roll": row.on_roll,
-            "voted": row.voted, "turnout": _pct(row.turnout), "shown": row.shown,
-            "options": options}
-
-
-def results_payload(results) -> dict:
-    """The figures of `selectors.results` for ResultsSerializer, exact fractions alongside the
-    rounded percentages."""
-    ballot, outcome, one = results.ballot, results.outcome, results.one_member_outcome
-    elected = list(getattr(results.stv, "elected", None) or [])
-    by_id = {o.pk: o for o in results.options}
-    options = [{
-        "id": row["option"].pk, "label": row["option"].label, "code": row["option"].code,
-        "counted": row["counted"], "share": _pct(row["share"]),
-        "share_fraction": _fraction(row["share"]), "head_count": row["head_count"],
-        "one_member_share": _pct(row["one_member_share"]),
-        "one_member_fraction": _fraction(row["one_member_share"]),
-        "winner": row["option"].pk in outcome.winners, "elected": row["option"].pk in elected,
-    } for row in results.rows()]
-    resolution = ballot.kind == BallotKind.RESOLUTION
-    ratio = outcome.for_ratio if resolution else None
-    return {
-        "ballot": ballot.pk, "kind": ballot.kind, "weighting": ballot.weighting,
-        "state": ballot.state, "certified": ballot.certified_at is not None,
-        "published": ballot.published_at is not None, "options": options,
-        "passed": outcome.passed, "for_share_of_cast": _pct(ratio),
-        "for_share_of_cast_fraction": _fraction(ratio),
-        "threshold_percent": ballot.threshold_percent,
-        "failed_classes": list(outcome.failed_classes), "tie": results.is_tie,
-        "winners": list(outcome.winners), "not_cast_share": _pct(outcome.not_cast),
-        "not_cast_fraction": _fraction(outcome.not_cast or Fraction(0)),
-        "on_roll": results.on_roll, "voted": results.voted, "turnout": _pct(results.turnout),
-        "recused": getattr(results, "recused", 0),
-        "votes_with_interest": getattr(results, "with_interest", 0),
-        "classes": [_class_row(row, list(by_id)) for row in results.classes],
-        "one_member_one_vote": {"note": ONE_MEMBER_NOTE, "passed": one.passed,
-                                "tie": len(one.winners) > 1, "winners": list(one.winners)},
-        "papers": {state: results.papers.get(state, 0)
-                   for state in ("issued", "counted", "rejected")},
-        "election": _election(results.stv, by_id),
-    }
-
-
-def _election(stv, by_id) -> dict | None:
-    if stv is None:
-        return None
-    return {"rules": stv.rules, "seats": stv.seats, "valid_votes": stv.valid_votes,
-            "quota": str(stv.quota), "ties_broken_by_lot": len(stv.ties_broken_by_lot),
-            "elected": [{"id": pk, "label": by_id[pk].label} for pk in stv.elected]}

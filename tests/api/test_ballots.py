@@ -9,7 +9,8 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from membership.models import InterestTopic
+from membership.interests import services as interest_services
+from membership.models import Declaration, InterestTopic
 from tests.factories import MemberFactory, OfficerFactory, UserFactory
 from voting import services
 from voting.models import Ballot
@@ -667,3 +668,230 @@ def test_ballot_with_topics_asks_about_interests(board, as_user, people, society
                                        format="json").status_code == 201
     assert as_user(pas[0].user).post(url, {**choices, "interest": {"confirmed": True}},
                                      format="json").status_code == 201
+
+
+# --- interests: the prompt, each conflict policy, and the result without interested votes ------
+
+def pa_pay(society):
+    """The seeded topic every personal assistant is deemed to have an interest in."""
+    return InterestTopic.objects.get(society=society, name="PA pay and conditions")
+
+
+def resolution_on_pa_pay(board, society, policy):
+    ballot = draft(board, kind="resolution", title="Raise PA pay", topics=[pa_pay(society).pk],
+                   conflict_policy=policy)
+    assert board.post(f"{BASE}/{ballot['id']}/open/", {}, format="json").status_code == 200
+    return ballot, {o["code"]: o["id"] for o in ballot["options"]}
+
+
+def cast(as_user, member, ballot, choice, interest=None):
+    body = {"choices": {str(choice): 1}}
+    if interest is not None:
+        body["interest"] = interest
+    return as_user(member.user).post(f"{BASE}/{ballot['id']}/vote/", body, format="json")
+
+
+def finish(board, scrutineer, ballot):
+    board.post(f"{BASE}/{ballot['id']}/close/", {"reason": "Everyone has voted"}, format="json")
+    assert scrutineer.post(f"{BASE}/{ballot['id']}/certify/", {},
+                           format="json").status_code == 200
+    assert board.post(f"{BASE}/{ballot['id']}/publish/", {}, format="json").status_code == 200
+
+
+def test_declare_policy_pa_confirms_and_results_show_the_result_without_them(
+        board, scrutineer, as_user, people, society):
+    users, carers, pas = people(5, 5, 5)
+    ballot, codes = resolution_on_pa_pay(board, society, "declare")
+
+    detail = as_user(pas[0].user).get(f"{BASE}/{ballot['id']}/").json()
+    assert detail["topics"] == [{"id": pa_pay(society).pk, "name": "PA pay and conditions"}]
+    assert detail["conflict_policy"] == "declare"
+    assert (detail["recused"], detail["interest_question"]) == (False, "confirm")
+    assert detail["interests"] == [{
+        "topic": {"id": pa_pay(society).pk, "name": "PA pay and conditions"}, "deemed": True,
+        "declaration": None,
+        "description": "Every personal assistant is treated as having an interest in this "
+                       "topic."}]
+    user_detail = as_user(users[0].user).get(f"{BASE}/{ballot['id']}/").json()
+    assert (user_detail["interests"], user_detail["interest_question"]) == ([], "declare")
+
+    # The prompt cannot be skipped: no answer is a 400 that says what to send.
+    refused = cast(as_user, pas[0], ballot, codes["against"])
+    assert refused.status_code == 400
+    assert list(refused.json()) == ["interest"]
+    assert '"confirmed": true' in refused.json()["interest"][0]
+    wrong = cast(as_user, pas[0], ballot, codes["against"], {"none_to_declare": True})
+    assert wrong.status_code == 400 and "Confirm" in wrong.json()["interest"][0]
+    assert not Ballot.objects.get(pk=ballot["id"]).votes.exists()
+
+    # Users 4 for 1 against, carers 2 for 3 against, PAs all against (with their interest).
+    for member, choice in [*((m, "for" if i < 4 else "against") for i, m in enumerate(users)),
+                           *((m, "for" if i < 2 else "against") for i, m in enumerate(carers))]:
+        assert cast(as_user, member, ballot, codes[choice],
+                    {"none_to_declare": True}).status_code == 201
+    for member in pas:
+        assert cast(as_user, member, ballot, codes["against"],
+                    {"confirmed": True}).status_code == 201
+    finish(board, scrutineer, ballot)
+
+    result = results(as_user, users[0], ballot["id"])
+
+    # With the PAs: 0.5×0.8 + 0.25×0.4 = 1/2 for, a tie, so it fails.
+    assert (result["passed"], result["for_share_of_cast"]) == (False, "50.000000")
+    assert result["votes_with_interest"] == 5 and result["recused"] == 0
+    without = result["without_interest"]
+    # Without them the PA class is empty, its weight shared out: (0.4 + 0.1) ÷ 0.75 = 2/3.
+    assert (without["passed"], without["for_share_of_cast"]) == (True, "66.666667")
+    assert without["for_share_of_cast_fraction"] == "2/3"
+    assert without["votes_left_out"] == 5 and "their votes count" in without["note"]
+    shares = {o["code"]: o["share"] for o in without["options"]}
+    assert (shares["for"], shares["against"]) == ("66.666667", "33.333333")
+    # PAs' own breakdown is shown in the real result (5 voted) but no PA voted without an
+    # interest, so theirs is hidden in the result without interested votes.
+    assert [row["shown"] for row in result["classes"]] == [True, True, True]
+    assert [row["shown"] for row in without["classes"]] == [True, True, False]
+    assert without["classes"][2]["options"] is None
+    users_row = {o["option"]: o["head_count"] for o in without["classes"][0]["options"]}
+    assert (users_row[codes["for"]], users_row[codes["against"]]) == (4, 1)
+
+
+def test_declaring_while_voting_adds_to_the_register(board, as_user, people, society):
+    (users,) = people(2)
+    ballot, codes = resolution_on_pa_pay(board, society, "declare")
+    declaration = {"interest_type": "family", "description": "My son is a PA.",
+                   "other_party": "My son", "began_on": "2024-01-01"}
+
+    response = cast(as_user, users[0], ballot, codes["for"], {"declaration": declaration})
+
+    assert response.status_code == 201, response.content
+    made = Declaration.objects.get()
+    assert (made.person, made.interest_type, made.description, made.other_party) == (
+        users[0].user, "family", "My son is a PA.", "My son")
+    assert [t.name for t in made.topics.all()] == ["PA pay and conditions"]
+    assert Ballot.objects.get(pk=ballot["id"]).votes.get().with_interest
+    # Their next look at the ballot shows the declaration as one of their interests.
+    detail = as_user(users[0].user).get(f"{BASE}/{ballot['id']}/").json()
+    assert [(i["declaration"], i["deemed"]) for i in detail["interests"]] == [(made.pk, False)]
+
+
+@pytest.mark.parametrize("interest, choices, where, message", [
+    ({"declaration": {"interest_type": "family", "description": "Son"}}, "bad", ["choices"],
+     "not on this ballot"),
+    ({"declaration": {"interest_type": "family", "description": "  "}}, "for",
+     ["interest", "declaration", "description"], "Describe the interest"),
+    ({"declaration": {"interest_type": "money", "description": "Son"}}, "for",
+     ["interest", "declaration", "interest_type"], "Choose the kind of interest"),
+    ({"declaration": {"interest_type": "family", "description": "Son",
+                      "began_on": "2999-01-01"}}, "for",
+     ["interest", "declaration", "began_on"], "cannot be in the future"),
+    ({"declaration": {"interest_type": "family", "description": "Son", "topics": "other"}},
+     "for", ["interest", "declaration", "topics"], "one of this ballot's topics"),
+    ({"declaration": {"interest_type": "family", "description": "Son"},
+      "none_to_declare": True}, "for", ["interest"], "Send one answer"),
+])
+def test_a_refused_vote_leaves_no_declaration(interest, choices, where, message, board, as_user,
+                                              people, society):
+    (users,) = people(1)
+    ballot, codes = resolution_on_pa_pay(board, society, "declare")
+    if interest["declaration"].get("topics") == "other":
+        other = InterestTopic.objects.get(society=society, name="Contracts and suppliers")
+        interest["declaration"]["topics"] = [other.pk]
+
+    response = cast(as_user, users[0], ballot, codes.get(choices, 999999), interest)
+
+    assert response.status_code == 400
+    errors = response.json()
+    for key in where:
+        errors = errors[key]
+    assert message in errors[0]
+    assert not Declaration.objects.exists()
+    assert not Ballot.objects.get(pk=ballot["id"]).votes.exists()
+
+
+def test_a_declaration_in_a_closed_ballot_is_not_kept(board, as_user, people, society):
+    (users,) = people(1)
+    ballot, codes = resolution_on_pa_pay(board, society, "declare")
+    board.post(f"{BASE}/{ballot['id']}/close/", {"reason": "Stopped"}, format="json")
+
+    response = cast(as_user, users[0], ballot, codes["for"],
+                    {"declaration": {"interest_type": "family", "description": "Son"}})
+
+    assert response.status_code == 409
+    assert not Declaration.objects.exists()
+
+
+def test_recuse_policy_tells_the_member_and_refuses_their_vote(board, scrutineer, as_user,
+                                                               people, society):
+    users, _, pas = people(2, 0, 3)
+    ballot, codes = resolution_on_pa_pay(board, society, "recuse")
+
+    detail = as_user(pas[0].user).get(f"{BASE}/{ballot['id']}/").json()
+    assert (detail["on_roll"], detail["recused"]) == (True, True)
+    assert detail["interest_question"] == "recused"
+    assert [b["recused"] for b in as_user(pas[0].user).get(f"{BASE}/").json()["results"]] == [
+        True]
+    refused = cast(as_user, pas[0], ballot, codes["against"], {"confirmed": True})
+    assert refused.status_code == 409
+    assert "you do not vote" in refused.json()["detail"]
+    assert as_user(users[0].user).get(f"{BASE}/{ballot['id']}/").json()["recused"] is False
+    assert cast(as_user, users[0], ballot, codes["for"],
+                {"none_to_declare": True}).status_code == 201
+
+    # An interest declared after the roll was frozen also bars the member.
+    interest_services.declare(society, users[1].user, by=users[1].user, topics=[pa_pay(society)],
+                      interest_type="family", description="My son is a PA.")
+    late = as_user(users[1].user).get(f"{BASE}/{ballot['id']}/").json()
+    assert (late["recused"], late["interest_question"]) == (True, "recused")
+    assert cast(as_user, users[1], ballot, codes["for"],
+                {"confirmed": True}).status_code == 409
+    finish(board, scrutineer, ballot)
+
+    result = results(as_user, users[0], ballot["id"])
+    assert result["recused"] == 3 and result["on_roll"] == 2 and result["voted"] == 1
+    assert result["without_interest"] is None
+
+
+def test_recuse_policy_keeps_an_interest_declared_at_the_prompt(board, as_user, people,
+                                                                society):
+    (users,) = people(1)
+    ballot, codes = resolution_on_pa_pay(board, society, "recuse")
+
+    response = cast(as_user, users[0], ballot, codes["for"],
+                    {"declaration": {"interest_type": "family", "description": "My son is a PA."}})
+
+    assert response.status_code == 409
+    assert "you do not vote" in response.json()["detail"]
+    assert Declaration.objects.get().person == users[0].user  # kept in the register
+    assert not Ballot.objects.get(pk=ballot["id"]).votes.exists()
+    detail = as_user(users[0].user).get(f"{BASE}/{ballot['id']}/").json()
+    assert (detail["recused"], detail["interest_question"]) == (True, "recused")
+
+
+def test_record_policy_keeps_the_answer_and_counts_as_normal(board, scrutineer, as_user,
+                                                             people, society):
+    users, _, pas = people(1, 0, 1)
+    ballot, codes = resolution_on_pa_pay(board, society, "record")
+
+    assert cast(as_user, pas[0], ballot, codes["against"]).status_code == 400
+    assert cast(as_user, pas[0], ballot, codes["against"],
+                {"confirmed": True}).status_code == 201
+    assert cast(as_user, users[0], ballot, codes["for"],
+                {"none_to_declare": True}).status_code == 201
+    finish(board, scrutineer, ballot)
+
+    result = results(as_user, users[0], ballot["id"])
+    assert result["without_interest"] is None and result["recused"] == 0
+    # Users 50% for, PAs 25% against, carers empty: 0.5 ÷ 0.75 = 2/3 for.
+    assert (result["passed"], result["for_share_of_cast_fraction"]) == (True, "2/3")
+
+
+def test_ballot_without_topics_asks_nothing(board, as_user, people):
+    (users,) = people(1)
+    ballot = open_choice(board)
+
+    detail = as_user(users[0].user).get(f"{BASE}/{ballot['id']}/").json()
+
+    assert (detail["topics"], detail["conflict_policy"]) == ([], "declare")
+    assert (detail["interests"], detail["interest_question"], detail["recused"]) == (
+        None, "none", False)
+    assert cast(as_user, users[0], ballot, ids(ballot)["A"]).status_code == 201
