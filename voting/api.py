@@ -36,6 +36,7 @@ from coop.api import (
     SocietyRole,
     SocietyScopedMixin,
 )
+from membership.models import Member
 
 from . import permissions, selectors, services
 from .api_results import ResultsSerializer, results_payload
@@ -123,6 +124,15 @@ class BallotViewSet(SocietyScopedMixin, viewsets.GenericViewSet):
         if ballot is None:
             raise NotFound(NOT_VISIBLE)
         return ballot
+
+    def own_roll_entry(self) -> RollEntry | None:
+        """The person's entry on this ballot's roll, with the ballot, its society and the
+        member, in one query. Being on the roll shows they may vote here, so the usual
+        society lookup is not needed; without an entry, the slower path explains why."""
+        members = Member.objects.filter(user=self.request.user).values("pk")
+        return (RollEntry.objects.select_related("ballot__society", "member")
+                .filter(ballot_id=self.kwargs["pk"], member_id__in=members,
+                        ballot__society__slug=self.kwargs["slug"]).first())
 
     def ballot_to_vote_in(self) -> Ballot:
         """The ballot alone, without what the representation prefetches: voting is the
@@ -279,20 +289,23 @@ class BallotViewSet(SocietyScopedMixin, viewsets.GenericViewSet):
         responses={201: ReceiptSerializer, **ACTION_ERRORS, 400: VOTE_VALIDATION_ERROR})
     @action(detail=True, methods=["post"])
     def vote(self, request, slug, pk):
-        ballot = self.ballot_to_vote_in()
-        entry = (RollEntry.objects.filter(ballot=ballot, member__user=request.user)
-                 .select_related("member").first())
+        entry = self.own_roll_entry()
+        if entry is None:  # perhaps a scheduled ballot whose time has come: open it, look again
+            ballot = self.ballot_to_vote_in()
+            entry = self.own_roll_entry() if ballot.opened_at else None
+        ballot = entry.ballot if entry is not None else ballot
         if entry is None:
             if ballot.opened_at is None and not permissions.can_see_drafts(request.user,
                                                                            self.society):
                 raise NotFound(NOT_VISIBLE)
             raise PermissionDenied(NOT_ON_ROLL)
-        body = VoteSerializer(data=request.data, context=self.get_serializer_context())
+        body = VoteSerializer(data=request.data, context={"request": request,
+                                                          "society": ballot.society})
         body.is_valid(raise_exception=True)
         answer = interest_answer(ballot, body.validated_data.get("interest"))
         with vote_refusals(ballot, entry.member, answer):
             receipt = services.cast_vote(ballot, entry.member, body.validated_data["choices"],
-                                         interest=answer)
+                                         interest=answer, entry=entry)
         return Response(ReceiptSerializer({"receipt": receipt}).data,
                         status=status.HTTP_201_CREATED)
 

@@ -160,6 +160,9 @@ class ResultsSerializer(serializers.Serializer):
         allow_null=True, help_text="Ballots with topics under the declare policy (not "
                                    "elections): the result without the votes cast with an "
                                    "interest. Null otherwise.")
+    without_interest_hidden = serializers.BooleanField(
+        help_text="True when too few votes were cast with an interest to show the result "
+                  "without them: beside the real result it would show how they voted.")
     one_member_one_vote = OneMemberOutcomeSerializer()
     papers = PapersSerializer()
     election = ElectionSerializer(allow_null=True, help_text="Elections only: the STV count "
@@ -215,6 +218,7 @@ def results_payload(results) -> dict:
         "votes_with_interest": getattr(results, "with_interest", 0),
         "classes": [_class_row(row, list(by_id)) for row in results.classes],
         "without_interest": _without_interest(results),
+        "without_interest_hidden": results.without_interest_hidden,
         "one_member_one_vote": {"note": ONE_MEMBER_NOTE, "passed": one.passed,
                                 "tie": len(one.winners) > 1, "winners": list(one.winners)},
         "papers": {state: results.papers.get(state, 0)

@@ -40,6 +40,10 @@ class Prompt:
 
 
 def prompt_for(ballot, member) -> Prompt:
+    from .services import frozen_facts
+
+    if not frozen_facts(ballot).topic_ids:
+        return Prompt(policy=ballot.conflict_policy, topics=[])
     topics = list(ballot.topics.all())
     matches = (interest_selectors.matching_interests(
         ballot.society, member.user, [t.pk for t in topics]) if topics else [])

@@ -2,6 +2,7 @@
 publishing ballots. Each function validates, writes inside a transaction, records an audit
 entry (never for a vote: nothing may log who voted when) and queues email after commit."""
 
+from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 
@@ -483,10 +484,34 @@ def publish_ballot(ballot: Ballot, *, by) -> Ballot:
 
 # --- casting -----------------------------------------------------------------------------------
 
+@dataclass(frozen=True)
+class FrozenFacts:
+    option_ids: frozenset
+    topic_ids: tuple
+
+
+_FROZEN: dict[tuple, FrozenFacts] = {}
+
+
+def frozen_facts(ballot: Ballot) -> FrozenFacts:
+    """A ballot's option and topic ids. Once it has opened they never change, so each
+    process keeps them and the busiest request, a vote, does not read them again."""
+    key = (ballot.pk, ballot.opened_at)  # with the opening time, a reused id cannot match
+    facts = _FROZEN.get(key) if ballot.opened_at else None
+    if facts is None:
+        facts = FrozenFacts(frozenset(ballot.options.values_list("pk", flat=True)),
+                            tuple(ballot.topics.values_list("pk", flat=True)))
+        if ballot.opened_at:
+            if len(_FROZEN) > 1000:
+                _FROZEN.clear()
+            _FROZEN[key] = facts
+    return facts
+
+
 def validate_choices(ballot: Ballot, choices: dict) -> dict[int, int]:
     """Check a member's marks against the ballot's kind. `choices` maps option id to a value:
     1 for a chosen option, points for an allocation, a rank (1 = first) for an election."""
-    option_ids = set(ballot.options.values_list("pk", flat=True))
+    option_ids = frozen_facts(ballot).option_ids
     try:
         marks = {int(k): int(v) for k, v in (choices or {}).items() if v not in (None, "", 0)}
     except (TypeError, ValueError):
@@ -523,18 +548,19 @@ def roll_entry_for(ballot: Ballot, member: Member | None) -> RollEntry | None:
 
 
 def cast_vote(ballot: Ballot, member: Member, choices: dict, *,
-              interest: InterestAnswer | None = None) -> str:
+              interest: InterestAnswer | None = None, entry: RollEntry | None = None) -> str:
     """Record a member's vote and return their receipt code (shown once, never stored).
     The roll's has-voted flag and the vote are written together; the vote carries no member
     id. Where the ballot allows it, a later online vote replaces an earlier online one.
     When the ballot has topics, `interest` answers the conflict-of-interest prompt (see
-    `conflicts.resolve`); a declaration made there is added to the register."""
+    `conflicts.resolve`); a declaration made there is added to the register. `entry`, the
+    member's roll entry, saves a query when the caller has it."""
     marks = validate_choices(ballot, choices)
     token = secrecy.voter_token(ballot.pk, member.pk)
     receipt = secrecy.new_receipt_code()
     try:
         with transaction.atomic():
-            _cast(ballot, member, marks, token, receipt, interest)
+            _cast(ballot, member, marks, token, receipt, interest, entry)
     except IntegrityError:
         raise VotingError("You have already voted in this ballot.") from None
     except DeclaredUnderRecusal as refusal:
@@ -543,20 +569,26 @@ def cast_vote(ballot: Ballot, member: Member, choices: dict, *,
     return receipt
 
 
-def _cast(ballot, member, marks, token, receipt, interest) -> None:
-    ballot = Ballot.objects.get(pk=ballot.pk)
-    if ballot.state != BallotState.OPEN:
-        raise VotingError("This ballot is not open for voting." if ballot.opened_at is None
-                          else "This ballot has closed, so it cannot take any more votes.")
-    entry = RollEntry.objects.filter(ballot=ballot, member=member).first()
+def _cast(ballot, member, marks, token, receipt, interest, entry) -> None:
+    now = timezone.now()
+    if entry is None or entry.member_id != member.pk or entry.ballot_id != ballot.pk:
+        entry = RollEntry.objects.filter(ballot=ballot, member=member).first()
     if entry is None:
+        _refuse_if_not_open(ballot, now)
         raise VotingError("You are not on the roll for this ballot.")
     if entry.recused:
         raise VotingError("You have an interest in what this ballot decides, so under the "
                           "co-op's rules you do not vote in it.")
     with_interest = conflicts.resolve(ballot, member, interest)
-    first = RollEntry.objects.filter(pk=entry.pk, has_voted=False).update(has_voted=True)
+    # One statement marks the roll and checks the ballot is still open at this moment, so a
+    # ballot closed by time or early takes nothing, and of two requests only one is first.
+    still_open = Ballot.objects.filter(pk=ballot.pk, opened_at__isnull=False,
+                                       closed_at__isnull=True, closes_at__gt=now)
+    first = RollEntry.objects.filter(pk=entry.pk, has_voted=False,
+                                     ballot_id__in=still_open.values("pk")
+                                     ).update(has_voted=True)
     if not first:
+        ballot = _refuse_if_not_open(ballot, now)
         _replace_previous(ballot, entry, token)
     vote = Vote.objects.create(
         ballot=ballot, member_class_id=entry.member_class_id, voter_token=token,
@@ -565,6 +597,14 @@ def _cast(ballot, member, marks, token, receipt, interest) -> None:
         VoteMark(vote=vote, ballot=ballot, member_class_id=entry.member_class_id,
                  option_id=option, value=value, with_interest=with_interest)
         for option, value in marks.items()])
+
+
+def _refuse_if_not_open(ballot, now) -> Ballot:
+    ballot = Ballot.objects.get(pk=ballot.pk)
+    if ballot.state_at(now) != BallotState.OPEN:
+        raise VotingError("This ballot is not open for voting." if ballot.opened_at is None
+                          else "This ballot has closed, so it cannot take any more votes.")
+    return ballot
 
 
 def _replace_previous(ballot, entry, token) -> None:
