@@ -25,9 +25,16 @@ class AppendOnlyQuerySet(models.QuerySet):
 class RollEntry(models.Model):
     """A member on a ballot's electoral roll, frozen when the ballot opens."""
 
-    ballot = models.ForeignKey(Ballot, on_delete=models.PROTECT, related_name="roll")
+    # Freezing a 100,000-member roll must take seconds. The unique (ballot, member) and
+    # turnout indexes cover lookups by ballot and by class, so those columns get no index of
+    # their own; and PostgreSQL's per-row foreign-key checks on ballot and class (the same
+    # ballot on every row, and each member's own class, copied by `freeze_roll`) are skipped.
+    # PROTECT still guards them in Django, and the member key keeps its database check.
+    ballot = models.ForeignKey(Ballot, on_delete=models.PROTECT, related_name="roll",
+                               db_index=False, db_constraint=False)
     member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="roll_entries")
-    member_class = models.ForeignKey(MemberClass, on_delete=models.PROTECT, related_name="+")
+    member_class = models.ForeignKey(MemberClass, on_delete=models.PROTECT, related_name="+",
+                                     db_index=False, db_constraint=False)
     has_voted = models.BooleanField(default=False)
     recused = models.BooleanField(
         default=False, help_text="Left out of the vote: an interest in the ballot's topics.")
