@@ -13,7 +13,8 @@ from tests.factories import MemberFactory
 from voting import services
 from voting.models import Vote
 
-from .test_voting_member import RECEIPT, active, button, main_text, path, tab_to
+from .keys import RECEIPT, active, button, main_text, tab_to
+from .keys import ballot_path as path
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

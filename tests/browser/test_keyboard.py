@@ -5,32 +5,9 @@ import pytest
 
 from membership.models import Application
 
+from .keys import active, tab_to
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-ACTIVE = """() => {
-  const el = document.activeElement;
-  if (!el || el === document.body) return null;
-  return {tag: el.tagName.toLowerCase(), id: el.id, name: el.getAttribute('name'),
-          type: el.getAttribute('type'), value: el.value ?? null,
-          text: (el.innerText || '').trim().slice(0, 80), cls: el.className || '',
-          href: el.getAttribute('href')};
-}"""
-
-
-def active(page):
-    return page.evaluate(ACTIVE)
-
-
-def tab_to(page, predicate, what: str, limit: int = 60):
-    """Press Tab until `predicate(active element)` holds; fail after `limit` presses."""
-    seen = []
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        el = active(page)
-        if el and predicate(el):
-            return el
-        seen.append(el and (el["id"] or el["name"] or el["text"] or el["tag"]))
-    pytest.fail(f"Tab never reached {what}; focus went through: {seen}")
 
 
 def by_name(name):

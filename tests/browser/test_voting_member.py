@@ -2,7 +2,6 @@
 and without errors), the check-your-answer page and the receipt page; a vote is cast with the
 keyboard alone; and a vote is cast with JavaScript turned off."""
 
-import re
 from datetime import timedelta
 
 import pytest
@@ -12,40 +11,10 @@ from tests.factories import MemberFactory
 from voting import selectors, services
 from voting.models import Vote
 
+from .keys import RECEIPT, active, button, main_text, tab_to
+from .keys import ballot_path as path
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-ACTIVE = """() => {
-  const el = document.activeElement;
-  if (!el || el === document.body) return null;
-  return {tag: el.tagName.toLowerCase(), id: el.id, name: el.getAttribute('name'),
-          type: el.getAttribute('type'), value: el.value ?? null,
-          text: (el.innerText || '').trim().slice(0, 80)};
-}"""
-RECEIPT = re.compile(r"^[A-Z0-9]{4}(-[A-Z0-9]{4}){3}$")
-
-
-def active(page):
-    return page.evaluate(ACTIVE)
-
-
-def tab_to(page, predicate, what: str, limit: int = 60):
-    """Press Tab until `predicate(active element)` holds; fail after `limit` presses."""
-    seen = []
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        el = active(page)
-        if el and predicate(el):
-            return el
-        seen.append(el and (el["id"] or el["name"] or el["text"] or el["tag"]))
-    pytest.fail(f"Tab never reached {what}; focus went through: {seen}")
-
-
-def main_text(page) -> str:
-    return " ".join(page.locator("main").inner_text().split())
-
-
-def button(label):
-    return lambda el: el["tag"] == "button" and el["text"] == label
 
 
 @pytest.fixture
@@ -70,10 +39,6 @@ def make_ballot(society, secretary):
                                     closes_at=timezone.now() + timedelta(days=7))
 
     return make
-
-
-def path(ballot, tail=""):
-    return f"/s/{ballot.society.slug}/ballots/{ballot.pk}/{tail}"
 
 
 def test_ballot_check_and_receipt_pages_are_accessible(page, sign_in, assert_accessible,
