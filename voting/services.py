@@ -16,7 +16,7 @@ from coop.notify import emails_are_muted
 from coop.services import CoopError
 from membership.models import Declaration, InterestTopic, Member, MemberClass
 
-from . import conflicts, secrecy
+from . import conflicts, hot_path, secrecy
 from .conflicts import InterestAnswer
 from .enums import (
     ALLOCATION_POINTS,
@@ -580,23 +580,13 @@ def _cast(ballot, member, marks, token, receipt, interest, entry) -> None:
         raise VotingError("You have an interest in what this ballot decides, so under the "
                           "co-op's rules you do not vote in it.")
     with_interest = conflicts.resolve(ballot, member, interest)
-    # One statement marks the roll and checks the ballot is still open at this moment, so a
-    # ballot closed by time or early takes nothing, and of two requests only one is first.
-    still_open = Ballot.objects.filter(pk=ballot.pk, opened_at__isnull=False,
-                                       closed_at__isnull=True, closes_at__gt=now)
-    first = RollEntry.objects.filter(pk=entry.pk, has_voted=False,
-                                     ballot_id__in=still_open.values("pk")
-                                     ).update(has_voted=True)
-    if not first:
+    if not hot_path.mark_voted_if_open(entry.pk, ballot.pk, now):
         ballot = _refuse_if_not_open(ballot, now)
         _replace_previous(ballot, entry, token)
-    vote = Vote.objects.create(
-        ballot=ballot, member_class_id=entry.member_class_id, voter_token=token,
-        receipt_hash=secrecy.code_hash(receipt), with_interest=with_interest)
-    VoteMark.objects.bulk_create([
-        VoteMark(vote=vote, ballot=ballot, member_class_id=entry.member_class_id,
-                 option_id=option, value=value, with_interest=with_interest)
-        for option, value in marks.items()])
+    hot_path.insert_vote(
+        ballot_id=ballot.pk, member_class_id=entry.member_class_id, voter_token=token,
+        receipt_hash=secrecy.code_hash(receipt), cast_on=timezone.localdate(now),
+        with_interest=with_interest, marks=marks)
 
 
 def _refuse_if_not_open(ballot, now) -> Ballot:
