@@ -20,6 +20,11 @@ class ConflictPolicy(models.TextChoices):
     RECORD = "record", "Record only: interests are asked for and kept; counting is unaffected"
 
 
+class ReserveRule(models.TextChoices):
+    PERCENT = "percent", "A percentage of the surplus"
+    FIXED = "fixed", "A fixed sum"
+
+
 # Named groups of roles; permissions.py reads these.
 BOARD_ROLES = {OfficerRole.CHAIR, OfficerRole.SECRETARY, OfficerRole.TRUSTEE}
 REGISTER_READERS = BOARD_ROLES | {OfficerRole.TREASURER}

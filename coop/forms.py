@@ -49,7 +49,8 @@ class SocietyRulesForm(AccessibleFormMixin, forms.ModelForm):
             "online_meetings_allowed", "hybrid_meetings_allowed", "empty_class_policy",
             "class_breakdown_minimum", "shares_withdrawable", "withdrawal_notice_days",
             "withdrawals_suspended", "max_holding", "multiple_shares_allowed",
-            "payment_instructions",
+            "payment_instructions", "reserve_rule", "reserve_percent", "reserve_fixed",
+            "asset_lock",
         ]
         labels = {
             "financial_year_end_day": "Financial year ends: day",
@@ -73,6 +74,7 @@ class SocietyRulesForm(AccessibleFormMixin, forms.ModelForm):
         widgets = {"address": forms.Textarea(attrs={"rows": 3}),
                    "payment_instructions": forms.Textarea(attrs={"rows": 4}),
                    "empty_class_policy": forms.RadioSelect,
+                   "reserve_rule": forms.RadioSelect,
                    "conflict_policy": forms.RadioSelect}
 
     def clean(self):

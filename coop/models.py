@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from .enums import ConflictPolicy, EmptyClassPolicy, OfficerRole
+from .enums import ConflictPolicy, EmptyClassPolicy, OfficerRole, ReserveRule
 
 
 class UserManager(BaseUserManager):
@@ -104,6 +104,18 @@ class Society(models.Model):
         blank=True, default="Pay by bank transfer, cheque (payable to the co-op) or cash to the "
                             "treasurer. Quote your reference so we know the payment is yours.",
         help_text="Shown to people who pay another way: bank details, where to send cheques.")
+    # Surplus: what goes to reserves before members decide on the rest.
+    reserve_rule = models.CharField(max_length=10, choices=ReserveRule,
+                                    default=ReserveRule.PERCENT)
+    reserve_percent = models.DecimalField(
+        "reserves take this percentage of a surplus", max_digits=5, decimal_places=2,
+        default=Decimal("20"), validators=[MinValueValidator(0), MaxValueValidator(100)])
+    reserve_fixed = models.DecimalField(
+        "reserves take this sum from a surplus (£)", max_digits=12, decimal_places=2,
+        default=Decimal("0"), validators=[MinValueValidator(0)])
+    asset_lock = models.BooleanField(
+        default=False, help_text="The rules lock the society's assets: no surplus may be paid "
+                                 "out to members.")
     # Membership numbers are never reused: the counter only goes up.
     last_membership_number = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)

@@ -28,7 +28,7 @@ RULE_FIELDS = [
     "max_proxies_per_holder", "online_meetings_allowed", "hybrid_meetings_allowed",
     "empty_class_policy", "conflict_policy", "class_breakdown_minimum", "shares_withdrawable",
     "withdrawal_notice_days", "withdrawals_suspended", "max_holding", "multiple_shares_allowed",
-    "payment_instructions",
+    "payment_instructions", "reserve_rule", "reserve_percent", "reserve_fixed", "asset_lock",
 ]
 
 

@@ -71,6 +71,7 @@ RULE_SECTIONS = [
                           "hybrid_meetings_allowed"]),
     ("Proxies", ["proxies_allowed", "max_proxies_per_holder"]),
     ("Voting", ["empty_class_policy", "conflict_policy", "class_breakdown_minimum"]),
+    ("Surplus", ["reserve_rule", "reserve_percent", "reserve_fixed", "asset_lock"]),
 ]
 
 

@@ -1,1 +1,158 @@
-"""Surplus reinvestment comes with its own issue; this app holds its place in the layout."""
+"""Financial years, the surplus they leave, proposals to reinvest it and the decision, in
+pounds. Money is Decimal to the penny; allocations always add up to the amount available."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from coop.models import Society
+from membership.models import InterestTopic
+from voting.models import Ballot, BallotOption
+
+from .enums import OptionType, PayRiseKind, ProposalBallotKind
+
+MONEY = {"max_digits": 12, "decimal_places": 2}
+
+
+class FinancialYear(models.Model):
+    """One year's accounts. The treasurer corrects them until they are locked."""
+
+    society = models.ForeignKey(Society, on_delete=models.PROTECT, related_name="financial_years")
+    starts_on = models.DateField()
+    ends_on = models.DateField()
+    income = models.DecimalField(**MONEY, validators=[MinValueValidator(0)])
+    expenditure = models.DecimalField(**MONEY, validators=[MinValueValidator(0)])
+    accounts = models.FileField("the accounts (PDF)", upload_to="accounts/%Y/", blank=True)
+    notes = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    locked_at = models.DateTimeField(null=True, blank=True)
+    locked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                  null=True, blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["society", "-starts_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["society", "starts_on"], name="year_unique_start"),
+            models.CheckConstraint(condition=Q(ends_on__gt=models.F("starts_on")),
+                                   name="year_ends_after_start"),
+            models.CheckConstraint(condition=Q(income__gte=0) & Q(expenditure__gte=0),
+                                   name="year_money_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"Year to {self.ends_on:%-d %B %Y}"
+
+    @property
+    def surplus(self) -> Decimal:
+        return self.income - self.expenditure
+
+    @property
+    def is_locked(self) -> bool:
+        return self.locked_at is not None
+
+
+class Proposal(models.Model):
+    """The trustees' proposal for reinvesting a year's surplus, put to the members as a
+    ballot. Its state comes from what it has: options, a ballot, a recorded decision."""
+
+    society = models.ForeignKey(Society, on_delete=models.PROTECT, related_name="proposals")
+    year = models.ForeignKey(FinancialYear, on_delete=models.PROTECT, related_name="proposals")
+    title = models.CharField(max_length=200)
+    summary = models.TextField("plain-English summary")
+    easy_read_summary = models.TextField("easy-read summary", blank=True)
+    amount_available = models.DecimalField(**MONEY, validators=[MinValueValidator(0)])
+    ballot_kind = models.CharField(max_length=20, choices=ProposalBallotKind,
+                                   default=ProposalBallotKind.ALLOCATION)
+    ballot = models.OneToOneField(Ballot, on_delete=models.PROTECT, null=True, blank=True,
+                                  related_name="surplus_proposal")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    resolution_reference = models.CharField(max_length=100, blank=True)
+    decided_on = models.DateField(null=True, blank=True)
+    decision_notes = models.TextField("notes on carrying it out", blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   null=True, blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["society", "-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount_available__gte=0),
+                                   name="proposal_amount_not_negative"),
+            models.CheckConstraint(condition=Q(decided_at__isnull=True) | Q(ballot__isnull=False),
+                                   name="proposal_decided_only_after_a_vote"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_draft(self) -> bool:
+        return self.ballot_id is None
+
+    @property
+    def is_decided(self) -> bool:
+        return self.decided_at is not None
+
+
+class ProposalOption(models.Model):
+    """One way to spend the money, with what it costs in plain words."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.PROTECT, related_name="options")
+    option_type = models.CharField(max_length=20, choices=OptionType, default=OptionType.OTHER)
+    title = models.CharField(max_length=200)
+    description = models.TextField("plain-English description")
+    easy_read = models.TextField("easy-read description", blank=True)
+    topic = models.ForeignKey(InterestTopic, on_delete=models.PROTECT, null=True, blank=True,
+                              related_name="+")
+    cost_note = models.TextField(blank=True)
+    pays_members = models.BooleanField(
+        "pays money out to members", default=False,
+        help_text="A dividend or rebate to members. Not allowed where an asset lock applies.")
+    current_hourly_rate = models.DecimalField(**MONEY, null=True, blank=True)
+    pa_hours_per_year = models.DecimalField(max_digits=12, decimal_places=1, null=True,
+                                            blank=True)
+    pay_rise_kind = models.CharField(max_length=10, choices=PayRiseKind, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+    ballot_option = models.OneToOneField(BallotOption, on_delete=models.PROTECT, null=True,
+                                         blank=True, related_name="surplus_option")
+
+    class Meta:
+        ordering = ["proposal", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["proposal", "title"], name="option_unique_title"),
+            models.CheckConstraint(
+                condition=~Q(option_type=OptionType.PA_PAY)
+                | (Q(current_hourly_rate__gt=0) & Q(pa_hours_per_year__gt=0)
+                   & ~Q(pay_rise_kind="")),
+                name="pa_pay_option_has_rate_hours_and_kind"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class Allocation(models.Model):
+    """The decision in pounds: what each option receives. Written once, when the trustees
+    record the decision; the parts add up exactly to the amount available."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.PROTECT, related_name="allocations")
+    option = models.OneToOneField(ProposalOption, on_delete=models.PROTECT,
+                                  related_name="allocation")
+    amount = models.DecimalField(**MONEY, validators=[MinValueValidator(0)])
+
+    class Meta:
+        ordering = ["proposal", "option__position"]
+        constraints = [models.CheckConstraint(condition=Q(amount__gte=0),
+                                              name="allocation_not_negative")]
+
+    def __str__(self):
+        return f"{self.option}: £{self.amount}"
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("A recorded decision is never deleted.")
