@@ -198,6 +198,7 @@ def rules_data(society, **changes) -> dict:
         "online_meetings_allowed": society.online_meetings_allowed,
         "hybrid_meetings_allowed": society.hybrid_meetings_allowed,
         "empty_class_policy": society.empty_class_policy,
+        "conflict_policy": society.conflict_policy,
         "class_breakdown_minimum": society.class_breakdown_minimum,
         "shares_withdrawable": society.shares_withdrawable,
         "withdrawal_notice_days": society.withdrawal_notice_days,
@@ -298,6 +299,18 @@ def test_rules_change_saved_and_audited(signed_in, society, secretary, rules_url
     assert entry.actor == secretary
     assert entry.data == {"notice_clear_days": {"from": 14, "to": 21},
                           "proxies_allowed": {"from": True, "to": False}}
+
+
+def test_rules_conflict_policy_saved_and_audited(signed_in, society, secretary, rules_url):
+    page = signed_in(secretary).get(rules_url).content.decode()
+    assert 'name="conflict_policy"' in page
+
+    signed_in(secretary).post(rules_url, rules_data(society, conflict_policy="recuse"))
+
+    society.refresh_from_db()
+    assert society.conflict_policy == "recuse"
+    entry = AuditEntry.objects.get(action="coop.society.rules_changed")
+    assert entry.data == {"conflict_policy": {"from": "declare", "to": "recuse"}}
 
 
 def test_rules_unchanged_writes_no_audit(signed_in, society, secretary, rules_url):
