@@ -10,6 +10,7 @@ urlpatterns = [
     path("s/<slug:slug>/", include("membership.urls")),
     path("s/<slug:slug>/officers/", include("coop.officer_urls")),
     path("s/<slug:slug>/ballots/", include("voting.urls")),
+    path("s/<slug:slug>/surplus/", include("surplus.urls")),
     path("s/<slug:slug>/interests/", include("membership.interests.urls")),
     path("api/", include("coop.api_urls")),
     path("", include("coop.stripe_urls")),

@@ -1,0 +1,83 @@
+"""Pounds and pence: the working for the amount available, splitting it by exact shares to
+the penny, and turning a sum into PA pay. Pure functions on Decimal and Fraction."""
+
+from dataclasses import dataclass
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from fractions import Fraction
+
+from coop.enums import ReserveRule
+
+PENNY = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class Working:
+    """How the amount available was worked out, line by line."""
+
+    surplus: Decimal
+    rule: str
+    reserve_percent: Decimal
+    reserve_fixed: Decimal
+    to_reserves: Decimal
+    available: Decimal
+
+    @property
+    def rule_text(self) -> str:
+        if self.rule == ReserveRule.FIXED:
+            return f"The rules put the first £{self.reserve_fixed:,.2f} into reserves."
+        return (f"The rules put {self.reserve_percent.normalize():f}% of the surplus into "
+                "reserves.")
+
+
+def working(surplus: Decimal, *, rule: str, percent: Decimal, fixed: Decimal) -> Working:
+    """Reserves first (a percentage rounded to the penny, or a fixed sum, never more than the
+    surplus), then what is left is available. A deficit leaves nothing available."""
+    positive = max(surplus, Decimal(0))
+    if rule == ReserveRule.FIXED:
+        reserves = min(fixed, positive)
+    else:
+        reserves = (positive * percent / 100).quantize(PENNY, rounding=ROUND_HALF_UP)
+    return Working(surplus, rule, percent, fixed, reserves, positive - reserves)
+
+
+def split_to_the_penny(total: Decimal, shares: dict, order: list | None = None) -> dict:
+    """Split `total` by exact `shares` (any non-negative Fractions, scaled to add up to 1)
+    into pennies by the largest-remainder method: each part gets the whole pennies of its
+    exact share, and the pennies left over go one each to the largest remainders (ties to the
+    earlier key in `order`). The parts always add up to `total`; each is within a penny of
+    its exact share."""
+    order = list(order or shares)
+    pennies = int((total / PENNY).to_integral_value(rounding=ROUND_DOWN))
+    weight = sum((Fraction(shares.get(k, 0)) for k in order), Fraction(0))
+    if weight == 0:
+        return {k: Decimal(0).quantize(PENNY) for k in order}
+    exact = {k: Fraction(shares.get(k, 0)) / weight * pennies for k in order}
+    floors = {k: exact[k].numerator // exact[k].denominator for k in order}
+    left = pennies - sum(floors.values())
+    by_remainder = sorted(order, key=lambda k: (-(exact[k] - floors[k]), order.index(k)))
+    for k in by_remainder[:left]:
+        floors[k] += 1
+    return {k: (Decimal(floors[k]) * PENNY).quantize(PENNY) for k in order}
+
+
+@dataclass(frozen=True)
+class PayRise:
+    amount: Decimal
+    hours: Decimal
+    current_rate: Decimal
+    rise_per_hour: Decimal
+    new_rate: Decimal
+    permanent: bool
+
+    @property
+    def yearly_cost(self) -> Decimal:
+        """What the rise costs each year at these hours (a permanent rise repeats it)."""
+        return (self.rise_per_hour * self.hours).quantize(PENNY)
+
+
+def pay_rise(amount: Decimal, *, hours: Decimal, current_rate: Decimal,
+             permanent: bool) -> PayRise:
+    """What `amount` buys in PA pay: a rise per hour over a year's PA hours, rounded down to
+    the penny so it never costs more than the sum."""
+    rise = (amount / hours).quantize(PENNY, rounding=ROUND_DOWN) if hours > 0 else Decimal(0)
+    return PayRise(amount, hours, current_rate, rise, current_rate + rise, permanent)
