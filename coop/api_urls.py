@@ -12,6 +12,7 @@ from membership.api import (
     PaymentViewSet,
 )
 from membership.interests.api import InterestTopicViewSet, InterestViewSet
+from surplus.api import ProposalViewSet, YearViewSet
 from voting.api import BallotViewSet
 
 from .api import SocietyViewSet
@@ -28,6 +29,9 @@ router.register(rf"societies/{SLUG}/ballots", BallotViewSet, basename="api-ballo
 router.register(rf"societies/{SLUG}/interests", InterestViewSet, basename="api-interest")
 router.register(rf"societies/{SLUG}/interest-topics", InterestTopicViewSet,
                 basename="api-interest-topic")
+router.register(rf"societies/{SLUG}/surplus/years", YearViewSet, basename="api-surplus-year")
+router.register(rf"societies/{SLUG}/surplus/proposals", ProposalViewSet,
+                basename="api-surplus-proposal")
 
 v1 = [
     path("me/", MeView.as_view(), name="api-me"),

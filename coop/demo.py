@@ -162,6 +162,10 @@ def seed() -> bool:
 
     voting_demo.seed(society, secretary=User.objects.get(email="secretary@demo.coop"),
                      scrutineer=scrutineer, spare_emails={e for _, e in LOGINS})
+    from surplus import demo as surplus_demo
+
+    surplus_demo.seed(society, treasurer_or_secretary=User.objects.get(
+        email="secretary@demo.coop"), scrutineer=scrutineer, spare_emails={e for _, e in LOGINS})
 
     second = create_society(name="Riverside Carers Co-op (demo)", slug=SECOND_SLUG, by=admin)
     _populate(second, rng, [(0, 3), (1, 3), (2, 2)],

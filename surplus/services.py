@@ -133,6 +133,35 @@ def create_proposal(year: FinancialYear, *, by, title: str, summary: str,
     return proposal
 
 
+PROPOSAL_FIELDS = ["title", "summary", "easy_read_summary", "ballot_kind"]
+
+
+def update_proposal(proposal: Proposal, *, by, **changes) -> Proposal:
+    """Correct a draft proposal's words or ballot kind; the amount available stays as worked
+    out from the locked year. Side effects: audit entry with each change, from and to."""
+    unknown = set(changes) - set(PROPOSAL_FIELDS)
+    if unknown:
+        raise TypeError(f"Not a proposal field: {', '.join(sorted(unknown))}")
+    changes = {k: (v.strip() if isinstance(v, str) else v) for k, v in changes.items()}
+    if "title" in changes and not changes["title"]:
+        raise SurplusError("Give the proposal a title.", field="title")
+    if "summary" in changes and not changes["summary"]:
+        raise SurplusError("Say in plain English what members are deciding.", field="summary")
+    if changes.get("ballot_kind", ProposalBallotKind.ALLOCATION) not in ProposalBallotKind.values:
+        raise SurplusError("Choose how members vote.", field="ballot_kind")
+    with transaction.atomic():
+        proposal = _require_draft(proposal)
+        changed = {f: {"from": getattr(proposal, f), "to": v} for f, v in changes.items()
+                   if getattr(proposal, f) != v}
+        for name, value in changes.items():
+            setattr(proposal, name, value)
+        proposal.save(update_fields=PROPOSAL_FIELDS)
+        if changed:
+            audit.record("surplus.proposal.changed", society=proposal.society, actor=by,
+                         obj=proposal, data=changed)
+    return proposal
+
+
 def _require_draft(proposal: Proposal) -> Proposal:
     proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
     if not proposal.is_draft:
@@ -237,7 +266,7 @@ def put_to_vote(proposal: Proposal, *, by, closes_at, **ballot_fields) -> Propos
                                          strict=True):
             option.ballot_option = ballot_option
             option.save(update_fields=["ballot_option"])
-        voting.open_ballot(ballot, by=by, closes_at=closes_at)
+        ballot = voting.open_ballot(ballot, by=by, closes_at=closes_at)
         proposal.ballot = ballot
         proposal.save(update_fields=["ballot"])
         audit.record("surplus.proposal.put_to_vote", society=proposal.society, actor=by,
@@ -325,6 +354,9 @@ def record_decision(proposal: Proposal, *, by, resolution_reference: str, decide
         if result.tie:
             raise SurplusError("The vote was a tie between packages. The rules do not break "
                                "ties: the members must decide again.")
+        if sum(row.amount for row in result.rows) != proposal.amount_available:
+            raise SurplusError("No votes were counted, so there is nothing to divide. The "
+                               "members must decide again.")
         Allocation.objects.bulk_create([
             Allocation(proposal=proposal, option=row.option, amount=row.amount)
             for row in result.rows])

@@ -1,23 +1,259 @@
-"""Placeholder views, replaced as the pages are written."""
+"""The members' surplus pages: what is being decided and what it costs, the outcome in
+pounds, and the history across years with its downloads.
+
+Any current member or officer of the society may look; anyone else gets a 404, as if the
+page did not exist. Drafts are for the board only."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
 
 from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+
+from coop import permissions as coop_permissions
+from coop.decorators import society_context, society_view
+from membership.services import current_membership
+from voting import charts as voting_charts
+from voting import permissions as voting_permissions
+from voting import selectors as voting_selectors
+from voting.results_export import pct
+from voting.views_results import results_context
+
+from . import exports, money, selectors, services
+from .charts import money_chart, pounds
+from .enums import OptionType, ProposalBallotKind
+from .permissions import can_manage_accounts, can_manage_proposals
+
+EXAMPLE_PARTS = (Fraction(1, 4), Fraction(1, 2), Fraction(1))
 
 
-def surplus_home(request, slug, pk=None, **kwargs):
-    raise Http404
+@dataclass
+class Viewer:
+    member: object
+    board: bool
+    accounts: bool
+    results_officer: bool
+    scrutineer: bool
 
 
-def proposal_detail(request, slug, pk=None, **kwargs):
-    raise Http404
+def _viewer(request, society) -> Viewer:
+    """Who is looking; a 404 for anyone who is neither a current member nor an officer."""
+    user = request.user
+    member = current_membership(society, user)
+    if member is None and not coop_permissions.is_officer(user, society):
+        raise Http404
+    return Viewer(member=member, board=can_manage_proposals(user, society),
+                  accounts=can_manage_accounts(user, society),
+                  results_officer=voting_permissions.can_manage_ballots(user, society),
+                  scrutineer=voting_permissions.can_scrutinise(user, society))
 
 
-def proposal_outcome(request, slug, pk=None, **kwargs):
-    raise Http404
+def _proposal(society, viewer: Viewer, pk: int):
+    return get_object_or_404(selectors.proposals_for(society, officer=viewer.board), pk=pk)
 
 
-def history(request, slug, pk=None, **kwargs):
-    raise Http404
+def _render(request, society, template, viewer, **extra):
+    return render(request, f"surplus/{template}", society_context(
+        request, society, viewer=viewer, **extra))
 
 
-def history_export(request, slug, pk=None, **kwargs):
-    raise Http404
+# --- the home page -----------------------------------------------------------------------------
+
+@society_view()
+def surplus_home(request, society):
+    viewer = _viewer(request, society)
+    groups = selectors.home_proposals(society, officer=viewer.board)
+    return _render(request, society, "home.html", viewer, **groups)
+
+
+# --- a proposal --------------------------------------------------------------------------------
+
+@society_view()
+def proposal_detail(request, society, pk):
+    viewer = _viewer(request, society)
+    proposal = _proposal(society, viewer, pk)
+    options = list(proposal.options.select_related("topic"))
+    member = viewer.member
+    return _render(
+        request, society, "proposal_detail.html", viewer, proposal=proposal,
+        working=services.working_for(proposal.year),
+        options=[_option_view(proposal, o) for o in options],
+        easy_read_first=bool(member and member.easy_read),
+        has_pa_pay=any(o.option_type == OptionType.PA_PAY for o in options),
+        state=proposal.ballot.state if proposal.ballot_id else None,
+        is_choice=proposal.ballot_kind == ProposalBallotKind.CHOICE)
+
+
+def _option_view(proposal, option) -> dict:
+    view = {"option": option, "examples": [], "permanent": False}
+    if option.option_type == OptionType.PA_PAY:
+        view["examples"] = pay_examples(proposal.amount_available, option)
+        view["permanent"] = view["examples"][0].pay.permanent if view["examples"] else False
+    return view
+
+
+@dataclass
+class PayExample:
+    part: Fraction
+    pay: money.PayRise
+
+    @property
+    def part_text(self) -> str:
+        return "All of it" if self.part == 1 else f"{self.part * 100}%"
+
+    @property
+    def sentence(self) -> str:
+        return pay_sentence(self.pay)
+
+
+def pay_examples(available: Decimal, option) -> list[PayExample]:
+    """What a quarter, a half and all of the money would do to PA pay."""
+    examples = []
+    for part in EXAMPLE_PARTS:
+        amount = (available * part.numerator / part.denominator).quantize(money.PENNY)
+        examples.append(PayExample(part, money.pay_rise(
+            amount, hours=option.pa_hours_per_year, current_rate=option.current_hourly_rate,
+            permanent=option.pay_rise_kind == "permanent")))
+    return examples
+
+
+def per_hour(amount: Decimal) -> str:
+    """50p, or £1.20, as people say a pay rise."""
+    if amount < 1:
+        return f"{int(amount * 100)}p"
+    return f"£{amount:,.2f}"
+
+
+def pay_sentence(pay: money.PayRise) -> str:
+    hours = f"{pay.hours:,.1f}".removesuffix(".0")
+    return (f"{pounds(pay.amount)} would raise PA pay by {per_hour(pay.rise_per_hour)} an hour "
+            f"(from £{pay.current_rate:,.2f} to £{pay.new_rate:,.2f}) for the {hours} hours "
+            "PAs work in a year")
+
+
+# --- the outcome -------------------------------------------------------------------------------
+
+@society_view()
+def proposal_outcome(request, society, pk):
+    viewer = _viewer(request, society)
+    proposal = _proposal(society, viewer, pk)
+    if proposal.is_draft:
+        return _render(request, society, "outcome_not_yet.html", viewer, proposal=proposal)
+    result = services.outcome(proposal)
+    visible = voting_selectors.results_visible(
+        proposal.ballot, officer=viewer.results_officer, scrutineer=viewer.scrutineer)
+    if not (result.ready and visible):
+        return _render(request, society, "outcome_not_yet.html", viewer, proposal=proposal)
+    return _render(request, society, "outcome.html", viewer, proposal=proposal,
+                   **outcome_context(proposal, result))
+
+
+def outcome_context(proposal, result) -> dict:
+    """The voting results page's context, plus the pounds, their chart and the comparisons
+    in pounds under one member one vote and without votes cast with an interest."""
+    results = result.results
+    context = results_context(results)
+    order = [row.option.pk for row in result.rows]
+    by_ballot = {row.option.ballot_option_id: row.option.pk for row in result.rows}
+    is_choice = proposal.ballot_kind == ProposalBallotKind.CHOICE
+    omov = _split(proposal, results.one_member_outcome, by_ballot, order, is_choice)
+    without = None
+    if results.without_interest is not None and not results.without_interest_hidden:
+        without = _split(proposal, results.without_interest, by_ballot, order, is_choice)
+    rows = [{"option": row.option, "amount": row.amount, "share": pct(row.share),
+             "pay": row.pay, "pay_sentence": pay_sentence(row.pay) if row.pay else "",
+             "omov": omov.get(row.option.pk), "without": (without or {}).get(row.option.pk)}
+            for row in result.rows]
+    total = sum((row.amount for row in result.rows), Decimal("0.00"))
+    return {**context, "outcome": result, "money_rows": rows, "total": total,
+            "adds_up": total == proposal.amount_available or result.tie,
+            "is_choice": is_choice, "winner": _winner(result),
+            "has_without": without is not None,
+            "money_chart": None if result.tie else voting_charts.bar_chart(
+                f"outcome-chart-{proposal.pk}",
+                f"Share of the {pounds(proposal.amount_available)} for each option",
+                [voting_charts.Bar(f"{r.option.title}: {pounds(r.amount)}", r.share)
+                 for r in result.rows])}
+
+
+def _split(proposal, outcome, by_ballot, order, is_choice) -> dict:
+    """Pounds per option under another count (the winner takes all in a choice ballot; a tie
+    gives nobody anything)."""
+    if is_choice:
+        winners = [by_ballot[pk] for pk in outcome.winners if pk in by_ballot]
+        shares = {pk: Fraction(1 if len(winners) == 1 and pk in winners else 0)
+                  for pk in order}
+    else:
+        shares = {by_ballot[pk]: s for pk, s in outcome.shares.items() if pk in by_ballot}
+    return money.split_to_the_penny(proposal.amount_available, shares, order)
+
+
+def _winner(result):
+    if result.tie:
+        return None
+    best = [row for row in result.rows if row.share == 1]
+    return best[0].option if best else None
+
+
+# --- history -----------------------------------------------------------------------------------
+
+@society_view()
+def history(request, society):
+    viewer = _viewer(request, society)
+    rows = selectors.history_rows(society)
+    types = selectors.used_types(rows)
+    turnouts = selectors.turnout_by_class(society)
+    names = selectors.class_names(turnouts)
+    return _render(
+        request, society, "history.html", viewer, rows=rows, types=types,
+        table=[_history_view(r, types) for r in rows],
+        surplus_chart=money_chart("surplus-chart", "Surplus each year",
+                                  [(str(r.year), r.surplus) for r in rows])
+        if rows else None,
+        allocation_chart=_allocation_chart(rows, types),
+        turnouts=[_turnout_view(t, names) for t in turnouts], class_names=names,
+        turnout_chart=_turnout_chart(turnouts) if turnouts else None)
+
+
+def _history_view(row, types) -> dict:
+    figures = [row.income, row.expenditure, row.surplus, row.to_reserves, row.available]
+    return {"row": row, "figures": [pounds(f) for f in figures],
+            "amounts": [pounds(row.by_type[t.value]) if row.decided else "Not decided yet"
+                        for t in types]}
+
+
+def _allocation_chart(rows, types):
+    bars = [(f"{row.year}: {t.label}", row.by_type[t.value])
+            for row in rows if row.decided for t in types]
+    if not bars:
+        return None
+    return money_chart("allocation-chart", "Where each year's surplus went, by type of option",
+                       bars)
+
+
+def _turnout_view(turnout, names) -> dict:
+    cells = []
+    for name in names:
+        cls = turnout.classes.get(name)
+        cells.append(f"{pct(cls.turnout)} ({cls.voted} of {cls.on_roll})"
+                     if cls and cls.on_roll else "No one on the roll")
+    return {"ballot": turnout, "cells": cells,
+            "total": f"{pct(turnout.turnout)} ({turnout.voted} of {turnout.on_roll})"
+            if turnout.on_roll else "No one on the roll"}
+
+
+def _turnout_chart(turnouts):
+    bars = [voting_charts.Bar(f"{t.title}: {cls.name}", cls.turnout)
+            for t in turnouts for cls in t.classes.values() if cls.turnout is not None]
+    return voting_charts.bar_chart("turnout-chart", "Turnout in each class, ballot by ballot",
+                                   bars) if bars else None
+
+
+@society_view()
+def history_export(request, society, fmt):
+    _viewer(request, society)
+    rows = selectors.history_rows(society)
+    return exports.history_response(rows, selectors.used_types(rows), fmt=fmt,
+                                    slug=society.slug)
+

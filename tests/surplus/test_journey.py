@@ -28,7 +28,7 @@ def test_a_year_becomes_a_decision_in_pounds(society, secretary, locked_year):
     proposal = services.create_proposal(locked_year, by=secretary, title="Reinvest 2025-26",
                                         summary="How should we use the surplus?")
     assert proposal.amount_available == Decimal("30400.00")  # 38,000 less 20% to reserves
-    garden = services.add_option(proposal, by=secretary, option_type="user_service",
+    services.add_option(proposal, by=secretary, option_type="user_service",
                                  title="Sensory garden", description="A garden.")
     pay = services.add_option(proposal, by=secretary, option_type="pa_pay", title="PA pay",
                               description="A rise.", current_hourly_rate=Decimal("12.60"),
