@@ -206,6 +206,8 @@ def rules_data(society, **changes) -> dict:
         "max_holding": society.max_holding,
         "multiple_shares_allowed": society.multiple_shares_allowed,
         "payment_instructions": society.payment_instructions,
+        "reserve_rule": society.reserve_rule, "reserve_percent": society.reserve_percent,
+        "reserve_fixed": society.reserve_fixed, "asset_lock": society.asset_lock,
         **changes,
     }
     data = {}
@@ -236,7 +238,8 @@ def test_rules_page_groups_share_rules_under_headings(signed_in, society, secret
     html = response.content.decode()
     headings = re.findall(r"<h2>([^<]+)</h2>", html)
     assert headings == ["About the society", "Financial year", "Shares",
-                        "When a member leaves", "General meetings", "Proxies", "Voting"]
+                        "When a member leaves", "General meetings", "Proxies", "Voting",
+                        "Surplus"]
     shares = html[html.index("<h2>Shares</h2>"):html.index("<h2>When a member leaves</h2>")]
     leaving = html[html.index("<h2>When a member leaves</h2>"):
                    html.index("<h2>General meetings</h2>")]
