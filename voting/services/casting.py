@@ -1,0 +1,190 @@
+"""Casting: validating a member's marks, the vote itself (secret: no member id, a keyed token)
+and returned paper ballots."""
+
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from coop import audit
+from membership.models import Member
+
+from .. import conflicts, hot_path, secrecy
+from ..conflicts import InterestAnswer
+from ..enums import (
+    ALLOCATION_POINTS,
+    BallotKind,
+    BallotState,
+    PaperState,
+)
+from ..models import Ballot, BallotPaper, RollEntry, Vote, VoteMark
+from .errors import DeclaredUnderRecusal, VotingError
+
+# --- casting -----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class FrozenFacts:
+    option_ids: frozenset
+    topic_ids: tuple
+
+
+_FROZEN: dict[tuple, FrozenFacts] = {}
+
+
+def frozen_facts(ballot: Ballot) -> FrozenFacts:
+    """A ballot's option and topic ids. Once it has opened they never change, so each
+    process keeps them and the busiest request, a vote, does not read them again."""
+    key = (ballot.pk, ballot.opened_at)  # with the opening time, a reused id cannot match
+    facts = _FROZEN.get(key) if ballot.opened_at else None
+    if facts is None:
+        facts = FrozenFacts(frozenset(ballot.options.values_list("pk", flat=True)),
+                            tuple(ballot.topics.values_list("pk", flat=True)))
+        if ballot.opened_at:
+            if len(_FROZEN) > 1000:
+                _FROZEN.clear()
+            _FROZEN[key] = facts
+    return facts
+
+
+def validate_choices(ballot: Ballot, choices: dict) -> dict[int, int]:
+    """Check a member's marks against the ballot's kind. `choices` maps option id to a value:
+    1 for a chosen option, points for an allocation, a rank (1 = first) for an election."""
+    option_ids = frozen_facts(ballot).option_ids
+    try:
+        marks = {int(k): int(v) for k, v in (choices or {}).items() if v not in (None, "", 0)}
+    except (TypeError, ValueError):
+        raise VotingError("Each answer must be a whole number.", field="choices") from None
+    if set(marks) - option_ids:
+        raise VotingError("That option is not on this ballot.", field="choices")
+    if any(v < 0 for v in marks.values()):
+        raise VotingError("Answers cannot be negative.", field="choices")
+    kind = ballot.kind
+    if kind in (BallotKind.RESOLUTION, BallotKind.CHOICE):
+        if len(marks) != 1 or set(marks.values()) != {1}:
+            raise VotingError("Choose one option.", field="choices")
+    elif kind == BallotKind.APPROVAL:
+        if not marks or set(marks.values()) != {1}:
+            raise VotingError("Tick at least one option.", field="choices")
+    elif kind == BallotKind.ALLOCATION:
+        total = sum(marks.values())
+        if total != ALLOCATION_POINTS:
+            raise VotingError(f"Your points add up to {total}. They must add up to exactly "
+                              f"{ALLOCATION_POINTS}.", field="choices")
+    elif kind == BallotKind.RANKED:
+        if not marks:
+            raise VotingError("Put the number 1 next to your first choice.", field="choices")
+        if sorted(marks.values()) != list(range(1, len(marks) + 1)):
+            raise VotingError("Number your choices 1, 2, 3 and so on, using each number once "
+                              "and without gaps.", field="choices")
+    return marks
+
+
+def roll_entry_for(ballot: Ballot, member: Member | None) -> RollEntry | None:
+    if member is None:
+        return None
+    return RollEntry.objects.filter(ballot=ballot, member=member).first()
+
+
+def cast_vote(ballot: Ballot, member: Member, choices: dict, *,
+              interest: InterestAnswer | None = None, entry: RollEntry | None = None) -> str:
+    """Record a member's vote and return their receipt code (shown once, never stored).
+    The roll's has-voted flag and the vote are written together; the vote carries no member
+    id. Where the ballot allows it, a later online vote replaces an earlier online one.
+    When the ballot has topics, `interest` answers the conflict-of-interest prompt (see
+    `conflicts.resolve`); a declaration made there is added to the register. `entry`, the
+    member's roll entry, saves a query when the caller has it."""
+    marks = validate_choices(ballot, choices)
+    token = secrecy.voter_token(ballot.pk, member.pk)
+    receipt = secrecy.new_receipt_code()
+    try:
+        with transaction.atomic():
+            _cast(ballot, member, marks, token, receipt, interest, entry)
+    except IntegrityError:
+        raise VotingError("You have already voted in this ballot.") from None
+    except DeclaredUnderRecusal as refusal:
+        conflicts.keep_and_recuse(ballot, member, refusal.details)
+        raise VotingError(refusal.message, field=refusal.field) from None
+    return receipt
+
+
+def _cast(ballot, member, marks, token, receipt, interest, entry) -> None:
+    now = timezone.now()
+    if entry is None or entry.member_id != member.pk or entry.ballot_id != ballot.pk:
+        entry = RollEntry.objects.filter(ballot=ballot, member=member).first()
+    if entry is None:
+        _refuse_if_not_open(ballot, now)
+        raise VotingError("You are not on the roll for this ballot.")
+    if entry.recused:
+        raise VotingError("You have an interest in what this ballot decides, so under the "
+                          "co-op's rules you do not vote in it.")
+    with_interest = conflicts.resolve(ballot, member, interest)
+    if not hot_path.mark_voted_if_open(entry.pk, ballot.pk, now):
+        ballot = _refuse_if_not_open(ballot, now)
+        _replace_previous(ballot, entry, token)
+    hot_path.insert_vote(
+        ballot_id=ballot.pk, member_class_id=entry.member_class_id, voter_token=token,
+        receipt_hash=secrecy.code_hash(receipt), cast_on=timezone.localdate(now),
+        with_interest=with_interest, marks=marks)
+
+
+def _refuse_if_not_open(ballot, now) -> Ballot:
+    ballot = Ballot.objects.get(pk=ballot.pk)
+    if ballot.state_at(now) != BallotState.OPEN:
+        raise VotingError("This ballot is not open for voting." if ballot.opened_at is None
+                          else "This ballot has closed, so it cannot take any more votes.")
+    return ballot
+
+
+def _replace_previous(ballot, entry, token) -> None:
+    """The member has voted before: refuse, or retire their earlier online vote."""
+    RollEntry.objects.select_for_update().get(pk=entry.pk)
+    if BallotPaper.objects.filter(roll_entry=entry, state=PaperState.COUNTED).exists():
+        raise VotingError("Your paper ballot has already been counted, so you cannot vote "
+                          "again.")
+    previous = Vote.objects.filter(ballot=ballot, voter_token=token, current=True).first()
+    if not ballot.allow_vote_changes or previous is None:
+        raise VotingError("You have already voted in this ballot.")
+    Vote.objects.filter(pk=previous.pk).update(current=False)
+    VoteMark.objects.filter(vote=previous).update(current=False)
+
+
+def enter_paper_vote(ballot: Ballot, *, code: str, choices: dict, by,
+                     with_interest: bool = False) -> PaperState:
+    """The scrutineer enters a returned paper by its one-time code. First received counts:
+    if the member already voted online, the paper is kept as rejected and counted as such.
+    Papers received by the closing time may be entered until the result is certified. A
+    paper vote is dated the day the ballot opened and the paper keeps no return date, so
+    neither says which day's votes a paper voter's is among."""
+    marks = validate_choices(ballot, choices)
+    ballot = Ballot.objects.get(pk=ballot.pk)
+    if ballot.opened_at is None or ballot.state not in (BallotState.OPEN, BallotState.CLOSED):
+        raise VotingError("Papers can be entered only between opening and certification.")
+    with transaction.atomic():
+        paper = (BallotPaper.objects.select_for_update().select_related("roll_entry")
+                 .filter(ballot=ballot, code_hash=secrecy.code_hash(code)).first())
+        if paper is None:
+            raise VotingError("No ballot paper of this ballot has that code. Check it and try "
+                              "again.", field="code")
+        if paper.state != PaperState.ISSUED:
+            raise VotingError("This paper's code has already been used.", field="code")
+        entry = paper.roll_entry
+        if entry.recused:
+            raise VotingError("This paper's member has an interest in the ballot's topics and "
+                              "does not vote in it, so the paper cannot be counted.",
+                              field="code")
+        first = RollEntry.objects.filter(pk=entry.pk, has_voted=False).update(has_voted=True)
+        paper.state = PaperState.COUNTED if first else PaperState.REJECTED
+        paper.save(update_fields=["state"])
+        if first:
+            vote = Vote.objects.create(
+                ballot=ballot, member_class_id=entry.member_class_id,
+                voter_token=secrecy.voter_token(ballot.pk, entry.member_id),
+                receipt_hash=secrecy.code_hash(secrecy.new_receipt_code()),
+                cast_on=ballot.opened_at.date(), with_interest=with_interest)
+            VoteMark.objects.bulk_create([
+                VoteMark(vote=vote, ballot=ballot, member_class_id=entry.member_class_id,
+                         option_id=option, value=value, with_interest=with_interest)
+                for option, value in marks.items()])
+        audit.record("voting.paper.entered", society=ballot.society, actor=by, obj=ballot,
+                     data={"counted": bool(first)})
+    return paper.state
