@@ -39,6 +39,7 @@ def society_context(request, society, **extra) -> dict:
     return {
         "society": society,
         "is_member_here": member is not None,
+        "is_current_member_here": member is not None and member.is_current,
         "is_officer_here": permissions.is_officer(user, society),
         "can_view_register_here": permissions.can_view_register(user, society),
         "can_manage_register_here": permissions.can_manage_register(user, society),

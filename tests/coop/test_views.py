@@ -128,6 +128,21 @@ def test_home_former_member_sees_end_date(signed_in, society):
     assert "Former member (ended" in page
 
 
+def test_former_member_is_not_offered_pages_only_current_members_may_use(signed_in, society):
+    member = MemberFactory(society=society, ceased_on=timezone.localdate(),
+                           cessation_reason="resigned")
+    current = MemberFactory(society=society)
+
+    former_page = signed_in(member.user).get(reverse("society", args=[society.slug]))
+    current_page = signed_in(current.user).get(reverse("society", args=[society.slug]))
+
+    for name in ("my_interests", "surplus_home"):
+        link = reverse(name, args=[society.slug])
+        assert link not in former_page.content.decode()
+        assert link in current_page.content.decode()
+    assert reverse("my_membership", args=[society.slug]) in former_page.content.decode()
+
+
 def test_home_officer_sees_link_to_officer_pages(signed_in, society, secretary):
     response = signed_in(secretary).get("/")
 
