@@ -1,12 +1,14 @@
 """The society part of the API, and what every society-scoped endpoint shares: finding the
 society without revealing whether it exists, named permission checks, documented errors."""
 
+from contextlib import contextmanager
+
 from django.utils.functional import cached_property
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.plumbing import build_bearer_security_scheme_object
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import mixins, serializers, viewsets
-from rest_framework.exceptions import NotFound
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.exceptions import APIException, NotFound, ValidationError
 from rest_framework.permissions import BasePermission
 
 from coop.pagination import Pagination
@@ -14,6 +16,7 @@ from coop.pagination import Pagination
 from . import permissions
 from .models import Society
 from .selectors import societies_for_user
+from .services import CoopError
 
 NOT_FOUND_MESSAGE = "There is no such society, or you are not a member or officer of it."
 
@@ -80,6 +83,29 @@ class SocietyScopedMixin:
         if not getattr(self, "swagger_fake_view", False):
             context["society"] = self.society
         return context
+
+
+class Conflict(APIException):
+    """409: the request was fine, but the state of things refuses it (a closed ballot, a
+    locked year, an already amended declaration)."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "This cannot be done in the current state."
+    default_code = "conflict"
+
+
+@contextmanager
+def refusals(field_names: dict | None = None):
+    """Turn a service's refusal into the API's answer: a rule broken by the request's input
+    (the service names a field) is a 400 on that field, renamed by `field_names` where the
+    API calls it something else; one broken by the state of things is a 409."""
+    try:
+        yield
+    except CoopError as exc:
+        if exc.field:
+            name = (field_names or {}).get(exc.field, exc.field)
+            raise ValidationError({name: [exc.message]}) from None
+        raise Conflict(exc.message) from None
 
 
 class SocietyRole(BasePermission):

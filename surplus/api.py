@@ -10,13 +10,12 @@ the proposal has been put to the vote, the result is not certified yet) is a 409
 a draft a member may not see, is a 404. Members vote on a proposal through the ballots API,
 with the proposal's `ballot` id."""
 
-from contextlib import contextmanager
 
 from django.db.models import Prefetch
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
@@ -26,15 +25,15 @@ from coop.api import (
     SLUG_PARAMETER,
     UNAUTHENTICATED,
     VALIDATION_ERROR,
+    Conflict,
     ErrorSerializer,
     Pagination,
     SocietyRole,
     SocietyScopedMixin,
+    refusals,
 )
-from coop.services import CoopError
 from voting import permissions as voting_permissions
 from voting import selectors as voting_selectors
-from voting.api_support import Conflict
 
 from . import permissions, selectors, services
 from .models import Allocation, FinancialYear, Proposal, ProposalOption
@@ -63,19 +62,6 @@ READ_ERRORS = {401: UNAUTHENTICATED, 404: NOT_FOUND}
 NO_SUCH_YEAR = "There is no such financial year in this society."
 NO_SUCH_PROPOSAL = "There is no such proposal in this society."
 NO_SUCH_OPTION = "There is no such option in this proposal."
-
-
-@contextmanager
-def refusals():
-    """A rule broken by the input (the service names a field) is a 400 on that field; one
-    broken by the state of things is a 409. Ballot rules met while putting a proposal to the
-    vote follow the same rule."""
-    try:
-        yield
-    except CoopError as exc:
-        if exc.field:
-            raise ValidationError({exc.field: [exc.message]}) from None
-        raise Conflict(exc.message) from None
 
 
 class CanManageAccounts(SocietyRole):

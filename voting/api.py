@@ -32,6 +32,7 @@ from coop.api import (
     SLUG_PARAMETER,
     UNAUTHENTICATED,
     VALIDATION_ERROR,
+    Conflict,
     Pagination,
     SocietyRole,
     SocietyScopedMixin,
@@ -43,7 +44,6 @@ from .api_results import ResultsSerializer, results_payload
 from .api_support import (
     CONFLICT,
     VOTE_VALIDATION_ERROR,
-    Conflict,
     add_viewer_interests,
     interest_answer,
     refusals,

@@ -10,16 +10,15 @@ ballot detail's `interests` and `interest_question`; the answer is the vote's `i
 from contextlib import contextmanager
 
 from drf_spectacular.utils import OpenApiResponse
-from rest_framework import status
-from rest_framework.exceptions import APIException, ValidationError
+from rest_framework.exceptions import ValidationError
 
-from coop.api import ErrorSerializer
+from coop.api import Conflict, ErrorSerializer
+from coop.api import refusals as coop_refusals
 from coop.enums import ConflictPolicy
 from membership.interests import selectors as interest_selectors
 
 from . import conflicts
 from .conflicts import InterestAnswer
-from .services import VotingError
 
 CONFLICT = OpenApiResponse(
     ErrorSerializer, description="Refused because of the ballot's state, for example it has "
@@ -48,23 +47,9 @@ VOTE_VALIDATION_ERROR = OpenApiResponse(
     description="The request was not valid.")
 
 
-class Conflict(APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_detail = "This cannot be done while the ballot is in its current state."
-    default_code = "conflict"
-
-
-@contextmanager
 def refusals():
-    """A voting rule broken by the request's input is a 400 on that field; one broken by the
-    ballot's state (the services name no field) is a 409."""
-    try:
-        yield
-    except VotingError as exc:
-        if exc.field:
-            raise ValidationError({FIELD_NAMES.get(exc.field, exc.field): [exc.message]}) \
-                from None
-        raise Conflict(exc.message) from None
+    """The shared refusal rule, with the API's names for the services' fields."""
+    return coop_refusals(FIELD_NAMES)
 
 
 def add_viewer_interests(ballot, society, user) -> None:

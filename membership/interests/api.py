@@ -11,14 +11,13 @@ are 405): amending or ending one adds a version.
 Errors: bad input is a 400 naming the field; changing someone else's declaration is a 403;
 changing a version that was already amended or ended is a 409 with a `detail` message."""
 
-from contextlib import contextmanager
 
 from django.db.models import OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import APIException, NotFound, PermissionDenied, ValidationError
+from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
@@ -28,10 +27,12 @@ from coop.api import (
     SLUG_PARAMETER,
     UNAUTHENTICATED,
     VALIDATION_ERROR,
+    Conflict,
     ErrorSerializer,
     Pagination,
     SocietyRole,
     SocietyScopedMixin,
+    refusals,
 )
 
 from ..models import Declaration, InterestTopic
@@ -57,24 +58,6 @@ CHANGE_ERRORS = {400: VALIDATION_ERROR, 401: UNAUTHENTICATED, 403: FORBIDDEN, 40
                  409: CONFLICT}
 ID_PARAMETER = OpenApiParameter("id", int, OpenApiParameter.PATH,
                                 description="The declaration version's id.")
-
-
-class Conflict(APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_detail = "This declaration cannot be changed now."
-    default_code = "conflict"
-
-
-@contextmanager
-def refusals():
-    """A rule broken by the request's input is a 400 on its field; one broken by the
-    declaration's state (already amended or ended) is a 409."""
-    try:
-        yield
-    except services.InterestError as exc:
-        if exc.field:
-            raise ValidationError({exc.field: [exc.message]}) from None
-        raise Conflict(exc.message) from None
 
 
 class CanDeclare(SocietyRole):
