@@ -78,6 +78,17 @@ class Society(models.Model):
     max_proxies_per_holder = models.PositiveSmallIntegerField(default=5)
     online_meetings_allowed = models.BooleanField(default=True)
     hybrid_meetings_allowed = models.BooleanField(default=True)
+    quorum_counts_proxies = models.BooleanField(
+        default=True, help_text="Members represented by a proxy who is present count towards "
+                                "the quorum.")
+    proxy_deadline_clear_days = models.PositiveSmallIntegerField(
+        default=2, help_text="Clear days before a meeting by which proxies must be appointed.")
+    requisition_percent = models.DecimalField(max_digits=5, decimal_places=2,
+                                              default=Decimal("10"))
+    requisition_maximum = models.PositiveIntegerField(default=100)
+    agm_months_after_year_end = models.PositiveSmallIntegerField(default=6)
+    agm_max_months_between = models.PositiveSmallIntegerField(default=15)
+    trustee_term_years = models.PositiveSmallIntegerField(default=3)
     empty_class_policy = models.CharField(
         max_length=20, choices=EmptyClassPolicy, default=EmptyClassPolicy.RESCALE
     )
@@ -161,6 +172,9 @@ class Officer(models.Model):
     role = models.CharField(max_length=20, choices=OfficerRole)
     started_on = models.DateField(default=timezone.localdate)
     ended_on = models.DateField(null=True, blank=True)
+    term_ends_on = models.DateField(
+        null=True, blank=True, help_text="When an elected trustee's term runs out: they retire "
+                                         "at the first AGM on or after this day.")
 
     class Meta:
         ordering = ["society", "role", "started_on"]

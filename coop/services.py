@@ -29,6 +29,9 @@ RULE_FIELDS = [
     "empty_class_policy", "conflict_policy", "class_breakdown_minimum", "shares_withdrawable",
     "withdrawal_notice_days", "withdrawals_suspended", "max_holding", "multiple_shares_allowed",
     "payment_instructions", "reserve_rule", "reserve_percent", "reserve_fixed", "asset_lock",
+    "quorum_counts_proxies", "proxy_deadline_clear_days", "requisition_percent",
+    "requisition_maximum", "agm_months_after_year_end", "agm_max_months_between",
+    "trustee_term_years",
 ]
 
 

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "membership",
     "voting",
     "surplus",
+    "coop.meetings",
 ]
 
 MIDDLEWARE = [

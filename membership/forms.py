@@ -212,8 +212,9 @@ class RegisterFilterForm(forms.Form):
 class MemberClassForm(AccessibleFormMixin, forms.ModelForm):
     class Meta:
         model = MemberClass
-        fields = ["name", "description", "eligibility", "votes", "weight"]
-        labels = {"votes": "Members of this class can vote", "weight": "Weight (%)"}
+        fields = ["name", "description", "eligibility", "votes", "weight", "board_seats"]
+        labels = {"votes": "Members of this class can vote", "weight": "Weight (%)",
+                  "board_seats": "Trustee seats this class elects"}
         widgets = {"description": forms.Textarea(attrs={"rows": 2}),
                    "eligibility": forms.Textarea(attrs={"rows": 2})}
 

@@ -48,7 +48,8 @@ def check_weights(rows: list[dict]) -> None:
 
 def save_member_classes(society: Society, rows: list[dict], *, by) -> list[MemberClass]:
     """Rename, describe, weight and add classes in one go, so the weights are checked as a
-    whole. Each row: id (None for a new class), name, description, eligibility, votes, weight."""
+    whole. Each row: id (None for a new class), name, description, eligibility, votes, weight,
+    and optionally board_seats (the trustee seats the class elects)."""
     check_weights(rows)
     names = [r["name"].strip().lower() for r in rows]
     if len(names) != len(set(names)):
@@ -59,6 +60,8 @@ def save_member_classes(society: Society, rows: list[dict], *, by) -> list[Membe
         for position, row in enumerate(rows):
             fields = {k: row[k] for k in ("name", "description", "eligibility", "votes",
                                           "weight")}
+            if row.get("board_seats") is not None:
+                fields["board_seats"] = row["board_seats"]
             fields["position"] = position
             if row.get("id"):
                 mc = existing.get(row["id"])

@@ -336,7 +336,8 @@ def member_classes(request, society):
                 return redirect("member_classes", society.slug)
             if "add" in request.POST and new_form.is_valid():
                 rows = [{"id": c.pk, "name": c.name, "description": c.description,
-                         "eligibility": c.eligibility, "votes": c.votes, "weight": c.weight}
+                         "eligibility": c.eligibility, "votes": c.votes, "weight": c.weight,
+                         "board_seats": c.board_seats}
                         for c in queryset]
                 rows.append({"id": None, "weight": 0, **new_form.cleaned_data})
                 services.save_member_classes(society, rows, by=request.user)

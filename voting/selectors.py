@@ -12,7 +12,7 @@ from coop.enums import ConflictPolicy, EmptyClassPolicy
 
 from . import tally
 from .enums import SINGLE_MARK_KINDS, BallotKind, BallotState, PaperState, Weighting
-from .models import Ballot, BallotPaper, RollEntry, Vote, VoteMark
+from .models import Ballot, BallotPaper, RollEntry, RoomCount, Vote, VoteMark
 
 
 def percent(share: Fraction | None, places: int = 1) -> Decimal | None:
@@ -64,6 +64,13 @@ def count_ballot(ballot: Ballot, *, without_interest: bool = False) -> list[tall
         cls = classes[class_id]
         cls.counts[option_id] = n
         cls.points[option_id] = points
+    # Hands counted by tellers at a meeting (single-mark kinds only) add to the same figures.
+    hands = RoomCount.objects.filter(ballot=ballot).values_list("member_class_id", "option_id",
+                                                                "count")
+    for class_id, option_id, n in hands:
+        cls = classes[class_id]
+        cls.counts[option_id] = cls.counts.get(option_id, 0) + n
+        cls.points[option_id] = (cls.points.get(option_id) or 0) + n
     if ballot.kind in SINGLE_MARK_KINDS:
         for cls in classes.values():
             cls.voters = sum(cls.counts.values())

@@ -27,6 +27,8 @@ class MemberClass(models.Model):
     )
     votes_per_member = models.PositiveSmallIntegerField(
         default=1, help_text="Votes each member carries under per-member weighting.")
+    board_seats = models.PositiveSmallIntegerField(
+        default=0, help_text="Trustee seats this class elects from its own members.")
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:

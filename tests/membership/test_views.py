@@ -543,7 +543,7 @@ def classes_data(society, **changes) -> dict:
     for i, c in enumerate(classes):
         row = {"id": c.pk, "name": c.name, "description": c.description,
                "eligibility": c.eligibility, "votes": c.votes, "weight": c.weight,
-               **changes.get(c.name, {})}
+               "board_seats": c.board_seats, **changes.get(c.name, {})}
         for key, value in row.items():
             if value is True:
                 data[f"classes-{i}-{key}"] = "on"

@@ -85,6 +85,9 @@ class Ballot(models.Model):
     published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                      null=True, blank=True, related_name="+")
     reminder_sent_at = models.DateTimeField(null=True, blank=True)
+    taken_at_meeting = models.BooleanField(
+        default=False, help_text="A resolution voted on in the room at a general meeting: "
+                                 "only the chair opens it, with the people present.")
 
     class Meta:
         ordering = ["-created_at", "-id"]

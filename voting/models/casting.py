@@ -7,6 +7,7 @@ whether each member voted."""
 
 import uuid
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -129,3 +130,26 @@ class BallotPaper(models.Model):
 
     def __str__(self):
         return f"Paper for {self.roll_entry}"
+
+
+class RoomCount(models.Model):
+    """Hands counted by the tellers at a meeting: in one class, how many voted for one option.
+    It is a count, not a vote, so it names nobody; entering it again replaces it."""
+
+    ballot = models.ForeignKey(Ballot, on_delete=models.PROTECT, related_name="room_counts")
+    member_class = models.ForeignKey(MemberClass, on_delete=models.PROTECT, related_name="+")
+    option = models.ForeignKey("voting.BallotOption", on_delete=models.PROTECT,
+                               related_name="room_counts")
+    count = models.PositiveIntegerField()
+    entered_at = models.DateTimeField(default=timezone.now)
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["ballot", "member_class", "option"],
+                                    name="roomcount_one_per_class_option"),
+        ]
+
+    def __str__(self):
+        return f"{self.count} hands for {self.option_id} in class {self.member_class_id}"

@@ -13,8 +13,10 @@ from .casting import (
 from .drafting import DRAFT_FIELDS, create_ballot, set_weights, update_draft
 from .errors import DeclaredUnderRecusal, VotingError
 from .lifecycle import (
+    Room,
     certify_ballot,
     close_ballot,
+    enter_room_counts,
     freeze_roll,
     issue_paper,
     issue_post_papers,
@@ -29,8 +31,9 @@ from .lifecycle import (
 )
 
 __all__ = [
-    "DRAFT_FIELDS", "DeclaredUnderRecusal", "FrozenFacts", "VotingError", "cast_vote",
-    "certify_ballot", "close_ballot", "create_ballot", "enter_paper_vote", "freeze_roll",
+    "DRAFT_FIELDS", "DeclaredUnderRecusal", "FrozenFacts", "Room", "VotingError",
+    "cast_vote", "certify_ballot", "close_ballot", "create_ballot", "enter_paper_vote",
+    "enter_room_counts", "freeze_roll",
     "frozen_facts", "issue_paper", "issue_post_papers", "open_ballot", "open_if_due",
     "publish_ballot", "record_closing", "recuse_interested", "roll_entry_for", "run_due",
     "schedule_ballot", "send_reminders", "set_weights", "update_draft", "validate_choices",

@@ -1,6 +1,7 @@
 """A ballot's life after drafting: opening (freezing the roll, paper ballots, telling members),
 scheduled work, closing, certifying and publishing."""
 
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db import connection, transaction
@@ -52,6 +53,9 @@ def schedule_ballot(ballot: Ballot, *, by, opens_at, closes_at) -> Ballot:
                           "later time.", field="opens_at")
     with transaction.atomic():
         ballot = _require_draft(ballot)
+        if ballot.taken_at_meeting:
+            raise VotingError("This resolution is voted on at its meeting: the chair opens "
+                              "the vote there.")
         ballot.opens_at, ballot.closes_at = opens_at, closes_at
         _check_draft_fields(ballot.society, {"opens_at": opens_at, "closes_at": closes_at})
         _check_ready(ballot, now)
@@ -62,21 +66,35 @@ def schedule_ballot(ballot: Ballot, *, by, opens_at, closes_at) -> Ballot:
     return ballot
 
 
-def open_ballot(ballot: Ballot, *, by=None, closes_at=None) -> Ballot:
+def open_ballot(ballot: Ballot, *, by=None, closes_at=None, room=None) -> Ballot:
     """Open now: freeze the roll, issue paper ballots to members who asked for post, and tell
     everyone on the roll. Side effects: roll and papers written; emails queued; reminder and
-    closing tasks queued; audit entry."""
+    closing tasks queued; audit entry.
+
+    `room` (a `Room`) opens a vote taken at a meeting instead: the roll is the people in the
+    room (and those they hold proxies for); nobody gets a paper or an email."""
     now = timezone.now()
     with transaction.atomic():
         ballot = _require_draft(ballot)
+        if ballot.taken_at_meeting and room is None:
+            raise VotingError("This resolution is voted on at its meeting: the chair opens "
+                              "the vote there.")
         if closes_at is not None:
             ballot.closes_at = closes_at
         _check_ready(ballot, now)
         ballot.opened_at = ballot.opens_at = now
         ballot.record_date = ballot.record_date or timezone.localdate(now)
         ballot.save(update_fields=["opened_at", "opens_at", "record_date", "closes_at"])
-        on_roll = freeze_roll(ballot)
+        on_roll = freeze_roll(ballot, only=room.member_ids if room else None)
         recused = recuse_interested(ballot)
+        if room is not None:
+            by_hand = RollEntry.objects.filter(ballot=ballot, member_id__in=room.by_hand,
+                                               recused=False).update(has_voted=True)
+            audit.record("voting.ballot.opened", society=ballot.society, actor=by, obj=ballot,
+                         data={"roll": on_roll, "recused": recused, "in_room": True,
+                               "by_hand": by_hand, "closes_at": ballot.closes_at})
+            _defer("close_ballot_when_due", ballot, ballot.closes_at)
+            return ballot
         papers = issue_post_papers(ballot)
         audit.record("voting.ballot.opened", society=ballot.society, actor=by, obj=ballot,
                      data={"roll": on_roll, "recused": recused, "paper_ballots": papers,
@@ -87,9 +105,53 @@ def open_ballot(ballot: Ballot, *, by=None, closes_at=None) -> Ballot:
     return ballot
 
 
-def freeze_roll(ballot: Ballot) -> int:
+@dataclass(frozen=True)
+class Room:
+    """Who votes in a vote taken at a meeting: `member_ids` go on the roll (people present and
+    the absent members whose proxy is present); `by_hand` are counted by the tellers, so they
+    are marked as voted and cannot also vote on a device."""
+
+    member_ids: frozenset
+    by_hand: frozenset = frozenset()
+
+
+def enter_room_counts(ballot: Ballot, counts: dict, *, by, limits: dict) -> None:
+    """The tellers' count of hands: `counts` maps class id to {option id: hands}. `limits`
+    maps class id to how many in that class vote by hand, which no class's count may pass.
+    Entering again replaces the earlier count (a recount)."""
+    from ..models import RoomCount
+
+    ballot = Ballot.objects.get(pk=ballot.pk)
+    if ballot.opened_at is None or ballot.certified_at is not None:
+        raise VotingError("Hands can be counted only between opening and the declared result.")
+    options = {o.pk for o in ballot.options.all()}
+    rows = []
+    for class_id, per_option in counts.items():
+        total = 0
+        for option_id, hands in per_option.items():
+            if option_id not in options:
+                raise VotingError("That option is not on this ballot.", field="counts")
+            if hands is None or hands < 0:
+                raise VotingError("Counts cannot be negative.", field="counts")
+            total += hands
+            rows.append(RoomCount(ballot=ballot, member_class_id=class_id, option_id=option_id,
+                                  count=hands, entered_by=by))
+        limit = limits.get(class_id, 0)
+        if total > limit:
+            raise VotingError(f"The hands counted in one class ({total}) are more than the "
+                              f"people voting by hand in it ({limit}). Count again.",
+                              field="counts")
+    with transaction.atomic():
+        RoomCount.objects.filter(ballot=ballot, member_class_id__in=list(counts)).delete()
+        RoomCount.objects.bulk_create(rows)
+        audit.record("voting.room.counted", society=ballot.society, actor=by, obj=ballot,
+                     data={"hands": sum(r.count for r in rows)})
+
+
+def freeze_roll(ballot: Ballot, only=None) -> int:
     """Copy the members on the register on the record date, in a class that votes (and in
-    the ballot's class, if limited), onto the roll in one INSERT ... SELECT."""
+    the ballot's class, if limited), onto the roll in one INSERT ... SELECT. `only` (member
+    ids) limits it to the people in the room at a meeting."""
     roll, member, cls = (RollEntry._meta.db_table, Member._meta.db_table,
                          MemberClass._meta.db_table)
     weights = ClassWeight._meta.db_table
@@ -103,6 +165,12 @@ def freeze_roll(ballot: Ballot) -> int:
     )
     params = [ballot.pk, False, False, ballot.pk, ballot.society_id, True, ballot.record_date,
               ballot.record_date]
+    if only is not None:
+        if not only:
+            return 0
+        ids = sorted(int(pk) for pk in only)
+        sql += f" AND m.id IN ({', '.join(['%s'] * len(ids))})"
+        params += ids
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.rowcount

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class MeetingsConfig(AppConfig):
+    name = "coop.meetings"
+    label = "meetings"
+    verbose_name = "General meetings"
+    default_auto_field = "django.db.models.BigAutoField"

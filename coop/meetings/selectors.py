@@ -1,0 +1,207 @@
+"""Reads for meetings that pages, the API and the services share: who gets notice, the
+quorum, who votes in the room (and how), proxies held, when the AGM is due."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from coop.enums import BOARD_ROLES
+from membership.models import Member
+
+from . import rules
+from .enums import MeetingKind, MeetingState
+from .models import Attendance, Meeting, Proxy, Withdrawal
+
+
+def current_members(society):
+    return Member.objects.filter(society=society, ceased_on__isnull=True)
+
+
+def notice_recipients(meeting: Meeting) -> list[Member]:
+    """Every current member, or for a board meeting the current board members."""
+    members = current_members(meeting.society)
+    if meeting.kind == MeetingKind.BOARD:
+        members = members.filter(user__in=_board_user_ids(meeting.society))
+    return list(members.order_by("full_name"))
+
+
+def _board_user_ids(society):
+    today = timezone.localdate()
+    return (society.officers.filter(role__in=BOARD_ROLES, started_on__lte=today)
+            .exclude(ended_on__lt=today).values("user_id"))
+
+
+def visible_meetings(society, *, officer: bool):
+    """Members see meetings once notice is sent (board meetings only if on the board);
+    officers also see those being prepared."""
+    meetings = Meeting.objects.filter(society=society)
+    if not officer:
+        meetings = meetings.filter(notice_sent_at__isnull=False).exclude(kind=MeetingKind.BOARD)
+    return meetings.order_by("-starts_at")
+
+
+def active_proxies(meeting: Meeting):
+    return Proxy.objects.filter(meeting=meeting, revoked_at__isnull=True)
+
+
+@dataclass
+class Quorum:
+    required: int
+    present: int
+    proxies: int  # absent members represented by a proxy who is present
+    counts_proxies: bool
+
+    @property
+    def counted(self) -> int:
+        return self.present + (self.proxies if self.counts_proxies else 0)
+
+    @property
+    def is_quorate(self) -> bool:
+        return self.counted >= self.required
+
+    def as_dict(self) -> dict:
+        return {"quorum_required": self.required, "present": self.present,
+                "proxies": self.proxies, "quorate": self.is_quorate}
+
+
+def quorum(meeting: Meeting) -> Quorum:
+    """The quorum from the rules and who is here now. Three queries."""
+    society = meeting.society
+    present_ids = set(Attendance.objects.filter(meeting=meeting).values_list("member_id",
+                                                                             flat=True))
+    if meeting.kind == MeetingKind.BOARD:
+        board = Member.objects.filter(society=society, user__in=_board_user_ids(society))
+        return Quorum(required=rules.board_quorum_required(board.count()),
+                      present=len(present_ids), proxies=0, counts_proxies=False)
+    represented = {a for a, h in active_proxies(meeting).values_list("appointer_id", "holder_id")
+                   if h in present_ids and a not in present_ids}
+    members = current_members(society).count()
+    return Quorum(required=rules.quorum_required(members, society.quorum_minimum,
+                                                 society.quorum_percent),
+                  present=len(present_ids), proxies=len(represented),
+                  counts_proxies=society.quorum_counts_proxies)
+
+
+@dataclass
+class Room:
+    """Who votes on one item at the meeting, and how."""
+
+    on_roll: set = field(default_factory=set)  # member ids
+    by_hand: set = field(default_factory=set)  # counted by the tellers
+    directed: dict = field(default_factory=dict)  # appointer id -> for/against/abstain
+    undirected_by_holder: dict = field(default_factory=dict)  # holder id -> {appointer ids}
+    hands_by_class: dict = field(default_factory=dict)  # class id -> most hands possible
+
+
+def room(item) -> Room:
+    """Members present vote themselves; an absent member whose proxy holder is present is
+    voted for by the holder (at once, if directed). Anyone who withdrew from the item does
+    not vote. People voting by hand, and their undirected proxies, are counted by tellers."""
+    meeting = item.meeting
+    withdrawn = set(Withdrawal.objects.filter(item=item).values_list("member_id", flat=True))
+    present = {a.member_id: a for a in Attendance.objects.filter(meeting=meeting)
+               .select_related("member")}
+    result = Room()
+    for member_id, attendance in present.items():
+        if member_id in withdrawn or not attendance.member.is_current:
+            continue
+        result.on_roll.add(member_id)
+        if attendance.votes_by_hand:
+            result.by_hand.add(member_id)
+    directions = _directions(item)
+    proxies = active_proxies(meeting).select_related("appointer")
+    for proxy in proxies:
+        appointer = proxy.appointer
+        if proxy.holder_id not in result.on_roll or appointer.pk in present \
+                or appointer.pk in withdrawn or not appointer.is_current:
+            continue
+        result.on_roll.add(appointer.pk)
+        direction = directions.get(proxy.pk)
+        if direction:
+            result.directed[appointer.pk] = direction
+        elif proxy.holder_id in result.by_hand:
+            result.by_hand.add(appointer.pk)
+        else:
+            result.undirected_by_holder.setdefault(proxy.holder_id, set()).add(appointer.pk)
+    classes = dict(Member.objects.filter(pk__in=result.by_hand)
+                   .values_list("pk", "member_class_id"))
+    for member_id in result.by_hand:
+        class_id = classes[member_id]
+        result.hands_by_class[class_id] = result.hands_by_class.get(class_id, 0) + 1
+    return result
+
+
+def _directions(item) -> dict:
+    from .models import ProxyInstruction
+
+    return dict(ProxyInstruction.objects.filter(item=item).values_list("proxy_id", "direction"))
+
+
+def proxies_held(meeting: Meeting, holder: Member):
+    return active_proxies(meeting).filter(holder=holder).select_related("appointer")
+
+
+def proxy_of(meeting: Meeting, appointer: Member) -> Proxy | None:
+    return (active_proxies(meeting).filter(appointer=appointer)
+            .select_related("holder").prefetch_related("instructions__item").first())
+
+
+def last_agm_date(society):
+    held = (Meeting.objects.filter(society=society, kind=MeetingKind.AGM,
+                                   ended_at__isnull=False)
+            .order_by("-starts_at").values_list("starts_at", flat=True).first())
+    return timezone.localdate(held) if held else None
+
+
+def agm_status(society, today=None) -> rules.AgmDue:
+    """When the next AGM is due by the rules."""
+    today = today or timezone.localdate()
+    return rules.agm_due(
+        today, year_end=rules.last_year_end(today, society.financial_year_end_month,
+                                            society.financial_year_end_day),
+        last_agm=last_agm_date(society),
+        months_after_year_end=society.agm_months_after_year_end,
+        max_months_between=society.agm_max_months_between)
+
+
+AGM_WARNING_DAYS = 90
+
+
+def agm_warning(society, today=None) -> rules.AgmDue | None:
+    """The AGM-due warning for the secretary: within 90 days of the date, or past it, and no
+    AGM already called for before then."""
+    status = agm_status(society, today)
+    if status.days_left > AGM_WARNING_DAYS:
+        return None
+    called = Meeting.objects.filter(
+        society=society, kind=MeetingKind.AGM, cancelled_at__isnull=True,
+        ended_at__isnull=True).exclude(notice_sent_at__isnull=True).exists()
+    return None if called else status
+
+
+def meeting_counts(meetings) -> dict:
+    """For lists: attendance and proxy numbers per meeting, in one query each."""
+    ids = [m.pk for m in meetings]
+    present = dict(Attendance.objects.filter(meeting__in=ids).values_list("meeting_id")
+                   .annotate(n=Count("id")).order_by())
+    proxies = dict(Proxy.objects.filter(meeting__in=ids, revoked_at__isnull=True)
+                   .values_list("meeting_id").annotate(n=Count("id")).order_by())
+    return {pk: {"present": present.get(pk, 0), "proxies": proxies.get(pk, 0)} for pk in ids}
+
+
+def open_requisitions(society):
+    from .models import Requisition
+
+    return (Requisition.objects.filter(society=society)
+            .filter(Q(meeting__isnull=True))
+            .annotate(support=Count("supporters")).order_by("-started_at"))
+
+
+def live_meetings(society):
+    return Meeting.objects.filter(society=society, started_at__isnull=False,
+                                  ended_at__isnull=True)
+
+
+def is_upcoming(meeting: Meeting) -> bool:
+    return meeting.state in (MeetingState.CALLED, MeetingState.LIVE)
