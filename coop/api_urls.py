@@ -4,6 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
+from coop.meetings.api import AgendaViewSet, MeetingViewSet, NominationViewSet, ProxyViewSet
 from membership.api import (
     ApplicationViewSet,
     MemberClassesView,
@@ -18,6 +19,7 @@ from voting.api import BallotViewSet
 from .api import SocietyViewSet
 
 SLUG = r"(?P<slug>[-a-zA-Z0-9_]+)"
+MEETING = rf"societies/{SLUG}/meetings/(?P<meeting_id>[0-9]+)"
 
 router = SimpleRouter()
 router.register("societies", SocietyViewSet, basename="api-society")
@@ -32,6 +34,10 @@ router.register(rf"societies/{SLUG}/interest-topics", InterestTopicViewSet,
 router.register(rf"societies/{SLUG}/surplus/years", YearViewSet, basename="api-surplus-year")
 router.register(rf"societies/{SLUG}/surplus/proposals", ProposalViewSet,
                 basename="api-surplus-proposal")
+router.register(rf"societies/{SLUG}/meetings", MeetingViewSet, basename="api-meeting")
+router.register(rf"{MEETING}/agenda", AgendaViewSet, basename="api-meeting-agenda")
+router.register(rf"{MEETING}/proxies", ProxyViewSet, basename="api-meeting-proxy")
+router.register(rf"{MEETING}/nominations", NominationViewSet, basename="api-meeting-nomination")
 
 v1 = [
     path("me/", MeView.as_view(), name="api-me"),

@@ -166,6 +166,10 @@ def seed() -> bool:
 
     surplus_demo.seed(society, treasurer_or_secretary=User.objects.get(
         email="secretary@demo.coop"), scrutineer=scrutineer, spare_emails={e for _, e in LOGINS})
+    from coop.meetings import demo as meetings_demo
+
+    meetings_demo.seed(society, users={u.email: u for u in User.objects.filter(
+        email__in=[e for _, e in LOGINS])})
 
     second = create_society(name="Riverside Carers Co-op (demo)", slug=SECOND_SLUG, by=admin)
     _populate(second, rng, [(0, 3), (1, 3), (2, 2)],

@@ -10,6 +10,8 @@ urlpatterns = [
     path("s/<slug:slug>/", include("membership.urls")),
     path("s/<slug:slug>/officers/", include("coop.officer_urls")),
     path("s/<slug:slug>/ballots/", include("voting.urls")),
+    path("s/<slug:slug>/meetings/manage/", include("coop.meetings.officer_urls")),
+    path("s/<slug:slug>/meetings/", include("coop.meetings.urls")),
     path("s/<slug:slug>/surplus/", include("surplus.urls")),
     path("s/<slug:slug>/interests/", include("membership.interests.urls")),
     path("api/", include("coop.api_urls")),

@@ -21,11 +21,15 @@ def home(request):
     from membership.selectors import home_summary
     from voting.selectors import open_ballots_for
 
+    from .meetings.selectors import upcoming_meetings_for
+
     summary = home_summary(request.user)
-    ballots = open_ballots_for([i["member"] for i in summary
-                                if i["member"] and i["member"].is_current])
+    current = [i["member"] for i in summary if i["member"] and i["member"].is_current]
+    ballots = open_ballots_for(current)
+    meetings = upcoming_meetings_for(current)
     for item in summary:
         item["ballots"] = ballots.get(item["society"].pk, [])
+        item["meetings"] = meetings.get(item["society"].pk, [])
     return render(request, "coop/home.html", {
         "summary": summary,
         "other_societies": Society.objects.exclude(
@@ -47,7 +51,31 @@ def officer_dashboard(request, society):
         can_view_audit=permissions.can_view_audit_log(request.user, society),
         can_record_payments=can_record_payments,
         **(_money_counts(society) if can_record_payments else {}),
+        **_meeting_duties(request.user, society),
     ))
+
+
+def _meeting_duties(user, society) -> dict:
+    """What general meetings ask of the officers: the AGM falling due, requisitions that
+    have enough support and no meeting yet, and meetings happening now."""
+    from coop.meetings import permissions as meeting_permissions
+    from coop.meetings import selectors as meetings
+    from coop.meetings.models import AgendaItem
+
+    live = list(meetings.live_meetings(society).order_by("starts_at"))
+    counting = bool(live) and meeting_permissions.can_count_hands(user, society)
+    return {
+        "agm_warning": meetings.agm_warning(society),
+        "requisitions_reached": list(meetings.open_requisitions(society)
+                                     .filter(reached_at__isnull=False)),
+        "live_meetings": live,
+        # Tellers who are not the chair reach the count from here.
+        "votes_to_count": list(AgendaItem.objects.filter(
+            meeting__in=live, ballot__opened_at__isnull=False, ballot__closed_at__isnull=True,
+            withdrawn_at__isnull=True).order_by("position")) if counting else [],
+        "can_manage_meetings": meeting_permissions.can_manage_meetings(user, society),
+        "can_chair": meeting_permissions.can_chair(user, society),
+    }
 
 
 def _money_counts(society) -> dict:
@@ -67,9 +95,12 @@ RULE_SECTIONS = [
     ("When a member leaves", ["shares_withdrawable", "withdrawal_notice_days",
                               "withdrawals_suspended"]),
     ("General meetings", ["notice_clear_days", "quorum_minimum", "quorum_percent",
-                          "special_resolution_percent", "online_meetings_allowed",
-                          "hybrid_meetings_allowed"]),
-    ("Proxies", ["proxies_allowed", "max_proxies_per_holder"]),
+                          "quorum_counts_proxies", "special_resolution_percent",
+                          "online_meetings_allowed", "hybrid_meetings_allowed",
+                          "agm_months_after_year_end", "agm_max_months_between",
+                          "requisition_percent", "requisition_maximum",
+                          "trustee_term_years"]),
+    ("Proxies", ["proxies_allowed", "max_proxies_per_holder", "proxy_deadline_clear_days"]),
     ("Voting", ["empty_class_policy", "conflict_policy", "class_breakdown_minimum"]),
     ("Surplus", ["reserve_rule", "reserve_percent", "reserve_fixed", "asset_lock"]),
 ]
@@ -117,9 +148,28 @@ def officers_register(request, society):
         else:
             messages.success(request, "The officer has been added to the register.")
             return redirect("officers_register", society.slug)
+    officers = list(selectors.officers_register(society))
+    next_agm, retiring = _retiring_at_next_agm(society)
+    for officer in officers:
+        officer.retiring_at = next_agm if officer.pk in retiring else None
     return render(request, "coop/officers.html", society_context(
-        request, society, officers=selectors.officers_register(society), form=form,
-        can_manage=can_manage))
+        request, society, officers=officers, form=form, can_manage=can_manage,
+        next_agm=next_agm))
+
+
+def _retiring_at_next_agm(society):
+    """The next AGM whose notice has gone out, and the trustees whose term ends by it."""
+    from coop.meetings.elections import retiring_trustees
+    from coop.meetings.enums import MeetingKind
+    from coop.meetings.models import Meeting
+
+    meeting = (Meeting.objects.filter(society=society, kind=MeetingKind.AGM,
+                                      notice_sent_at__isnull=False, cancelled_at__isnull=True,
+                                      ended_at__isnull=True)
+               .order_by("starts_at").first())
+    if meeting is None:
+        return None, set()
+    return meeting, set(retiring_trustees(meeting).values_list("pk", flat=True))
 
 
 @require_POST

@@ -5,6 +5,7 @@ officers with a term; trustees whose term has run out retire at the meeting."""
 
 from dateutil.relativedelta import relativedelta
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from coop import audit
@@ -19,7 +20,8 @@ from .services import MeetingError, _require_member_of
 
 def open_nominations(meeting: Meeting, *, by, close_at) -> list[Contest]:
     """Open nominations for every voting class with trustee seats (the rules say how many),
-    closing at `close_at`, before the meeting."""
+    closing at `close_at`, before the meeting. Seats held by trustees whose term continues
+    past the meeting are not up for election."""
     if meeting.kind == MeetingKind.BOARD:
         raise MeetingError("Trustees are elected at a general meeting, not a board meeting.")
     if meeting.state in (MeetingState.LIVE, MeetingState.ENDED, MeetingState.CANCELLED):
@@ -36,9 +38,15 @@ def open_nominations(meeting: Meeting, *, by, close_at) -> list[Contest]:
                            "first.")
     with transaction.atomic():
         existing = set(meeting.contests.values_list("member_class_id", flat=True))
-        contests = [Contest.objects.create(meeting=meeting, member_class=c, seats=c.board_seats,
+        continuing = continuing_trustees(meeting)
+        contests = [Contest.objects.create(meeting=meeting, member_class=c,
+                                           seats=c.board_seats - continuing.get(c.pk, 0),
                                            nominations_close_at=close_at)
-                    for c in classes if c.pk not in existing]
+                    for c in classes if c.pk not in existing
+                    and c.board_seats > continuing.get(c.pk, 0)]
+        if not contests and not existing:
+            raise MeetingError("Every class's trustee seats are filled by trustees whose "
+                               "terms continue past this meeting; there is nothing to elect.")
         audit.record("meetings.nominations.opened", society=meeting.society, actor=by,
                      obj=meeting, data={"close_at": close_at,
                                         "seats": {c.member_class.name: c.seats
@@ -181,10 +189,27 @@ def record_result(contest: Contest) -> list[Nomination]:
     return elected
 
 
+def continuing_trustees(meeting: Meeting) -> dict[int, int]:
+    """Class id -> trustees elected for that class whose term runs past this meeting: their
+    seats are not up for election."""
+    users = set(Officer.objects.filter(society=meeting.society, role=OfficerRole.TRUSTEE,
+                                       ended_on__isnull=True, term_ends_on__gt=meeting.date)
+                .values_list("user_id", flat=True))
+    seats: dict[int, set] = {}
+    for class_id, user_id in Nomination.objects.filter(
+            elected=True, contest__meeting__society=meeting.society,
+            contest__appointed_at__isnull=False, candidate__user_id__in=users).values_list(
+            "contest__member_class_id", "candidate__user_id"):
+        seats.setdefault(class_id, set()).add(user_id)
+    return {class_id: len(user_ids) for class_id, user_ids in seats.items()}
+
+
 def retiring_trustees(meeting: Meeting):
-    """Trustees whose term has run out by this meeting: they retire at it."""
+    """Trustees whose term has run out by this meeting: they retire at it (and once they
+    have, their term ended on its date)."""
     return (Officer.objects.filter(society=meeting.society, role=OfficerRole.TRUSTEE,
-                                   ended_on__isnull=True, term_ends_on__lte=meeting.date)
+                                   term_ends_on__lte=meeting.date)
+            .filter(Q(ended_on__isnull=True) | Q(ended_on=meeting.date))
             .select_related("user"))
 
 
@@ -202,8 +227,9 @@ def appoint_elected(contest: Contest, *, by) -> list[Officer]:
                    if contest.unopposed_at else record_result(contest))
         on = meeting.date
         ends = on + relativedelta(years=meeting.society.trustee_term_years)
-        retired = [o.user.email for o in retiring_trustees(meeting)]
-        retiring_trustees(meeting).update(ended_on=on)
+        retiring = retiring_trustees(meeting).filter(ended_on__isnull=True)
+        retired = [o.user.email for o in retiring]
+        retiring.update(ended_on=on)
         officers = []
         for nomination in elected:
             user = nomination.candidate.user

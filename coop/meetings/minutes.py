@@ -12,6 +12,15 @@ from .models import Apology, Attendance, Meeting, Minutes, Withdrawal
 from .services import MeetingError
 
 
+def _count(n: int, word: str) -> str:
+    plural = "proxies" if word == "proxy" else f"{word}s"
+    return f"{n} {word if n == 1 else plural}"
+
+
+def _were(n: int) -> str:
+    return "was" if n == 1 else "were"
+
+
 def _result_line(ballot) -> str:
     from voting.selectors import percent, results
 
@@ -26,12 +35,13 @@ def _result_line(ballot) -> str:
     counts = {o.code: result.head_counts.get(o.pk, 0) for o in result.options}
     share = percent(result.outcome.for_ratio)
     verdict = "carried" if result.outcome.passed else "not carried"
-    kind = ballot.get_resolution_kind_display().lower()
-    return (f"The {kind} resolution was {verdict}: {share}% for, weighted by class "
-            f"(needed: {'more than ' if kind == 'ordinary' else ''}"
-            f"{ballot.threshold_percent.normalize()}%). "
-            f"For {counts.get('for', 0)}, against {counts.get('against', 0)}, "
-            f"abstained {counts.get('abstain', 0)}, in the room and by proxy.")
+    ordinary = ballot.resolution_kind == "ordinary"
+    threshold = f"{ballot.threshold_percent.normalize():f}"  # 50.00 -> "50", 66.50 -> "66.5"
+    needed = f"more than {threshold}" if ordinary else f"at least {threshold}"
+    return (f"The {'ordinary' if ordinary else 'special'} resolution was {verdict}: {share}% "
+            f"for, weighted by class (it needed {needed}%). For {counts.get('for', 0)}, "
+            f"against {counts.get('against', 0)}, abstained {counts.get('abstain', 0)}, in "
+            "the room and by proxy.")
 
 
 def draft_text(meeting: Meeting) -> str:
@@ -53,10 +63,11 @@ def draft_text(meeting: Meeting) -> str:
         + (" and online" if meeting.online_link else "") + ".",
         "",
         "Attendance and quorum",
-        f"{quorum.present} members were present"
+        f"{_count(quorum.present, 'member')} {_were(quorum.present)} present"
         + (f" ({sum(1 for a in present if a.online)} online)" if meeting.online_link else "")
-        + f", and {quorum.proxies} more were represented by proxy ({proxies} proxies "
-          f"appointed). The quorum was {quorum.required}; the meeting was "
+        + f", and {quorum.proxies} more {_were(quorum.proxies)} represented by proxy "
+          f"({_count(proxies, 'proxy')} appointed). The quorum was {quorum.required}; the "
+          "meeting was "
         + ("quorate." if quorum.is_quorate else "not quorate."),
         "Present: " + (", ".join(a.member.full_name for a in present) or "none recorded") + ".",
         "",
@@ -99,13 +110,15 @@ def _election_lines(meeting: Meeting) -> list[str]:
         elected = [n.candidate.full_name for n in contest.nominations.filter(elected=True)
                    .select_related("candidate").order_by("candidate__full_name")]
         if contest.unopposed_at:
-            lines.append(f"{contest.member_class} ({contest.seats} seats): elected unopposed: "
+            lines.append(f"{contest.member_class} ({_count(contest.seats, 'seat')}): elected "
+                         "unopposed: "
                          + ", ".join(elected) + ".")
         elif contest.ballot_id:
-            lines.append(f"{contest.member_class} ({contest.seats} seats), by STV: "
+            lines.append(f"{contest.member_class} ({_count(contest.seats, 'seat')}), by STV: "
                          + _result_line(contest.ballot))
         else:
-            lines.append(f"{contest.member_class} ({contest.seats} seats): no election held.")
+            lines.append(f"{contest.member_class} ({_count(contest.seats, 'seat')}): no election "
+                         "held.")
     retiring = [o.user.display_name or o.user.email for o in retiring_trustees(meeting)]
     if retiring:
         lines.append("Retiring at this meeting: " + ", ".join(retiring) + ".")

@@ -176,7 +176,8 @@ def agm_warning(society, today=None) -> rules.AgmDue | None:
         return None
     called = Meeting.objects.filter(
         society=society, kind=MeetingKind.AGM, cancelled_at__isnull=True,
-        ended_at__isnull=True).exclude(notice_sent_at__isnull=True).exists()
+        ended_at__isnull=True, notice_sent_at__isnull=False,
+        starts_at__date__lte=status.due_by).exists()
     return None if called else status
 
 
@@ -205,3 +206,18 @@ def live_meetings(society):
 
 def is_upcoming(meeting: Meeting) -> bool:
     return meeting.state in (MeetingState.CALLED, MeetingState.LIVE)
+
+
+def upcoming_meetings_for(members) -> dict[int, list[Meeting]]:
+    """For the home page: each society's called or live general meetings, soonest first.
+    One query whatever the number of societies."""
+    society_ids = [m.society_id for m in members if m is not None]
+    if not society_ids:
+        return {}
+    meetings = (Meeting.objects.filter(society__in=society_ids, notice_sent_at__isnull=False,
+                                       ended_at__isnull=True, cancelled_at__isnull=True)
+                .exclude(kind=MeetingKind.BOARD).order_by("starts_at"))
+    by_society: dict[int, list[Meeting]] = {}
+    for meeting in meetings:
+        by_society.setdefault(meeting.society_id, []).append(meeting)
+    return by_society

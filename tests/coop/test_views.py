@@ -97,6 +97,30 @@ def test_home_lists_open_votes_and_whether_the_member_has_voted(signed_in, socie
     assert "Adopt the new rules : you have voted. Voting closes on" in text(client.get("/"))
 
 
+def test_home_lists_called_meetings_and_a_live_one_to_check_in_to(signed_in, society,
+                                                                  secretary):
+    from datetime import timedelta
+
+    from coop.meetings import services
+    from coop.meetings.models import Meeting
+
+    member = MemberFactory(society=society)
+    called = services.create_meeting(society, by=secretary, kind="general", place="The hall",
+                                     title="Summer general meeting",
+                                     starts_at=timezone.now() + timedelta(days=20))
+    services.send_notice(called, by=secretary)
+    services.create_meeting(society, by=secretary, kind="agm", place="The hall",
+                            title="Not yet called", starts_at=timezone.now() + timedelta(days=40))
+    client = signed_in(member.user)
+
+    page = text(client.get("/"))
+    assert "Meetings Summer general meeting :" in page and "Not yet called" not in page
+
+    Meeting.objects.filter(pk=called.pk).update(starts_at=timezone.now())
+    services.start_meeting(called, by=secretary)
+    assert "Summer general meeting : happening now. Check in" in text(client.get("/"))
+
+
 def test_home_member_does_not_see_other_society(signed_in, society, other_society):
     member = MemberFactory(society=society)
     MemberFactory(society=other_society, full_name="Someone Elsewhere")

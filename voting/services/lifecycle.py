@@ -125,8 +125,11 @@ def enter_room_counts(ballot: Ballot, counts: dict, *, by, limits: dict) -> None
     if ballot.opened_at is None or ballot.certified_at is not None:
         raise VotingError("Hands can be counted only between opening and the declared result.")
     options = {o.pk for o in ballot.options.all()}
+    classes = set(ballot.class_weights.values_list("member_class_id", flat=True))
     rows = []
     for class_id, per_option in counts.items():
+        if class_id not in classes:
+            raise VotingError("That class does not vote in this ballot.", field="counts")
         total = 0
         for option_id, hands in per_option.items():
             if option_id not in options:

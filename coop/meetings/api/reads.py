@@ -1,0 +1,98 @@
+"""What the meetings API reads to answer: a meeting's detail, the state of its notice and
+the person's own part in it. Reads only; the rules are the services' and `rules`'."""
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from .. import rules, selectors, services
+from ..enums import MeetingKind, MeetingState, NoticeMethod
+from ..models import Apology, Attendance, Meeting, NoticeDelivery
+
+
+def with_detail(meeting: Meeting, viewer) -> Meeting:
+    """The meeting with what its detail shows: the agenda, the notice, the quorum now and
+    the person's own attendance, apology and proxy. A fixed number of queries."""
+    meeting.agenda_items = list(meeting.items.select_related("ballot")
+                                .prefetch_related("topics").order_by("position"))
+    meeting.notice = notice_summary(meeting)
+    meeting.quorum = selectors.quorum(meeting)
+    meeting.viewer = viewer_summary(meeting, viewer)
+    return meeting
+
+
+def proxies_allowed(meeting: Meeting) -> bool:
+    return meeting.society.proxies_allowed and meeting.kind != MeetingKind.BOARD
+
+
+def required_clear_days(meeting: Meeting) -> int:
+    return 0 if meeting.kind == MeetingKind.BOARD else meeting.society.notice_clear_days
+
+
+def notice_summary(meeting: Meeting) -> dict:
+    sent = meeting.notice_sent_at
+    return {"sent_at": sent,
+            "clear_days_given": (rules.clear_days(timezone.localdate(sent), meeting.date)
+                                 if sent else None),
+            "required": required_clear_days(meeting),
+            "proxy_deadline": (services.proxy_deadline(meeting) if proxies_allowed(meeting)
+                               else None)}
+
+
+def viewer_summary(meeting: Meeting, member) -> dict:
+    if member is None:
+        return {"member": None, "present": False, "online": None, "votes_by_hand": None,
+                "apology": None, "proxy": None, "proxies_held": 0}
+    attendance = Attendance.objects.filter(meeting=meeting, member=member).first()
+    return {
+        "member": member.pk,
+        "present": attendance is not None,
+        "online": attendance.online if attendance else None,
+        "votes_by_hand": attendance.votes_by_hand if attendance else None,
+        "apology": Apology.objects.filter(meeting=meeting, member=member)
+                   .values_list("recorded_at", flat=True).first(),
+        "proxy": selectors.proxy_of(meeting, member),
+        "proxies_held": selectors.proxies_held(meeting, member).count(),
+    }
+
+
+def notice_status(meeting: Meeting, *, board: bool) -> dict:
+    """Whether notice can be sent today and, for the board, how it went out."""
+    today = timezone.localdate()
+    required = required_clear_days(meeting)
+    summary = notice_summary(meeting)
+    return {
+        "sent_at": summary["sent_at"],
+        "clear_days_given": summary["clear_days_given"],
+        "clear_days_today": rules.clear_days(today, meeting.date),
+        "required": required,
+        "earliest_valid_date": rules.earliest_meeting_date(today, required),
+        "latest_notice_date": rules.latest_notice_date(meeting.date, required),
+        "can_send": not (reason := cannot_send_because(meeting)),
+        "cannot_send_because": reason,
+        "deliveries": delivery_counts(meeting) if board else None,
+    }
+
+
+def cannot_send_because(meeting: Meeting) -> str:
+    """Why `services.send_notice` would refuse now, or "" when it would not."""
+    if meeting.state != MeetingState.DRAFT:
+        return ("Notice of this meeting has already been sent." if meeting.notice_sent_at
+                else "This meeting was cancelled.")
+    if meeting.starts_at <= timezone.now():
+        return "The meeting's time has passed. Change the date first."
+    try:
+        services.check_notice_period(meeting)
+    except services.MeetingError as error:
+        return error.message
+    if not meeting.items.filter(withdrawn_at__isnull=True).exists():
+        return "Add the business (agenda items) before sending notice."
+    return ""
+
+
+def delivery_counts(meeting: Meeting) -> dict:
+    return NoticeDelivery.objects.filter(meeting=meeting).aggregate(
+        members=Count("member", distinct=True),
+        email=Count("pk", filter=Q(method=NoticeMethod.EMAIL)),
+        post=Count("pk", filter=Q(method=NoticeMethod.POST)),
+        large_print=Count("pk", filter=Q(method=NoticeMethod.POST, large_print=True)),
+        easy_read=Count("member", distinct=True, filter=Q(easy_read=True)))
