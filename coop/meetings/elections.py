@@ -135,7 +135,6 @@ def start_election(contest: Contest, *, by, closes_at):
     """After nominations close: with more valid candidates than seats, open an STV ballot
     for the class's members, closing at `closes_at`; otherwise they are elected unopposed."""
     from voting import services as voting
-    from voting.enums import BallotKind
 
     if timezone.now() < contest.nominations_close_at:
         raise MeetingError("Nominations are still open.")
@@ -145,7 +144,20 @@ def start_election(contest: Contest, *, by, closes_at):
     if not candidates:
         raise MeetingError("Nobody has a valid nomination (seconded and accepted) for these "
                            "seats.")
+    try:
+        return _start(contest, candidates, by=by, closes_at=closes_at)
+    except voting.VotingError as error:
+        raise MeetingError(error.message, field="closes_at") from None
+
+
+def _start(contest, candidates, *, by, closes_at):
+    from voting import services as voting
+    from voting.enums import BallotKind
+
     with transaction.atomic():
+        locked = Contest.objects.select_for_update().get(pk=contest.pk)
+        if locked.ballot_id or locked.unopposed_at:  # started by another request just now
+            raise MeetingError("This election has already started.")
         if len(candidates) <= contest.seats:
             contest.unopposed_at = timezone.now()
             contest.save(update_fields=["unopposed_at"])
@@ -166,10 +178,7 @@ def start_election(contest: Contest, *, by, closes_at):
             seats=contest.seats, only_class=contest.member_class)
         contest.ballot = ballot
         contest.save(update_fields=["ballot"])
-        try:
-            voting.open_ballot(ballot, by=by, closes_at=closes_at)
-        except voting.VotingError as error:
-            raise MeetingError(error.message, field="closes_at") from None
+        voting.open_ballot(ballot, by=by, closes_at=closes_at)
     return ballot
 
 

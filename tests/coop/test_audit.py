@@ -3,9 +3,7 @@
 
 import io
 import json
-import os
 import threading
-from urllib.parse import urlsplit
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -17,11 +15,8 @@ from coop.models import AuditEntry
 from membership import services as membership_services
 from membership import shares
 from membership.models import Withdrawal
-from tests.conftest import IN_CI
+from tests.concurrency import needs_postgresql
 from tests.factories import ApplicationFactory, MemberFactory, UserFactory
-
-ON_POSTGRES_URL = urlsplit(os.environ.get("DATABASE_URL", "")).scheme in {
-    "postgres", "postgresql", "pgsql", "postgis"}
 
 
 def entries(**filters):
@@ -332,22 +327,10 @@ def test_reject_application_records_the_reason(society, secretary):
 
 # --- concurrency ----------------------------------------------------------------------------
 
-def _needs_postgresql():
-    if connection.vendor == "postgresql":
-        return
-    if IN_CI and ON_POSTGRES_URL:
-        pytest.fail("DATABASE_URL names PostgreSQL but the tests run on "
-                    f"{connection.vendor} (CI is set, so this is a failure, not a skip)",
-                    pytrace=False)
-    pytest.skip("Concurrent appends need real concurrent connections; SQLite serialises every "
-                "write, so there is nothing to race. Not applicable on SQLite, in CI too: CI "
-                "runs the same suite again on PostgreSQL, where this test must pass.")
-
-
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_record_concurrent_appends_keep_the_chain_valid():
-    _needs_postgresql()
+    needs_postgresql("Concurrent appends")
     threads_n, per_thread = 8, 15
     barrier = threading.Barrier(threads_n)
     errors = []

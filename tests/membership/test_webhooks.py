@@ -3,15 +3,13 @@ come from the fake Stripe server (tests/membership/stripe_fake), so session ids,
 metadata are what our own Checkout call asked Stripe for."""
 
 import json
-import os
 import threading
 import time
 from decimal import Decimal
-from urllib.parse import urlsplit
 
 import pytest
 from django.core import mail
-from django.db import connection, connections
+from django.db import connections
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -20,7 +18,7 @@ from coop.models import AuditEntry
 from membership.models import Application, Member, Payment, ShareTransaction, StripeEvent
 from membership.shares import record_offline_payment
 from membership.stripe_payments import held_payments, start_checkout
-from tests.conftest import IN_CI
+from tests.concurrency import needs_postgresql
 from tests.factories import ApplicationFactory, SocietyFactory, UserFactory
 from tests.membership import stripe_fake
 from tests.membership.stripe_fake import WEBHOOK_SECRET, charge, event, signed
@@ -381,26 +379,10 @@ def test_other_event_types_are_stored_and_ignored(client, db, webhook_secret):
 
 # --- two deliveries of one event at the same moment ----------------------------------------
 
-ON_POSTGRES_URL = urlsplit(os.environ.get("DATABASE_URL", "")).scheme in {
-    "postgres", "postgresql", "pgsql", "postgis"}
-
-
-def _needs_postgresql():
-    if connection.vendor == "postgresql":
-        return
-    if IN_CI and ON_POSTGRES_URL:
-        pytest.fail("DATABASE_URL names PostgreSQL but the tests run on "
-                    f"{connection.vendor} (CI is set, so this is a failure, not a skip)",
-                    pytrace=False)
-    pytest.skip("Two deliveries racing need real concurrent connections; SQLite serialises "
-                "every write, so there is nothing to race. Not applicable on SQLite: CI runs "
-                "the suite again on PostgreSQL, where this test must pass.")
-
-
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_duplicate_delivery_issues_one_share(fake_stripe, webhook_secret):
-    _needs_postgresql()
+    needs_postgresql("Two deliveries racing")
     society = SocietyFactory(slug="race")
     secretary = UserFactory()
     application = ApplicationFactory(society=society, approved_at=timezone.now(),

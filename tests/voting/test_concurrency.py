@@ -4,17 +4,13 @@ One member sending 50 votes at once still has exactly one vote that counts; 200 
 at once are all counted. PostgreSQL's default limit is 100 connections, shared with whatever
 else runs, so the 200 members are cast by 50 threads (four each) released together."""
 
-import os
-import threading
-from urllib.parse import urlsplit
 
 import pytest
-from django.db import connection, connections
 from django.utils import timezone
 
 from coop.models import User
 from membership.models import Member
-from tests.conftest import IN_CI
+from tests.concurrency import all_at_once, needs_postgresql
 from tests.factories import MemberFactory
 from voting import selectors, services
 from voting.models import RollEntry, Vote, VoteMark
@@ -23,48 +19,6 @@ from voting.services import VotingError
 from .conftest import option
 
 THREADS = 50
-ON_POSTGRES_URL = urlsplit(os.environ.get("DATABASE_URL", "")).scheme in {
-    "postgres", "postgresql", "pgsql", "postgis"}
-
-
-def _needs_postgresql():
-    if connection.vendor == "postgresql":
-        return
-    if IN_CI and ON_POSTGRES_URL:
-        pytest.fail("DATABASE_URL names PostgreSQL but the tests run on "
-                    f"{connection.vendor} (CI is set, so this is a failure, not a skip)",
-                    pytrace=False)
-    pytest.skip("Votes racing need real concurrent connections; SQLite serialises every "
-                "write, so there is nothing to race. Not applicable on SQLite: CI runs the "
-                "suite again on PostgreSQL, where this test must pass.")
-
-
-def all_at_once(jobs) -> tuple[list, list]:
-    """Run each job (a callable) on its own thread and connection, released together.
-    Returns (results, unexpected errors)."""
-    barrier = threading.Barrier(len(jobs))
-    results, errors = [], []
-    lock = threading.Lock()
-
-    def run(job):
-        try:
-            barrier.wait()
-            outcome = job()
-        except Exception as error:  # reported by the caller's assertion
-            with lock:
-                errors.append(repr(error))
-        else:
-            with lock:
-                results.append(outcome)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(job,)) for job in jobs]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results, errors
 
 
 def vote_or_refusal(ballot, member, choices):
@@ -102,7 +56,7 @@ def ballot(society, secretary):
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_fifty_votes_at_once_from_one_member_leave_one_vote(society, classes, ballot):
-    _needs_postgresql()
+    needs_postgresql("Votes racing")
     member = MemberFactory(society=society, member_class=classes[0])
     ballot = ballot(allow_vote_changes=False)
     first, last = option(ballot, "First"), option(ballot, "Last")
@@ -126,7 +80,7 @@ def test_fifty_votes_at_once_from_one_member_leave_one_vote(society, classes, ba
 @pytest.mark.django_db(transaction=True)
 def test_fifty_changes_at_once_from_one_member_leave_one_current_vote(society, classes,
                                                                       ballot):
-    _needs_postgresql()
+    needs_postgresql("Votes racing")
     member = MemberFactory(society=society, member_class=classes[0])
     ballot = ballot(allow_vote_changes=True)
     first, last = option(ballot, "First"), option(ballot, "Last")
@@ -151,7 +105,7 @@ def test_fifty_changes_at_once_from_one_member_leave_one_current_vote(society, c
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_two_hundred_members_voting_at_once_are_all_counted(society, classes, ballot):
-    _needs_postgresql()
+    needs_postgresql("Votes racing")
     members = many_members(society, classes, 200)
     ballot = ballot(allow_vote_changes=False)
     first, last = option(ballot, "First"), option(ballot, "Last")

@@ -145,6 +145,8 @@ def enter_room_counts(ballot: Ballot, counts: dict, *, by, limits: dict) -> None
                               f"people voting by hand in it ({limit}). Count again.",
                               field="counts")
     with transaction.atomic():
+        # Two tellers entering at once take turns: the later count replaces the earlier.
+        Ballot.objects.select_for_update().filter(pk=ballot.pk).first()
         RoomCount.objects.filter(ballot=ballot, member_class_id__in=list(counts)).delete()
         RoomCount.objects.bulk_create(rows)
         audit.record("voting.room.counted", society=ballot.society, actor=by, obj=ballot,

@@ -151,15 +151,19 @@ def open_item_vote(item: AgendaItem, *, by):
         raise MeetingError(f"The meeting is not quorate: {quorum.counted} of the "
                            f"{quorum.required} needed are here. A vote cannot be opened.")
     room = selectors.room(item)
-    with transaction.atomic():
-        voting.open_ballot(item.ballot, by=by, room=voting.Room(
-            member_ids=frozenset(room.on_roll), by_hand=frozenset(room.by_hand)),
-            closes_at=timezone.now() + timedelta(hours=MEETING_VOTE_HOURS))
-        cast = _cast_directed(item, room)
-        audit.record("meetings.vote.opened", society=meeting.society, actor=by, obj=meeting,
-                     data={"item": item.title, "on_roll": len(room.on_roll),
-                           "by_hand": len(room.by_hand), "directed_proxies": cast,
-                           **quorum.as_dict()})
+    try:
+        with transaction.atomic():
+            voting.open_ballot(item.ballot, by=by, room=voting.Room(
+                member_ids=frozenset(room.on_roll), by_hand=frozenset(room.by_hand)),
+                closes_at=timezone.now() + timedelta(hours=MEETING_VOTE_HOURS))
+            cast = _cast_directed(item, room)
+            audit.record("meetings.vote.opened", society=meeting.society, actor=by,
+                         obj=meeting, data={
+                             "item": item.title, "on_roll": len(room.on_roll),
+                             "by_hand": len(room.by_hand), "directed_proxies": cast,
+                             **quorum.as_dict()})
+    except voting.VotingError as error:  # e.g. the chair clicked twice: it is already open
+        raise MeetingError(error.message) from None
     item.ballot.refresh_from_db()
     return item.ballot
 
