@@ -135,6 +135,10 @@ def _why_not_on_roll(ballot, member) -> str:
     if member is None:
         return (f"You are not a member of {ballot.society.name}, so you cannot vote in its "
                 "ballots.")
+    if ballot.taken_at_meeting:
+        return ("This resolution is voted on at a general meeting, by the members who were "
+                "there when the chair opened the vote (and the members whose proxy was). "
+                "You were not checked in then.")
     record = ballot.record_date
     if record and member.admitted_on > record:
         return (f"You joined on {_day(member.admitted_on)}, after this ballot's record date "
