@@ -171,6 +171,9 @@ class NoticeDelivery(KeptRecord):
     large_print = models.BooleanField(default=False)
     easy_read = models.BooleanField(default=False)
     sent_at = models.DateTimeField(default=timezone.now)
+    emailed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the email actually went (the background task "
+                                         "sends it after `sent_at`); empty for letters.")
 
     class Meta:
         ordering = ["meeting", "member__full_name", "method"]

@@ -224,19 +224,31 @@ def email_notice(meeting_id: int) -> int:
         return 0
     context = notice_context(meeting)
     subject, invite = subject_for(context), ics_for(meeting)
-    deliveries = (NoticeDelivery.objects.filter(meeting=meeting, method=NoticeMethod.EMAIL)
+    # Only those not yet emailed: a task that runs again does not send twice.
+    deliveries = (NoticeDelivery.objects.filter(meeting=meeting, method=NoticeMethod.EMAIL,
+                                                emailed_at__isnull=True)
                   .exclude(address="").select_related("member").order_by("pk"))
-    sent, batch = 0, []
+    sent, batch, ids = 0, [], []
     for delivery in deliveries.iterator(chunk_size=BATCH):
         body = render_to_string("meetings/email/notice.txt", {
             **context, "name": delivery.member.full_name, "easy_read": delivery.easy_read})
         message = EmailMessage(subject, body, None, [delivery.address])
         message.attach("invite.ics", invite, "text/calendar")
         batch.append(message)
+        ids.append(delivery.pk)
         if len(batch) >= BATCH:
-            sent, batch = sent + _send(batch), []
+            sent, batch, ids = sent + _send_and_record(batch, ids), [], []
     if batch:
-        sent += _send(batch)
+        sent += _send_and_record(batch, ids)
+    return sent
+
+
+def _send_and_record(messages: list, delivery_ids: list) -> int:
+    """Send a batch and record, on each delivery, when its email went."""
+    from .models import NoticeDelivery
+
+    sent = _send(messages)
+    NoticeDelivery.objects.filter(pk__in=delivery_ids).update(emailed_at=timezone.now())
     return sent
 
 

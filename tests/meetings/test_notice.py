@@ -166,19 +166,32 @@ def test_post_and_no_email_members_get_a_letter_record_and_no_email(sent, people
         assert delivery.sent_at == sent.notice_sent_at
 
 
-def test_resending_the_email_task_sends_to_the_email_list_again(sent):
-    """The task can be run again by hand (say after a mail server fault)."""
+def test_the_record_says_when_each_email_went_and_a_rerun_sends_none_twice(sent):
+    """The task can be run again by hand (say after a mail server fault): it sends only to
+    members whose email has not gone yet."""
+    emailed = NoticeDelivery.objects.filter(meeting=sent, method="email")
+    assert emailed.count() == 2 and not emailed.filter(emailed_at__isnull=True).exists()
+    assert all(d.emailed_at >= d.sent_at for d in emailed)
+    assert not NoticeDelivery.objects.filter(meeting=sent, method="post",
+                                             emailed_at__isnull=False).exists()
     mail.outbox.clear()
-    assert notice.email_notice(sent.pk) == 2
-    assert len(mail.outbox) == 2
+    assert notice.email_notice(sent.pk) == 0 and mail.outbox == []
+
+    first = emailed.order_by("pk").first()
+    NoticeDelivery.objects.filter(pk=first.pk).update(emailed_at=None)  # its send had failed
+    assert notice.email_notice(sent.pk) == 1
+    assert [m.to for m in mail.outbox] == [[first.address]]
 
 
 def test_email_goes_in_batches_and_every_member_gets_theirs(sent, monkeypatch):
     monkeypatch.setattr(notice, "BATCH", 1)
+    NoticeDelivery.objects.filter(meeting=sent).update(emailed_at=None)
     mail.outbox.clear()
     assert notice.email_notice(sent.pk) == 2
     assert len({m.to[0] for m in mail.outbox}) == 2
     assert all(invite_of(m).events for m in mail.outbox)
+    assert not NoticeDelivery.objects.filter(meeting=sent, method="email",
+                                             emailed_at__isnull=True).exists()
 
 
 def test_no_email_for_a_meeting_cancelled_before_the_task_ran(sent, secretary):

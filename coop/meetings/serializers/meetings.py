@@ -171,5 +171,6 @@ class DeliverySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = NoticeDelivery
-        fields = ["id", "member", "method", "address", "large_print", "easy_read", "sent_at"]
+        fields = ["id", "member", "method", "address", "large_print", "easy_read", "sent_at",
+                  "emailed_at"]
         read_only_fields = fields
