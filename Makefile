@@ -46,6 +46,7 @@ bench: $(STAMP)
 	$(PY) bench/count_ballot.py
 	$(PY) bench/cast_votes_http.py
 	$(PY) bench/freeze_roll.py
+	$(PY) bench/meeting.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3
