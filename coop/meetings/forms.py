@@ -57,25 +57,34 @@ class ProxyForm(AccessibleFormMixin, forms.Form):
     """Choose the proxy holder and, for each resolution, how they must vote (or leave it to
     them). Field `item_<id>` per resolution item."""
 
-    def __init__(self, *args, meeting, appointer, items, proxy=None, **kwargs):
+    def __init__(self, *args, meeting, appointer, items, proxy=None, by_post=False, **kwargs):
+        """With `by_post`, an officer enters a proxy form a member sent back by post: the
+        form also asks who sent it, and speaks of them rather than "you"."""
         super().__init__(*args, **kwargs)
         self.items = list(items)
-        members = Member.objects.filter(society=meeting.society, ceased_on__isnull=True) \
-            .exclude(pk=appointer.pk)
-        self.fields["holder"] = _member_choices(members, label="Who will be your proxy?")
+        members = Member.objects.filter(society=meeting.society, ceased_on__isnull=True)
+        if by_post:
+            self.fields["appointer"] = _member_choices(members, label="Who sent the form?")
+        else:
+            members = members.exclude(pk=appointer.pk)
+        self.fields["holder"] = _member_choices(
+            members, label="Who did they appoint as their proxy?" if by_post
+            else "Who will be your proxy?")
         self.fields["holder"].help_text = ("They must be a member of the co-op who will be at "
                                            "the meeting.")
         directions = proxy_directions(proxy)
         if proxy is not None:
             self.initial.setdefault("holder", proxy.holder_id)
-        choices = [(LET_PROXY_DECIDE, "Let my proxy decide"), (ProxyDirection.FOR, "For"),
-                   (ProxyDirection.AGAINST, "Against"), (ProxyDirection.ABSTAIN, "Abstain")]
+        choices = [(LET_PROXY_DECIDE, "Left to the proxy" if by_post else "Let my proxy decide"),
+                   (ProxyDirection.FOR, "For"), (ProxyDirection.AGAINST, "Against"),
+                   (ProxyDirection.ABSTAIN, "Abstain")]
         for item in self.items:
             name = f"item_{item.pk}"
             self.fields[name] = forms.ChoiceField(
-                label=f"How should your proxy vote on “{item.title}”?", choices=choices,
+                label=(f"How did they tell their proxy to vote on “{item.title}”?" if by_post
+                       else f"How should your proxy vote on “{item.title}”?"), choices=choices,
                 widget=forms.RadioSelect, help_text=f"The resolution: {item.description}",
-                error_messages={"required": "Choose how your proxy should vote."})
+                error_messages={"required": "Choose how the proxy should vote."})
             self.initial.setdefault(name, directions.get(item.pk) or LET_PROXY_DECIDE)
         _link_hints(self)
 

@@ -16,6 +16,8 @@ urlpatterns = [
     path("items/<int:pk>/withdraw/", officer.item_withdraw, name="item_withdraw"),
     path("<int:pk>/send-notice/", officer.meeting_send_notice, name="meeting_send_notice"),
     path("<int:pk>/deliveries/", officer.meeting_deliveries, name="meeting_deliveries"),
+    path("<int:pk>/proxies/from-post/", officer.meeting_proxy_from_post,
+         name="meeting_proxy_from_post"),
     path("<int:pk>/letters.pdf", officer.meeting_letters_pdf, name="meeting_letters_pdf"),
     path("<int:pk>/attendance/", officer.meeting_attendance, name="meeting_attendance"),
     path("<int:pk>/elections/", elections.meeting_elections, name="meeting_elections"),

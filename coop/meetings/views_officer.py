@@ -263,6 +263,33 @@ def meeting_deliveries(request, society, pk):
 
 
 @society_view(permissions.can_manage_meetings)
+def meeting_proxy_from_post(request, society, pk):
+    """A proxy form a member sent back by post: an officer enters it for them, under the
+    same rules as a member appointing online (the deadline, the holder's limit)."""
+    from .forms import ProxyForm
+
+    meeting = meeting_for(society, pk)
+    items = meeting.items.filter(ballot__isnull=False, withdrawn_at__isnull=True)
+    form = ProxyForm(posted(request), meeting=meeting, appointer=None, by_post=True,
+                     items=items.order_by("position"))
+    if request.method == "POST" and form.is_valid():
+        try:
+            proxy = services.appoint_proxy(
+                meeting, form.cleaned_data["appointer"], form.cleaned_data["holder"],
+                instructions=form.instructions(), by=request.user)
+        except services.MeetingError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(request, f"Entered: {proxy.appointer.full_name} appointed "
+                                      f"{proxy.holder.full_name} as their proxy.")
+            return redirect("meeting_proxy_from_post", society.slug, meeting.pk)
+    proxies = (selectors.active_proxies(meeting).select_related("appointer", "holder")
+               .prefetch_related("instructions").order_by("appointer__full_name"))
+    return page(request, society, "proxy_from_post.html", meeting=meeting, form=form,
+                proxies=proxies, deadline=services.proxy_deadline(meeting))
+
+
+@society_view(permissions.can_manage_meetings)
 @require_safe
 def meeting_letters_pdf(request, society, pk):
     from . import notice

@@ -195,6 +195,29 @@ def test_proxy_form_errors_are_accessible(page, sign_in, assert_accessible, me, 
     assert_accessible(page, "proxy form with errors")
 
 
+def test_secretary_enters_a_proxy_sent_by_post_accessibly(page, sign_in, assert_accessible,
+                                                          secretary, people, call):
+    meeting, (special, _) = call()
+    by_post, holder = people[1], people[2]
+    sign_in(page.context, secretary)
+    page.goto(f"/s/{meeting.society.slug}/meetings/manage/{meeting.pk}/proxies/from-post/")
+    assert_accessible(page, "proxy form sent by post")
+
+    page.get_by_role("button", name="Enter the proxy").click()
+    assert "Choose a member." in main_text(page)
+    assert_accessible(page, "proxy form sent by post, with errors")
+
+    page.get_by_label("Who sent the form?").select_option(str(by_post.pk))
+    page.get_by_label("Who did they appoint as their proxy?").select_option(str(holder.pk))
+    page.get_by_role("group", name=f"How did they tell their proxy to vote on “{SPECIAL}”?"
+                     ).get_by_label("For").check()
+    page.get_by_role("button", name="Enter the proxy").click()
+
+    assert f"Entered: {by_post.full_name} appointed {holder.full_name}" in main_text(page)
+    assert ProxyInstruction.objects.get(proxy__appointer=by_post, item=special).direction == "for"
+    assert_accessible(page, "proxy entered from post")
+
+
 # --- nominations -------------------------------------------------------------------------------
 
 def test_nomination_form_is_accessible_and_nominates(page, sign_in, assert_accessible, me,

@@ -41,6 +41,7 @@ TABLE = [
     ("GET",  "meeting_send_notice", "m",     (LOG, NO,  NO,  NO,  OK,   OK,  OK,   NO,   NO)),
     ("GET",  "meeting_deliveries",  "m",     (LOG, NO,  NO,  NO,  OK,   OK,  OK,   NO,   NO)),
     ("GET",  "meeting_letters_pdf", "m",     (LOG, NO,  NO,  NO,  OK,   OK,  OK,   NO,   NO)),
+    ("GET",  "meeting_proxy_from_post", "m", (LOG, NO,  NO,  NO,  OK,   OK,  OK,   NO,   NO)),
     ("GET",  "meeting_attendance",  "m",     (LOG, NO,  NO,  NO,  OK,   OK,  OK,   NO,   NO)),
     ("GET",  "meeting_elections",   "m",     (LOG, NO,  NO,  NO,  OK,   OK,  OK,   NO,   NO)),
     ("GET",  "contest_start",       "c",     (LOG, NO,  NO,  NO,  NA,   NA,  NA,   NO,   NO)),

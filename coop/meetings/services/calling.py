@@ -1,7 +1,6 @@
 """Calling a meeting: its time and place, its agenda (with resolutions, which must be in
 the notice) and sending the notice by each member's preference."""
 
-
 from django.db import transaction
 from django.utils import timezone
 

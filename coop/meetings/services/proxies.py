@@ -1,10 +1,10 @@
 """Proxies: a member appoints another to attend and vote for them (perhaps directed), up to
 the deadline, and may revoke it until the meeting starts."""
 
-
 from django.db import transaction
 from django.utils import timezone
 
+from coop import audit
 from membership.models import Member
 
 from .. import rules
@@ -27,10 +27,11 @@ def proxy_deadline(meeting: Meeting):
 
 
 def appoint_proxy(meeting: Meeting, appointer: Member, holder: Member, *,
-                  instructions: dict | None = None) -> Proxy:
+                  instructions: dict | None = None, by=None) -> Proxy:
     """Appoint `holder` to attend and vote for `appointer`, optionally directed: the
     `instructions` map resolution items to for, against or abstain. Replaces the appointer's
-    earlier proxy for this meeting."""
+    earlier proxy for this meeting. `by` is the officer entering a proxy form the member sent
+    back by post (the same rules apply; the entry is audited)."""
     from ..enums import ProxyDirection
 
     meeting = _fresh(meeting)
@@ -78,6 +79,12 @@ def appoint_proxy(meeting: Meeting, appointer: Member, holder: Member, *,
         ProxyInstruction.objects.bulk_create([
             ProxyInstruction(proxy=proxy, item=items[int(i)], direction=d)
             for i, d in instructions.items() if d])
+        if by is not None:
+            audit.record("meetings.proxy.entered_from_post", society=society, actor=by,
+                         obj=meeting, data={"appointer": appointer.membership_number,
+                                            "holder": holder.membership_number,
+                                            "directed": sum(1 for d in instructions.values()
+                                                            if d)})
     return proxy
 
 

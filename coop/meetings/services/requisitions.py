@@ -1,7 +1,6 @@
 """Requisitions: members asking for a general meeting; once enough support it, the
 secretary is told and must call it."""
 
-
 from django.db import transaction
 from django.utils import timezone
 
