@@ -160,13 +160,9 @@ def officers_register(request, society):
 def _retiring_at_next_agm(society):
     """The next AGM whose notice has gone out, and the trustees whose term ends by it."""
     from coop.meetings.elections import retiring_trustees
-    from coop.meetings.enums import MeetingKind
-    from coop.meetings.models import Meeting
+    from coop.meetings.selectors import next_agm
 
-    meeting = (Meeting.objects.filter(society=society, kind=MeetingKind.AGM,
-                                      notice_sent_at__isnull=False, cancelled_at__isnull=True,
-                                      ended_at__isnull=True)
-               .order_by("starts_at").first())
+    meeting = next_agm(society)
     if meeting is None:
         return None, set()
     return meeting, set(retiring_trustees(meeting).values_list("pk", flat=True))

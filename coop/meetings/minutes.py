@@ -24,6 +24,8 @@ def _were(n: int) -> str:
 def _result_line(ballot) -> str:
     from voting.selectors import percent, results
 
+    from .notice import percent_text
+
     if ballot is None or ballot.opened_at is None:
         return "No vote was taken."
     if ballot.certified_at is None:
@@ -36,7 +38,7 @@ def _result_line(ballot) -> str:
     share = percent(result.outcome.for_ratio)
     verdict = "carried" if result.outcome.passed else "not carried"
     ordinary = ballot.resolution_kind == "ordinary"
-    threshold = f"{ballot.threshold_percent.normalize():f}"  # 50.00 -> "50", 66.50 -> "66.5"
+    threshold = percent_text(ballot.threshold_percent)  # 50.00 -> "50", 66.50 -> "66.5"
     needed = f"more than {threshold}" if ordinary else f"at least {threshold}"
     return (f"The {'ordinary' if ordinary else 'special'} resolution was {verdict}: {share}% "
             f"for, weighted by class (it needed {needed}%). For {counts.get('for', 0)}, "

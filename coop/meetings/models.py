@@ -135,6 +135,16 @@ class Meeting(KeptRecord):
     def date(self):
         return timezone.localdate(self.starts_at)
 
+    @property
+    def takes_proxies(self) -> bool:
+        """Members may appoint proxies: the rules allow them, and it is not a board meeting."""
+        return self.society.proxies_allowed and self.kind != MeetingKind.BOARD
+
+    @property
+    def required_clear_days(self) -> int:
+        """Clear days of notice the rules need (board meetings need none)."""
+        return 0 if self.kind == MeetingKind.BOARD else self.society.notice_clear_days
+
 
 class AgendaItem(KeptRecord):
     meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="items")

@@ -76,13 +76,13 @@ def date_text(day) -> str:
     return f"{day:%A} {day.day} {day:%B %Y}"
 
 
-def _percent(value: Decimal) -> str:
+def percent_text(value: Decimal) -> str:
     return f"{Decimal(value).normalize():f}"  # 75, 66.67
 
 
 def _resolution(ballot) -> Resolution:
     kind = ballot.resolution_kind
-    percent = _percent(ballot.threshold_percent)
+    percent = percent_text(ballot.threshold_percent)
     if kind == "ordinary":
         needs = "more than half (50%) of the votes for and against"
     else:
@@ -113,7 +113,7 @@ def notice_context(meeting: Meeting) -> dict:
     starts = local(meeting.starts_at)
     kind_label = MeetingKind(meeting.kind).label
     items = _items(meeting)
-    proxies = society.proxies_allowed and meeting.kind != MeetingKind.BOARD
+    proxies = meeting.takes_proxies
     deadline = services.proxy_deadline(meeting) if proxies else None
     args = (society.slug, meeting.pk)
     return {

@@ -168,17 +168,21 @@ def agm_status(society, today=None) -> rules.AgmDue:
 AGM_WARNING_DAYS = 90
 
 
+def next_agm(society) -> Meeting | None:
+    """The soonest AGM whose notice has gone out and that has not ended or been cancelled."""
+    return (Meeting.objects.filter(society=society, kind=MeetingKind.AGM,
+                                   notice_sent_at__isnull=False, cancelled_at__isnull=True,
+                                   ended_at__isnull=True).order_by("starts_at").first())
+
+
 def agm_warning(society, today=None) -> rules.AgmDue | None:
     """The AGM-due warning for the secretary: within 90 days of the date, or past it, and no
     AGM already called for before then."""
     status = agm_status(society, today)
     if status.days_left > AGM_WARNING_DAYS:
         return None
-    called = Meeting.objects.filter(
-        society=society, kind=MeetingKind.AGM, cancelled_at__isnull=True,
-        ended_at__isnull=True, notice_sent_at__isnull=False,
-        starts_at__date__lte=status.due_by).exists()
-    return None if called else status
+    called = next_agm(society)
+    return None if called and called.date <= status.due_by else status
 
 
 def meeting_counts(meetings) -> dict:

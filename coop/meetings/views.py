@@ -24,7 +24,7 @@ from membership.models import Member
 from membership.selectors import member_for
 
 from . import permissions, selectors, services
-from .enums import MeetingKind, MeetingState, ProxyDirection
+from .enums import MeetingState, ProxyDirection
 from .forms import (
     CheckInForm,
     ProxyForm,
@@ -153,7 +153,7 @@ def _detail_context(request, society, meeting) -> dict:
     return society_context(
         request, society, meeting=meeting, state=state, member=member, manager=manager,
         items=items,
-        proxies_allowed=society.proxies_allowed and meeting.kind != MeetingKind.BOARD,
+        proxies_allowed=meeting.takes_proxies,
         proxy_deadline=deadline, proxy_open=state == MeetingState.CALLED and today <= deadline,
         proxy=proxy, directions=_directions(proxy, items),
         held=list(selectors.proxies_held(meeting, member)) if member else [],

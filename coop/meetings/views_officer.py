@@ -222,7 +222,7 @@ def _notice_plan(meeting) -> dict:
         email += NoticeMethod.EMAIL in methods
         post += NoticeMethod.POST in methods
     today = timezone.localdate()
-    required = 0 if meeting.kind == MeetingKind.BOARD else meeting.society.notice_clear_days
+    required = meeting.required_clear_days
     have = rules.clear_days(today, meeting.date)
     return {"members": len(members), "email": email, "post": post, "today": today,
             "clear_days": max(have, 0), "required": required, "enough": have >= required,

@@ -5,7 +5,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from .. import rules, selectors, services
-from ..enums import MeetingKind, MeetingState, NoticeMethod
+from ..enums import NoticeMethod
 from ..models import Apology, Attendance, Meeting, NoticeDelivery
 
 
@@ -20,21 +20,13 @@ def with_detail(meeting: Meeting, viewer) -> Meeting:
     return meeting
 
 
-def proxies_allowed(meeting: Meeting) -> bool:
-    return meeting.society.proxies_allowed and meeting.kind != MeetingKind.BOARD
-
-
-def required_clear_days(meeting: Meeting) -> int:
-    return 0 if meeting.kind == MeetingKind.BOARD else meeting.society.notice_clear_days
-
-
 def notice_summary(meeting: Meeting) -> dict:
     sent = meeting.notice_sent_at
     return {"sent_at": sent,
             "clear_days_given": (rules.clear_days(timezone.localdate(sent), meeting.date)
                                  if sent else None),
-            "required": required_clear_days(meeting),
-            "proxy_deadline": (services.proxy_deadline(meeting) if proxies_allowed(meeting)
+            "required": meeting.required_clear_days,
+            "proxy_deadline": (services.proxy_deadline(meeting) if meeting.takes_proxies
                                else None)}
 
 
@@ -58,7 +50,7 @@ def viewer_summary(meeting: Meeting, member) -> dict:
 def notice_status(meeting: Meeting, *, board: bool) -> dict:
     """Whether notice can be sent today and, for the board, how it went out."""
     today = timezone.localdate()
-    required = required_clear_days(meeting)
+    required = meeting.required_clear_days
     summary = notice_summary(meeting)
     return {
         "sent_at": summary["sent_at"],
@@ -75,17 +67,10 @@ def notice_status(meeting: Meeting, *, board: bool) -> dict:
 
 def cannot_send_because(meeting: Meeting) -> str:
     """Why `services.send_notice` would refuse now, or "" when it would not."""
-    if meeting.state != MeetingState.DRAFT:
-        return ("Notice of this meeting has already been sent." if meeting.notice_sent_at
-                else "This meeting was cancelled.")
-    if meeting.starts_at <= timezone.now():
-        return "The meeting's time has passed. Change the date first."
     try:
-        services.check_notice_period(meeting)
+        services.check_can_send_notice(meeting)
     except services.MeetingError as error:
         return error.message
-    if not meeting.items.filter(withdrawn_at__isnull=True).exists():
-        return "Add the business (agenda items) before sending notice."
     return ""
 
 

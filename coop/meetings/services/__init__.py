@@ -7,6 +7,7 @@ from .base import MeetingError, _require_member_of
 from .calling import (
     add_item,
     cancel_meeting,
+    check_can_send_notice,
     check_notice_period,
     create_meeting,
     move_item,
@@ -33,7 +34,8 @@ from .requisitions import start_requisition, support_requisition
 
 __all__ = [
     "MEETING_VOTE_HOURS", "MeetingError", "_require_member_of", "add_item", "appoint_proxy",
-    "cancel_meeting", "cast_proxy_vote", "check_in", "check_notice_period", "close_item_vote",
+    "cancel_meeting", "cast_proxy_vote", "check_can_send_notice", "check_in",
+    "check_notice_period", "close_item_vote",
     "create_meeting", "declare_result", "end_meeting", "enter_teller_counts", "move_item",
     "notice_methods", "open_item_vote", "proxy_deadline", "record_apology",
     "record_withdrawal", "revoke_proxy", "send_notice", "start_meeting", "start_requisition",

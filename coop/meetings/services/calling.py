@@ -225,9 +225,7 @@ def check_notice_period(meeting: Meeting, sent_on=None) -> None:
     """Refuse notice with fewer clear days than the rules require, naming the earliest
     valid meeting date."""
     sent_on = sent_on or timezone.localdate()
-    required = meeting.society.notice_clear_days
-    if meeting.kind == MeetingKind.BOARD:
-        return
+    required = meeting.required_clear_days
     have = rules.clear_days(sent_on, meeting.date)
     if have < required:
         earliest = rules.earliest_meeting_date(sent_on, required)
@@ -238,21 +236,27 @@ def check_notice_period(meeting: Meeting, sent_on=None) -> None:
             field="starts_at")
 
 
+def check_can_send_notice(meeting: Meeting) -> None:
+    """Everything `send_notice` checks before sending: a meeting being prepared, still in
+    the future, with enough clear days and some business. Raises `MeetingError`."""
+    if meeting.state != MeetingState.DRAFT:
+        raise MeetingError("Notice of this meeting has already been sent."
+                           if meeting.notice_sent_at else "This meeting was cancelled.")
+    if meeting.starts_at <= timezone.now():
+        raise MeetingError("The meeting's time has passed. Change the date first.",
+                           field="starts_at")
+    check_notice_period(meeting)
+    if not meeting.items.filter(withdrawn_at__isnull=True).exists():
+        raise MeetingError("Add the business (agenda items) before sending notice.")
+
+
 def send_notice(original: Meeting, *, by) -> int:
     """Send notice to every current member by their preference: email (with an .ics
     invitation, sent by a background task) or a letter on the post list. Keeps a record of
     how and when each was sent. Returns the number of members given notice."""
     with transaction.atomic():
         meeting = _locked(original)
-        if meeting.state != MeetingState.DRAFT:
-            raise MeetingError("Notice of this meeting has already been sent."
-                               if meeting.notice_sent_at else "This meeting was cancelled.")
-        if meeting.starts_at <= timezone.now():
-            raise MeetingError("The meeting's time has passed. Change the date first.",
-                               field="starts_at")
-        check_notice_period(meeting)
-        if not meeting.items.filter(withdrawn_at__isnull=True).exists():
-            raise MeetingError("Add the business (agenda items) before sending notice.")
+        check_can_send_notice(meeting)
         now = timezone.now()
         members = selectors.notice_recipients(meeting)
         deliveries = []

@@ -8,7 +8,7 @@ from coop import audit
 from membership.models import Member
 
 from .. import rules
-from ..enums import MeetingKind, MeetingState
+from ..enums import MeetingState
 from ..models import (
     Meeting,
     Proxy,
@@ -36,7 +36,7 @@ def appoint_proxy(meeting: Meeting, appointer: Member, holder: Member, *,
 
     meeting = _fresh(meeting)
     society = meeting.society
-    if not society.proxies_allowed or meeting.kind == MeetingKind.BOARD:
+    if not meeting.takes_proxies:
         raise MeetingError("Proxies are not allowed at this meeting.")
     if meeting.state not in (MeetingState.CALLED,):
         raise MeetingError("Proxies can be appointed once notice is sent and until the "
