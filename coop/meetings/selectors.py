@@ -97,7 +97,8 @@ class Room:
 def room(item) -> Room:
     """Members present vote themselves; an absent member whose proxy holder is present is
     voted for by the holder (at once, if directed). Anyone who withdrew from the item does
-    not vote. People voting by hand, and their undirected proxies, are counted by tellers."""
+    not vote. People voting by hand, and their undirected proxies, are counted by tellers.
+    Once the item's vote has opened, only those on its roll count."""
     meeting = item.meeting
     withdrawn = set(Withdrawal.objects.filter(item=item).values_list("member_id", flat=True))
     present = {a.member_id: a for a in Attendance.objects.filter(meeting=meeting)
@@ -124,6 +125,15 @@ def room(item) -> Room:
             result.by_hand.add(appointer.pk)
         else:
             result.undirected_by_holder.setdefault(proxy.holder_id, set()).add(appointer.pk)
+    ballot = item.ballot
+    if ballot is not None and ballot.opened_at:
+        # Once the vote is open its roll is frozen: people who arrive later do not vote on it.
+        frozen = set(ballot.roll.values_list("member_id", flat=True))
+        result.on_roll &= frozen
+        result.by_hand &= frozen
+        result.directed = {m: d for m, d in result.directed.items() if m in frozen}
+        result.undirected_by_holder = {h: held & frozen for h, held in
+                                       result.undirected_by_holder.items() if held & frozen}
     classes = dict(Member.objects.filter(pk__in=result.by_hand)
                    .values_list("pk", "member_class_id"))
     for member_id in result.by_hand:

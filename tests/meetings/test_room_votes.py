@@ -109,6 +109,19 @@ def test_tellers_cannot_count_more_hands_than_people_voting_by_hand(classes, roo
         services.enter_teller_counts(item, {carers.pk: {o["against"]: 4}}, by=chair)
 
 
+def test_someone_arriving_after_the_vote_opened_does_not_raise_the_hands_limit(
+        classes, room, chair, make_members):
+    users, carers, pas = classes
+    item = room["item"]
+    o = options_of(services.open_item_vote(item, by=chair))
+    late = make_members(pas, 1)[0]
+    services.check_in(room["meeting"], late, by=chair, by_hand=True)
+
+    assert late.pk not in selectors.room(fresh(item)).on_roll
+    with pytest.raises(MeetingError, match=r"\(3\) are more than .* \(2\)"):
+        services.enter_teller_counts(item, {pas.pk: {o["for"]: 3}}, by=chair)
+
+
 def test_a_recount_replaces_the_tellers_earlier_count(classes, room, chair):
     users = classes[0]
     item = room["item"]
