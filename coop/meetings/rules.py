@@ -62,6 +62,7 @@ class AgmDue:
     due_by: date
     reason: str  # why that date
     days_left: int
+    called_for: date | None = None  # an AGM already called, but for after `due_by`
 
     @property
     def overdue(self) -> bool:

@@ -1,7 +1,7 @@
 """Reads for meetings that pages, the API and the services share: who gets notice, the
 quorum, who votes in the room (and how), proxies held, when the AGM is due."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -187,12 +187,14 @@ def next_agm(society) -> Meeting | None:
 
 def agm_warning(society, today=None) -> rules.AgmDue | None:
     """The AGM-due warning for the secretary: within 90 days of the date, or past it, and no
-    AGM already called for before then."""
+    AGM already called for before then. An AGM called for a later date is named in it."""
     status = agm_status(society, today)
     if status.days_left > AGM_WARNING_DAYS:
         return None
     called = next_agm(society)
-    return None if called and called.date <= status.due_by else status
+    if called is None:
+        return status
+    return None if called.date <= status.due_by else replace(status, called_for=called.date)
 
 
 def meeting_counts(meetings) -> dict:

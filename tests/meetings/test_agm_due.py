@@ -112,6 +112,22 @@ def test_an_agm_called_for_after_the_due_date_leaves_the_warning(society, meetin
     assert selectors.agm_warning(society, today=date(2026, 8, 1)) is not None
 
 
+def test_the_warning_names_an_agm_called_too_late_and_does_not_ask_to_call_one(
+        society, meeting_row, secretary):
+    from django.urls import reverse
+
+    from tests.pages import PageCheckingClient, text
+
+    meeting_row(date(2026, 10, 20), state="called")
+    assert selectors.agm_warning(society, today=date(2026, 8, 1)).called_for == date(2026, 10,
+                                                                                      20)
+    client = PageCheckingClient()
+    client.force_login(secretary)
+    page = text(client.get(reverse("officer_dashboard", args=[society.slug])))
+    assert "The AGM called for 20 October 2026 is later than that." in page
+    assert "Call the AGM" not in page
+
+
 def test_the_societys_own_year_end_and_months(society, set_rules):
     set_rules(financial_year_end_month=12, financial_year_end_day=31)
     assert selectors.agm_status(society, today=date(2026, 6, 1)).due_by == date(2026, 6, 30)
