@@ -33,7 +33,7 @@ def parse_args(argv=None):
 def call_meeting(society, officer):
     from django.utils import timezone
 
-    from coop.meetings import services
+    from meetings import services
 
     meeting = services.create_meeting(society, by=officer, kind="agm", place="The big hall",
                                       starts_at=timezone.now() + timedelta(days=20))
@@ -48,7 +48,7 @@ def fill_the_room(meeting, item, present: int, proxies: int):
     present (every other one directed "for"), in bulk."""
     from django.utils import timezone
 
-    from coop.meetings.models import Attendance, Meeting, Proxy, ProxyInstruction
+    from meetings.models import Attendance, Meeting, Proxy, ProxyInstruction
     from membership.models import Member
 
     Meeting.objects.filter(pk=meeting.pk).update(starts_at=timezone.now())
@@ -76,8 +76,8 @@ def main(argv=None) -> int:
         try:
             lib.migrate(schema)
             society, setup_s, _ = lib.timed(lambda: lib.make_society(args.members))
-            from coop.meetings import selectors, services
-            from coop.meetings.models import NoticeDelivery
+            from meetings import selectors, services
+            from meetings.models import NoticeDelivery
             from coop.models import User
             from voting.selectors import results
 

@@ -4,7 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
-from coop.meetings.api import AgendaViewSet, MeetingViewSet, NominationViewSet, ProxyViewSet
+from meetings.api import AgendaViewSet, MeetingViewSet, NominationViewSet, ProxyViewSet
 from membership.api import (
     ApplicationViewSet,
     MemberClassesView,

@@ -166,7 +166,7 @@ def seed() -> bool:
 
     surplus_demo.seed(society, treasurer_or_secretary=User.objects.get(
         email="secretary@demo.coop"), scrutineer=scrutineer, spare_emails={e for _, e in LOGINS})
-    from coop.meetings import demo as meetings_demo
+    from meetings import demo as meetings_demo
 
     meetings_demo.seed(society, users={u.email: u for u in User.objects.filter(
         email__in=[e for _, e in LOGINS])})

@@ -49,7 +49,7 @@ INSTALLED_APPS = [
     "membership",
     "voting",
     "surplus",
-    "coop.meetings",
+    "meetings",
 ]
 
 MIDDLEWARE = [

@@ -58,9 +58,9 @@ def officer_dashboard(request, society):
 def _meeting_duties(user, society) -> dict:
     """What general meetings ask of the officers: the AGM falling due, requisitions that
     have enough support and no meeting yet, and meetings happening now."""
-    from coop.meetings import permissions as meeting_permissions
-    from coop.meetings import selectors as meetings
-    from coop.meetings.models import AgendaItem
+    from meetings import permissions as meeting_permissions
+    from meetings import selectors as meetings
+    from meetings.models import AgendaItem
 
     live = list(meetings.live_meetings(society).order_by("starts_at"))
     counting = bool(live) and meeting_permissions.can_count_hands(user, society)
@@ -159,8 +159,8 @@ def officers_register(request, society):
 
 def _retiring_at_next_agm(society):
     """The next AGM whose notice has gone out, and the trustees whose term ends by it."""
-    from coop.meetings.elections import retiring_trustees
-    from coop.meetings.selectors import next_agm
+    from meetings.elections import retiring_trustees
+    from meetings.selectors import next_agm
 
     meeting = next_agm(society)
     if meeting is None:

@@ -8,8 +8,8 @@ from datetime import timedelta
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from coop.meetings import services
-from coop.meetings.models import Meeting
+from meetings import services
+from meetings.models import Meeting
 
 SOCIETY = "/api/v1/societies/mutual"
 MEETINGS = f"{SOCIETY}/meetings"

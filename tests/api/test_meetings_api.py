@@ -10,8 +10,8 @@ from django.core.management import call_command
 from django.utils import timezone
 from drf_spectacular.drainage import GENERATOR_STATS
 
-from coop.meetings import services
-from coop.meetings.models import Attendance, Meeting, NoticeDelivery
+from meetings import services
+from meetings.models import Attendance, Meeting, NoticeDelivery
 from tests.factories import MemberFactory, OfficerFactory, UserFactory
 
 from .meeting_setup import (

@@ -7,8 +7,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from coop.meetings import elections, services
-from coop.meetings.models import Contest, Meeting, Proxy
+from meetings import elections, services
+from meetings.models import Contest, Meeting, Proxy
 from tests.factories import MemberFactory
 
 from .meeting_setup import called, client_for, draft, hold, ok, resolution_item, url

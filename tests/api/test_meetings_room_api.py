@@ -4,7 +4,7 @@ test_meetings_people_api.py."""
 
 import pytest
 
-from coop.meetings import services
+from meetings import services
 from tests.factories import MemberFactory, OfficerFactory
 
 from .meeting_setup import (

@@ -12,9 +12,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from coop.meetings import elections, minutes, services
-from coop.meetings.enums import MeetingKind
-from coop.meetings.models import Attendance, Meeting, Nomination, ProxyInstruction
+from meetings import elections, minutes, services
+from meetings.enums import MeetingKind
+from meetings.models import Attendance, Meeting, Nomination, ProxyInstruction
 from membership.models import MemberClass
 from tests.factories import MemberFactory
 from voting import services as voting

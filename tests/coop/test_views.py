@@ -101,8 +101,8 @@ def test_home_lists_called_meetings_and_a_live_one_to_check_in_to(signed_in, soc
                                                                   secretary):
     from datetime import timedelta
 
-    from coop.meetings import services
-    from coop.meetings.models import Meeting
+    from meetings import services
+    from meetings.models import Meeting
 
     member = MemberFactory(society=society)
     called = services.create_meeting(society, by=secretary, kind="general", place="The hall",

@@ -14,9 +14,9 @@ from datetime import datetime, time, timedelta
 import pytest
 from django.utils import timezone
 
-from coop.meetings import services
-from coop.meetings.enums import MeetingKind
-from coop.meetings.models import Meeting
+from meetings import services
+from meetings.enums import MeetingKind
+from meetings.models import Meeting
 from coop.services import update_rules
 from tests.factories import MemberFactory
 

@@ -11,9 +11,9 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 
-from coop.meetings import selectors
-from coop.meetings.enums import MeetingKind
-from coop.meetings.models import Meeting
+from meetings import selectors
+from meetings.enums import MeetingKind
+from meetings.models import Meeting
 
 from .conftest import at_local
 

@@ -3,10 +3,10 @@ members represented by a proxy who is present, unless the rules say not to."""
 
 import pytest
 
-from coop.meetings import selectors, services
-from coop.meetings.enums import MeetingKind
-from coop.meetings.models import Attendance
-from coop.meetings.services import MeetingError
+from meetings import selectors, services
+from meetings.enums import MeetingKind
+from meetings.models import Attendance
+from meetings.services import MeetingError
 from tests.factories import MemberFactory, OfficerFactory
 
 

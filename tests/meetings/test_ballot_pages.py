@@ -4,7 +4,7 @@ is told why they cannot vote, and the chair cannot open it from the ballot's own
 import pytest
 from django.urls import reverse
 
-from coop.meetings import services
+from meetings import services
 from tests.factories import MemberFactory
 from tests.pages import PageCheckingClient, text
 from voting import services as voting

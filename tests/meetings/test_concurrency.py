@@ -4,9 +4,9 @@ same moment is present once."""
 
 import pytest
 
-from coop.meetings import services
-from coop.meetings.models import Attendance, Proxy
-from coop.meetings.services import MeetingError
+from meetings import services
+from meetings.models import Attendance, Proxy
+from meetings.services import MeetingError
 from tests.concurrency import all_at_once, needs_postgresql
 
 

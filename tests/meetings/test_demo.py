@@ -15,10 +15,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from coop import demo
-from coop.meetings import demo as meetings_demo
-from coop.meetings import elections, minutes, selectors, services
-from coop.meetings.enums import MeetingKind, MeetingState
-from coop.meetings.models import Attendance, Contest, Meeting, Minutes, Proxy, Requisition
+from meetings import demo as meetings_demo
+from meetings import elections, minutes, selectors, services
+from meetings.enums import MeetingKind, MeetingState
+from meetings.models import Attendance, Contest, Meeting, Minutes, Proxy, Requisition
 from coop.models import Officer, Society, User
 from coop.notify import emails_muted
 from voting import services as voting

@@ -12,10 +12,10 @@ from dateutil.relativedelta import relativedelta
 from django.utils import timezone
 
 from coop.enums import OfficerRole
-from coop.meetings import elections
-from coop.meetings.enums import MeetingKind
-from coop.meetings.models import Contest
-from coop.meetings.services import MeetingError
+from meetings import elections
+from meetings.enums import MeetingKind
+from meetings.models import Contest
+from meetings.services import MeetingError
 from coop.models import Officer
 from membership.models import MemberClass
 from tests.factories import MemberFactory, OfficerFactory

@@ -5,8 +5,8 @@ from fractions import Fraction
 
 from django.utils import timezone
 
-from coop.meetings import elections, minutes, selectors, services
-from coop.meetings.models import Meeting
+from meetings import elections, minutes, selectors, services
+from meetings.models import Meeting
 from tests.factories import MemberFactory
 
 

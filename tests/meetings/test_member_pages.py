@@ -11,8 +11,8 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from coop.meetings import elections, minutes, services
-from coop.meetings.models import Attendance, Meeting, Nomination, Proxy, Requisition
+from meetings import elections, minutes, services
+from meetings.models import Attendance, Meeting, Nomination, Proxy, Requisition
 from tests.factories import MemberFactory, OfficerFactory, UserFactory
 from tests.pages import PageCheckingClient, assert_field_error, text
 from voting import services as voting

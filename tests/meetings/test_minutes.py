@@ -8,9 +8,9 @@ import pytest
 from django.utils import timezone
 
 from coop.enums import OfficerRole
-from coop.meetings import elections, minutes, services
-from coop.meetings.models import Contest, Meeting, Minutes
-from coop.meetings.services import MeetingError
+from meetings import elections, minutes, services
+from meetings.models import Contest, Meeting, Minutes
+from meetings.services import MeetingError
 from membership.models import MemberClass
 from tests.factories import MemberFactory, OfficerFactory
 from voting import services as voting

@@ -8,9 +8,9 @@ import pytest
 from django.utils import timezone
 from weasyprint.formatting_structure import boxes
 
-from coop.meetings import minutes as minutes_service
-from coop.meetings import notice, services
-from coop.meetings.models import Meeting
+from meetings import minutes as minutes_service
+from meetings import notice, services
+from meetings.models import Meeting
 from tests.factories import MemberFactory
 
 

@@ -14,8 +14,8 @@ from django.utils import timezone
 from icalendar import Calendar
 from weasyprint.formatting_structure import boxes
 
-from coop.meetings import notice, services
-from coop.meetings.models import NoticeDelivery
+from meetings import notice, services
+from meetings.models import NoticeDelivery
 from tests.factories import MemberFactory
 
 PT = 4 / 3  # WeasyPrint measures in CSS pixels

@@ -7,10 +7,10 @@ from datetime import UTC, timedelta
 import pytest
 from django.utils import timezone
 
-from coop.meetings import services
-from coop.meetings.enums import MeetingKind, MeetingState
-from coop.meetings.models import NoticeDelivery
-from coop.meetings.services import MeetingError
+from meetings import services
+from meetings.enums import MeetingKind, MeetingState
+from meetings.models import NoticeDelivery
+from meetings.services import MeetingError
 from coop.services import update_rules
 
 from .conftest import at_local, days_ahead

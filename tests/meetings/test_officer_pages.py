@@ -13,8 +13,8 @@ from dateutil.relativedelta import relativedelta
 from django.urls import reverse
 from django.utils import timezone
 
-from coop.meetings import services
-from coop.meetings.models import Attendance, Meeting, NoticeDelivery
+from meetings import services
+from meetings.models import Attendance, Meeting, NoticeDelivery
 from coop.models import Officer, Society
 from membership.interests import services as interests
 from tests.factories import MemberFactory, OfficerFactory

@@ -10,8 +10,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from coop.meetings import elections, services
-from coop.meetings.models import Contest, Meeting, Minutes, Withdrawal
+from meetings import elections, services
+from meetings.models import Contest, Meeting, Minutes, Withdrawal
 from coop.models import Officer
 from membership.interests import services as interests
 from tests.factories import MemberFactory, OfficerFactory

@@ -17,8 +17,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from coop.meetings import elections, services
-from coop.meetings.models import Contest
+from meetings import elections, services
+from meetings.models import Contest
 from coop.models import AuditEntry
 from tests.factories import MemberFactory, OfficerFactory, UserFactory
 from tests.pages import PageCheckingClient
@@ -94,7 +94,7 @@ CASES = [
 ]
 
 
-# The members' pages (coop/meetings/urls.py), opened with GET. NF = 404: there is nothing
+# The members' pages (meetings/urls.py), opened with GET. NF = 404: there is nothing
 # to show (no minutes yet). Pages that only take a POST answer GET with 405, before sign-in.
 NF = 404
 MEMBER_TABLE = [
@@ -202,7 +202,7 @@ def test_permission_table(world, society, role, method, name, target, expected):
 
 
 def test_the_table_covers_every_officer_meeting_page():
-    from coop.meetings import officer_urls
+    from meetings import officer_urls
 
     names = {p.name for p in officer_urls.urlpatterns}
     assert names - {name for _, name, _, _ in TABLE} == set()
@@ -244,7 +244,7 @@ def test_member_pages_permission_table(member_world, society, role, name, target
 
 
 def test_the_member_table_covers_every_member_meeting_page():
-    from coop.meetings import urls
+    from meetings import urls
 
     names = {p.name for p in urls.urlpatterns}
     assert names - {name for name, _, _ in MEMBER_TABLE} == set()

@@ -8,9 +8,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from coop.meetings import selectors, services
-from coop.meetings.models import Meeting, Proxy
-from coop.meetings.services import MeetingError
+from meetings import selectors, services
+from meetings.models import Meeting, Proxy
+from meetings.services import MeetingError
 from coop.services import update_rules
 from tests.factories import MemberFactory
 from voting import services as voting

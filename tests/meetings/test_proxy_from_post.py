@@ -6,8 +6,8 @@ from datetime import timedelta
 from django.urls import reverse
 from django.utils import timezone
 
-from coop.meetings import selectors
-from coop.meetings.models import Meeting, Proxy
+from meetings import selectors
+from meetings.models import Meeting, Proxy
 from coop.models import AuditEntry
 from tests.factories import MemberFactory
 from tests.pages import PageCheckingClient, assert_field_error, text

@@ -4,10 +4,10 @@ and 100 supporters; when it has them the secretary is emailed and must call the 
 import pytest
 from django.core import mail
 
-from coop.meetings import selectors, services
-from coop.meetings.enums import AgendaItemKind, MeetingKind
-from coop.meetings.models import RequisitionSupport
-from coop.meetings.services import MeetingError
+from meetings import selectors, services
+from meetings.enums import AgendaItemKind, MeetingKind
+from meetings.models import RequisitionSupport
+from meetings.services import MeetingError
 from tests.factories import MemberFactory
 
 from .conftest import days_ahead

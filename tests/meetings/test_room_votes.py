@@ -8,8 +8,8 @@ from fractions import Fraction
 
 import pytest
 
-from coop.meetings import selectors, services
-from coop.meetings.services import MeetingError
+from meetings import selectors, services
+from meetings.services import MeetingError
 from voting import services as voting
 from voting.enums import BallotState
 from voting.models import RollEntry

@@ -10,7 +10,7 @@ from dateutil.relativedelta import relativedelta
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from coop.meetings import rules
+from meetings import rules
 
 PURE = settings(max_examples=300, deadline=None)
 dates = st.dates(min_value=date(2000, 1, 1), max_value=date(2090, 12, 31))

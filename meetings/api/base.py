@@ -1,4 +1,4 @@
-"""What the meetings API's viewsets share: the roles (coop/meetings/permissions.py), finding
+"""What the meetings API's viewsets share: the roles (meetings/permissions.py), finding
 a meeting the person may see, the member the person is, and the documented errors."""
 
 from contextlib import contextmanager

@@ -2,7 +2,7 @@ from django.apps import AppConfig
 
 
 class MeetingsConfig(AppConfig):
-    name = "coop.meetings"
+    name = "meetings"
     label = "meetings"
     verbose_name = "General meetings"
     default_auto_field = "django.db.models.BigAutoField"

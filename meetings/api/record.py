@@ -39,7 +39,7 @@ NOT_APPROVED = "The minutes of this meeting have not been approved yet."
 
 
 class MeetingRecordMixin:
-    """Actions of MeetingViewSet (coop/meetings/api/meetings.py)."""
+    """Actions of MeetingViewSet (meetings/api/meetings.py)."""
 
     def for_whom(self, chosen, doing: str):
         """The member a request is about, and the officer acting for them (None when the

@@ -1,5 +1,5 @@
 """The meetings API under `societies/{slug}/meetings/`. Each view is: permission, serializer,
-one service call (coop.meetings.services, elections and minutes: the same as the web pages).
+one service call (meetings.services, elections and minutes: the same as the web pages).
 
 The design: the meeting is one resource with its singular parts as actions on it, and the
 three collections a meeting holds are viewsets nested under it, each with its own id.

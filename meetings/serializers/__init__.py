@@ -1,6 +1,6 @@
-"""Serializers for the meetings API (coop/meetings/api/). Input serializers only check what a
+"""Serializers for the meetings API (meetings/api/). Input serializers only check what a
 form would (a member, topic or meeting of this co-op, a real date, something given); the
-meeting rules are the services' (coop.meetings.services, elections, minutes), which the views
+meeting rules are the services' (meetings.services, elections, minutes), which the views
 call with `validated_data`. Output names other members only as far as the meeting record
 does: who holds a proxy, who stands for election; the board also sees who came and how each
 member was sent notice."""
