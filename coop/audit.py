@@ -51,7 +51,7 @@ def record(action: str, *, society=None, actor=None, obj=None, data=None) -> Aud
         last = AuditEntry.objects.order_by("-id").values_list("hash", flat=True).first()
         entry = AuditEntry(
             society=society,
-            actor=actor if getattr(actor, "pk", None) else None,
+            actor=actor if actor is not None and actor.is_authenticated else None,
             actor_label=str(actor) if actor is not None else "system",
             action=action,
             object_type=obj._meta.label if obj is not None else "",

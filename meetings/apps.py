@@ -6,3 +6,6 @@ class MeetingsConfig(AppConfig):
     label = "meetings"
     verbose_name = "General meetings"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import receivers  # noqa: F401  (connects meetings' answers to coop.hooks)
