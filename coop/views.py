@@ -12,7 +12,6 @@ from .forms import SocietyRulesForm
 from .models import ApiToken, Officer, Society
 from .officer_forms import AppointOfficerForm, TokenForm
 
-
 # The rules page in sections, so that the share rules sit together and apart from meetings.
 RULE_SECTIONS = [
     ("About the society", ["name", "registration_number", "address", "contact_email"]),

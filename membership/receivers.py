@@ -1,4 +1,4 @@
-"""Membership's answers to the ground's hooks (coop/hooks.py), connected in MembershipConfig.ready."""
+"""Membership's answers to the ground's hooks (coop/hooks.py), connected in its AppConfig."""
 
 from django.db.models import Exists, OuterRef
 from django.dispatch import receiver
