@@ -11,8 +11,12 @@ from meetings import selectors as meetings
 from meetings.models import AgendaItem
 from meetings.selectors import upcoming_meetings_for
 from membership.reports import withdrawals_owed
-from membership.selectors import home_summary, pending_applications, pending_class_changes
-from membership.shares import payments_awaited
+from membership.selectors import (
+    home_summary,
+    payments_awaited,
+    pending_applications,
+    pending_class_changes,
+)
 from voting.selectors import open_ballots_for
 
 from . import permissions, selectors
