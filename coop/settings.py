@@ -212,7 +212,9 @@ SECURE_CSP = {
     "script-src": [CSP.SELF, CSP.NONCE],
     "style-src": [CSP.SELF],
     "img-src": [CSP.SELF, "data:"],
-    "form-action": [CSP.SELF],
+    # A form's redirect must be allowed too: paying by card and connecting a Stripe account
+    # are forms answered with a redirect to Stripe's own pages.
+    "form-action": [CSP.SELF, "https://checkout.stripe.com", "https://connect.stripe.com"],
     "frame-ancestors": [CSP.NONE],
     "base-uri": [CSP.SELF],
     "object-src": [CSP.NONE],

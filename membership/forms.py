@@ -314,3 +314,5 @@ class ExtraSharesForm(AccessibleFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["shares"].help_text = (f"Each share costs £{society.share_value}. "
                                            f"You may hold up to £{society.max_holding} in all.")
+        # Set after the mixin ran, so link the hint here as it does.
+        self.fields["shares"].widget.attrs["aria-describedby"] = f"{self['shares'].auto_id}_hint"

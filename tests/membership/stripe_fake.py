@@ -19,6 +19,7 @@ import json
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl
@@ -58,6 +59,11 @@ class FakeStripe:
     sessions: dict[str, dict] = field(default_factory=dict)
     refunds: dict[str, dict] = field(default_factory=dict)
     accounts: dict[str, dict] = field(default_factory=dict)
+    # Where Checkout pages live. A browser test sets it to `url`: then `GET /c/pay/<id>` on
+    # this server pays the session, calls `on_paid(session)` (to send Stripe's event) and
+    # redirects to the session's success URL, as Stripe's page does.
+    checkout_base: str = "https://checkout.stripe.test"
+    on_paid: Callable[[dict], None] | None = None
     links: dict[str, dict] = field(default_factory=dict)
     _answers: dict[tuple[str, str], tuple[int, dict]] = field(default_factory=dict)
     _failures: list[tuple[int, dict]] = field(default_factory=list)
@@ -135,7 +141,7 @@ class FakeStripe:
         quantity = int(form.get("line_items[0][quantity]", "1"))
         session = {
             "id": session_id, "object": "checkout.session", "mode": form.get("mode"),
-            "url": f"https://checkout.stripe.test/c/pay/{session_id}",
+            "url": f"{self.checkout_base}/c/pay/{session_id}",
             "amount_total": int(form.get("line_items[0][price_data][unit_amount]", "0"))
             * quantity,
             "currency": form.get("line_items[0][price_data][currency]"),
@@ -186,6 +192,16 @@ class FakeStripe:
                      "expires_at": int(time.time()) + 300,
                      "url": f"{self.url}/setup/{account_id}"}
 
+    def checkout_page(self, path: str) -> str | None:
+        """`GET /c/pay/<id>`: the person pays; Stripe sends its event; back to the site."""
+        session_id = path.rsplit("/", 1)[1]
+        if session_id not in self.sessions:
+            return None
+        session = self.pay(session_id)
+        if self.on_paid:
+            self.on_paid(session)
+        return session["success_url"]
+
     def onboarding_page(self, path: str) -> str | None:
         """`GET /setup/<id>`: finish onboarding and say where Stripe sends the person back."""
         account_id = path.rsplit("/", 1)[1]
@@ -204,7 +220,9 @@ def _handler(fake: FakeStripe):
             path, _, query = self.path.partition("?")
             form = dict(parse_qsl(body or query, keep_blank_values=True))
             if method == "GET" and path.startswith("/setup/"):
-                return self._onboarding(path)
+                return self._redirect(fake.onboarding_page(path))
+            if method == "GET" and path.startswith("/c/pay/"):
+                return self._redirect(fake.checkout_page(path))
             status, answer = fake.answer(method, path, form, self.headers.get("Idempotency-Key"),
                                          self.headers.get("Authorization"),
                                          self.headers.get("Stripe-Account"))
@@ -216,8 +234,7 @@ def _handler(fake: FakeStripe):
             self.end_headers()
             self.wfile.write(data)
 
-        def _onboarding(self, path: str) -> None:
-            back = fake.onboarding_page(path)
+        def _redirect(self, back: str | None) -> None:
             self.send_response(302 if back else 404)
             if back:
                 self.send_header("Location", back)
