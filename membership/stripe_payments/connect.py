@@ -63,6 +63,19 @@ def _create_account(client, society: Society, *, by) -> StripeAccount:
     return account
 
 
+def record_connected_account(society: Society, *, account_id: str, by,
+                             ready: bool = False) -> StripeAccount:
+    """Record an account connected outside onboarding (the demo's accounts in the fake
+    server; an account the platform linked by hand). Readiness is re-read from Stripe on the
+    treasurer's page and on `account.updated`. Side effects: audit entry."""
+    account = StripeAccount.objects.create(
+        society=society, account_id=account_id, charges_enabled=ready,
+        details_submitted=ready, payouts_enabled=ready)
+    audit.record("membership.stripe_account.created", society=society, actor=by, obj=account,
+                 data={"account": account_id, "ready": ready})
+    return account
+
+
 def refresh_account(society: Society, *, by=None) -> StripeAccount | None:
     """Ask Stripe how the society's account stands (after onboarding, or when the treasurer
     looks) and keep its readiness. A Stripe error leaves what we knew."""

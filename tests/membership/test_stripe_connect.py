@@ -339,3 +339,39 @@ def test_withdrawal_refund_goes_to_the_account_the_card_was_charged_on(society_a
     withdrawal = member.withdrawals.get()
     refund_withdrawal(withdrawal, by=secretary)
     assert [r.stripe_account for r in connect.posts_to("/v1/refunds")] == [account_a]
+
+
+# --- the demo: two societies, each on its own account -------------------------------------------
+
+def test_demo_societies_each_take_card_money_into_their_own_account(db, connect, settings):
+    """The seeded demo with Connect on and the fake server knowing the demo's accounts: each
+    society's approved applicant pays into that society's account, and an event for one
+    society's account cannot admit the other's applicant."""
+    from coop import demo
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    demo.seed()
+    payments = {}
+    for slug, account_id in demo.DEMO_STRIPE_ACCOUNTS.items():
+        connect.add_account(account_id)
+        society = StripeAccount.objects.get(account_id=account_id).society
+        assert society.slug == slug and card_payments_enabled(society)
+        approved = society.applications.filter(approved_at__isnull=False,
+                                               admitted_at__isnull=True).first() \
+            or approved_in(society)
+        payments[slug] = checkout(approved)
+    first, second = (payments[slug] for slug in (demo.DEMO_SLUG, demo.SECOND_SLUG))
+    assert connect.account_of_session(first.stripe_session_id) == "acct_demo_mutual_support"
+    assert connect.account_of_session(second.stripe_session_id) == "acct_demo_riverside"
+
+    crossed = post_connect(event(COMPLETED, connect.pay(first.stripe_session_id),
+                                 account="acct_demo_riverside"))
+    assert crossed.json()["outcome"] == UNKNOWN_SESSION
+    first.refresh_from_db()
+    assert first.state == "pending"
+    for payment in (first, second):
+        post_connect(event(COMPLETED, connect.pay(payment.stripe_session_id),
+                           account=payment.stripe_account))
+        payment.refresh_from_db()
+        assert payment.state == "confirmed"
+        assert payment.member.society_id == payment.society_id
