@@ -7,10 +7,18 @@ from .register import (
     MemberClass,
     RegisterChange,
 )
-from .shares import Payment, ShareTransaction, StripeEvent, Withdrawal
+from .shares import (
+    PayerNotice,
+    Payment,
+    ShareTransaction,
+    StripeAccount,
+    StripeEvent,
+    Withdrawal,
+)
 
 __all__ = [
     "Declaration", "DeclarationReminder", "InterestTopic", "OfficerReturn",
     "Application", "ClassChangeRequest", "ContactDetails", "Member", "MemberClass",
-    "RegisterChange", "Payment", "ShareTransaction", "StripeEvent", "Withdrawal",
+    "RegisterChange", "PayerNotice", "Payment", "ShareTransaction", "StripeAccount",
+    "StripeEvent", "Withdrawal",
 ]
