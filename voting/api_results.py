@@ -51,8 +51,11 @@ class ClassOptionSerializer(serializers.Serializer):
 
 class ClassResultSerializer(serializers.Serializer):
     name = serializers.CharField()
-    weight = serializers.DecimalField(max_digits=7, decimal_places=4,
-                                      help_text="The class's weight in this ballot (%).")
+    weight = serializers.IntegerField(help_text="The class's weight in this ballot, in "
+                                                "whole-number parts.")
+    weight_share = percent_field("Those parts as a share of all the ballot's parts (the "
+                                 "weight set). " + PERCENT_HELP, allow_null=True)
+    weight_share_fraction = fraction_field(allow_null=True)
     weight_used = percent_field(
         "The weight the count actually gave the class, after the society's rule for classes "
         "that cast no votes that count (see `weighting_note`); null unless the ballot is "
@@ -201,7 +204,9 @@ def _class_row(row, option_ids) -> dict:
     if row.shown:
         options = [{"option": pk, "head_count": row.counts.get(pk, 0),
                     "share": _pct(row.shares.get(pk, 0))} for pk in option_ids]
-    return {"name": row.name, "weight": row.weight, "weight_used": _pct(row.weight_used),
+    return {"name": row.name, "weight": row.weight, "weight_share": _pct(row.weight_set),
+            "weight_share_fraction": _fraction(row.weight_set),
+            "weight_used": _pct(row.weight_used),
             "weight_used_fraction": _fraction(row.weight_used), "empty": row.empty,
             "on_roll": row.on_roll,
             "voted": row.voted, "turnout": _pct(row.turnout), "shown": row.shown,

@@ -41,10 +41,18 @@ def weighted_word(ballot) -> str:
     return "" if ballot.weighting == Weighting.ONE_MEMBER_ONE_VOTE else "weighted "
 
 
+def parts_texts(weights: list[int]) -> list[str]:
+    """Whole-number weights as people read them: "2 parts (50.0%)", "1 part (25.0%)"."""
+    total = sum(weights)
+    return [f"{w} part{'' if w == 1 else 's'} ({pct(Fraction(w, total) if total else None)})"
+            for w in weights]
+
+
 def rule_text(ballot, results: Results) -> str:
     """How this ballot was counted, in one sentence."""
     if ballot.weighting == Weighting.CLASS_SHARE:
-        parts = [f"{row.name} {Decimal(row.weight).normalize():f}%" for row in results.classes]
+        texts = parts_texts([row.weight for row in results.classes])
+        parts = [f"{row.name} {text}" for row, text in zip(results.classes, texts, strict=True)]
         text = f"Each class carries a fixed share of the result: {and_list(parts)}."
         note = weights_note(ballot, results.classes)
         return f"{text} {note}" if note else text
@@ -264,9 +272,9 @@ def csv_rows(results: Results) -> list[list]:
 
 def _weight_reason(ballot, cls) -> str:
     """The CSV's word on a class's weight used (it goes in the `option` column)."""
-    set_text = f"set at {Decimal(cls.weight).normalize():f}%"
+    set_text = f"set at {cls.weight} part{'' if cls.weight == 1 else 's'} ({pct(cls.weight_set)})"
     if not cls.empty:
-        return set_text if cls.weight_used == Fraction(cls.weight) / 100 else \
+        return set_text if cls.weight_used == cls.weight_set else \
             f"{set_text}, with the share of classes that cast no votes that count"
     if ballot.empty_class_policy == EmptyClassPolicy.NOT_CAST:
         return f"{set_text}, cast no votes that count: kept as not cast"

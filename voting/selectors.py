@@ -74,10 +74,12 @@ def count_ballot(ballot: Ballot, *, without_interest: bool = False) -> list[tall
     several marks, one over the votes for the head count per class). `without_interest`
     leaves out votes cast with an interest in the ballot's topics."""
     weights = list(ballot.class_weights.select_related("member_class"))
+    total = sum(w.weight for w in weights)
     classes = {
         w.member_class_id: tally.ClassCount(
             class_id=w.member_class_id, name=w.member_class.name,
-            weight=Fraction(w.weight) / 100, votes_per_member=w.votes_per_member, voters=0)
+            weight=Fraction(w.weight, total) if total else Fraction(0),  # exact: 1:1:1 is 1/3
+            votes_per_member=w.votes_per_member, voters=0)
         for w in weights
     }
     marks = VoteMark.objects.filter(ballot=ballot, current=True)
@@ -110,7 +112,7 @@ def count_ballot(ballot: Ballot, *, without_interest: bool = False) -> list[tall
 @dataclass
 class ClassRow:
     name: str
-    weight: Decimal
+    weight: int  # whole-number parts, as set
     on_roll: int
     voted: int
     shown: bool
@@ -121,6 +123,7 @@ class ClassRow:
     # policy, and whether it counted no votes (none, or only abstentions).
     weight_used: Fraction | None = None
     empty: bool = False
+    weight_set: Fraction | None = None  # the parts as a share of all the ballot's parts
 
     @property
     def turnout(self) -> Fraction | None:
@@ -225,7 +228,8 @@ def _class_rows(ballot, classes, option_ids, rules, roll, weights) -> list[Class
         on_roll, voted, _ = roll.get(cls.class_id, (0, 0, 0))
         shown = cls.voters >= ballot.breakdown_minimum
         class_outcome = tally.decide([cls], option_ids, rules, Weighting.ONE_MEMBER_ONE_VOTE)
-        rows.append(ClassRow(name=cls.name, weight=weights.get(cls.class_id, Decimal(0)),
+        rows.append(ClassRow(name=cls.name, weight=weights.get(cls.class_id, 0),
+                             weight_set=cls.weight,
                              on_roll=on_roll, voted=voted, shown=shown,
                              counts=dict(cls.counts) if shown else {},
                              shares=class_outcome.shares if shown else {},

@@ -14,6 +14,7 @@ from coop.enums import EmptyClassPolicy, NotCastMoney
 from coop.models import AuditEntry
 from surplus import services
 from surplus.models import Allocation
+from tests.factories import OfficerFactory
 from tests.pages import PageCheckingClient, text
 
 from .test_services import (
@@ -24,10 +25,14 @@ from .test_services import (
     members,
     option,
     pa_pay,
-    scrutineer,  # noqa: F401 (a fixture)
 )
 
 D = Decimal
+
+
+@pytest.fixture
+def scrutineer(society):
+    return OfficerFactory(society=society, role="scrutineer").user
 
 
 @pytest.fixture

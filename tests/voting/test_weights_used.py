@@ -59,13 +59,13 @@ def test_rescaled_weights_and_the_reason_are_on_the_page_csv_and_api(abstaining_
     used = {r["class"]: r for r in rows if r["row"] == "class weight used"}
     assert used["Service user"]["weighted_share_percent"] == "66.666667"
     assert used["Carer"]["weighted_share_percent"] == "0.000000"
-    assert used["Carer"]["option"] == ("set at 25%, cast no votes that count: shared among "
-                                       "the other classes")
+    assert used["Carer"]["option"] == ("set at 25 parts (25.0%), cast no votes that count: "
+                                       "shared among the other classes")
     assert used["Personal assistant"]["weighted_share_percent"] == "33.333333"
 
     body = api_results(secretary, ballot)
     classes = {c["name"]: c for c in body["classes"]}
-    assert classes["Carer"]["weight"] == "25.0000" and classes["Carer"]["empty"] is True
+    assert classes["Carer"]["weight"] == 25 and classes["Carer"]["empty"] is True
     assert classes["Carer"]["weight_used"] == "0.000000"
     assert classes["Service user"]["weight_used_fraction"] == "2/3"
     assert "The weights used: Service user 66.7% and Personal assistant 33.3%" in \
