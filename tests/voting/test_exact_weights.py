@@ -14,7 +14,7 @@ from voting.services import VotingError
 
 from .conftest import option
 
-as_parts = import_module("membership.migrations.0007_class_weights_as_parts").as_parts
+as_parts = import_module("membership.migrations.0008_class_weights_as_parts").as_parts
 
 
 @pytest.mark.parametrize(("percentages", "parts"), [

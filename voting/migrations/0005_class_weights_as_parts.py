@@ -1,5 +1,5 @@
 """A ballot's frozen class weights become whole-number parts, converted without loss from the
-percentages (see membership 0007): 50/25/25 -> 2:1:1. Written with update(), since the
+percentages (see membership 0008): 50/25/25 -> 2:1:1. Written with update(), since the
 weights of an opened ballot never change otherwise."""
 
 from decimal import Decimal
@@ -11,7 +11,7 @@ from django.db import migrations, models
 def _as_parts(percentages):
     from importlib import import_module
 
-    return import_module("membership.migrations.0007_class_weights_as_parts").as_parts(
+    return import_module("membership.migrations.0008_class_weights_as_parts").as_parts(
         percentages)
 
 
@@ -41,7 +41,7 @@ def to_percent(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("membership", "0007_class_weights_as_parts"),
+        ("membership", "0008_class_weights_as_parts"),
         ("voting", "0004_meeting_votes"),
     ]
 

@@ -47,7 +47,7 @@ def to_percent(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("membership", "0006_memberclass_board_seats"),
+        ("membership", "0007_stripe_connect"),
     ]
 
     operations = [
