@@ -24,10 +24,12 @@ RULE_SECTIONS = [
                           "online_meetings_allowed", "hybrid_meetings_allowed",
                           "agm_months_after_year_end", "agm_max_months_between",
                           "requisition_percent", "requisition_maximum",
-                          "trustee_term_years"]),
-    ("Proxies", ["proxies_allowed", "max_proxies_per_holder", "proxy_deadline_clear_days"]),
+                          "trustee_term_years", "post_deemed_delivery_hours"]),
+    ("Proxies", ["proxies_allowed", "max_proxies_per_holder", "proxy_deadline_unit",
+                 "proxy_deadline_clear_days", "proxy_deadline_hours"]),
     ("Voting", ["empty_class_policy", "conflict_policy", "class_breakdown_minimum"]),
-    ("Surplus", ["reserve_rule", "reserve_percent", "reserve_fixed", "asset_lock"]),
+    ("Surplus", ["reserve_rule", "reserve_percent", "reserve_fixed", "not_cast_money",
+                 "asset_lock"]),
 ]
 
 
