@@ -7,6 +7,7 @@ workers at once, never sends a copy twice."""
 
 import smtplib
 import uuid
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, mailers
@@ -110,22 +111,43 @@ def _refuse(url, *args, **kwargs):
     raise ValueError(f"Letters fetch nothing ({url})")
 
 
-def letters_pdf(message: Message, deliveries) -> bytes:
-    """One A4 page (or more) per member on the post list, addressed for a DL window envelope;
-    18pt large print and the easy-read version first for those who asked."""
+@dataclass(frozen=True)
+class Letter:
+    name: str
+    address: str
+    large_print: bool = False
+    easy_read: bool = False
+
+
+def letters_for(deliveries) -> list[Letter]:
+    return [Letter(d.member.full_name, d.address, d.large_print, d.easy_read)
+            for d in deliveries]
+
+
+def letters_document(message: Message, letters: list[Letter]):
+    """The laid-out letters (their `pages` can be read before writing the PDF): one A4 page
+    or more per member on the post list, addressed for a DL window envelope; 18pt large
+    print and the easy-read version first for those who asked."""
     from weasyprint import CSS, HTML  # heavy; only the letters need it
 
     from meetings.notice import date_text
 
-    letters = [{"name": d.member.full_name, "address": d.address, "large": d.large_print,
-                **message_context(message, name=d.member.full_name, easy_read=d.easy_read,
-                                  large_print=d.large_print)} for d in deliveries]
-    context = {"message": message, "society": message.society, "letters": letters,
-               "today_text": date_text(timezone.localdate())}
+    context = {"message": message, "society": message.society,
+               "today_text": date_text(timezone.localdate()),
+               "letters": [{"name": letter.name, "address": letter.address,
+                            "large": letter.large_print,
+                            **message_context(message, name=letter.name,
+                                              easy_read=letter.easy_read,
+                                              large_print=letter.large_print)}
+                           for letter in letters]}
     html = render_to_string("communications/letters/pdf.html", context)
     css = render_to_string("communications/letters/pdf.css", context)
-    return HTML(string=html, url_fetcher=_refuse).write_pdf(
+    return HTML(string=html, url_fetcher=_refuse).render(
         stylesheets=[CSS(string=css, url_fetcher=_refuse)])
+
+
+def letters_pdf(message: Message, letters: list[Letter]) -> bytes:
+    return letters_document(message, letters).write_pdf()
 
 
 def print_run(message: Message):

@@ -192,3 +192,9 @@ def record_address_problem(address: str, *, kind: str, detail: str = "") -> bool
             audit.record("communications.address.problem", data={"kind": kind,
                                                                   "detail": detail[:200]})
     return created
+
+
+def send_due() -> int:
+    """Send every scheduled message whose time has come; returns how many went."""
+    return sum(bool(send_if_due(pk))
+               for pk in selectors.due_messages().values_list("pk", flat=True))

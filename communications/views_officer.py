@@ -11,7 +11,6 @@ from coop.decorators import society_context, society_view
 from coop.services import CoopError
 
 from . import selectors, sending, services
-from .enums import Method
 from .forms import MessageForm, ScheduleForm
 from .models import Message
 from .permissions import can_send_messages
@@ -145,7 +144,7 @@ def message_letters(request, society, pk):
         return _detail(request, society, message, status=404,
                        error="There are no letters to print: the message has not been sent, "
                              "or nobody on it gets post.")
-    response = HttpResponse(sending.letters_pdf(message, letters),
+    response = HttpResponse(sending.letters_pdf(message, sending.letters_for(letters)),
                             content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="letters-{message.pk}.pdf"'
     return response
@@ -154,13 +153,10 @@ def message_letters(request, society, pk):
 @society_view(can_send_messages)
 def message_sample_letter(request, society, pk):
     """A preview letter, addressed to nobody, as large print or not."""
-    from types import SimpleNamespace
-
     message = _message(society, pk)
-    large = request.GET.get("large") == "1"
-    sample = SimpleNamespace(member=SimpleNamespace(full_name="(the member's name)"),
-                             address="(their address)", large_print=large,
-                             easy_read=request.GET.get("easy_read") == "1", method=Method.POST)
+    sample = sending.Letter("(the member's name)", "(their address)",
+                            large_print=request.GET.get("large") == "1",
+                            easy_read=request.GET.get("easy_read") == "1")
     response = HttpResponse(sending.letters_pdf(message, [sample]),
                             content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="sample-letter-{message.pk}.pdf"'
