@@ -7,8 +7,8 @@ from django.dispatch import receiver
 from . import services
 from .enums import ProblemKind
 
-PROBLEMS = {"bounced": ProblemKind.BOUNCED, "rejected": ProblemKind.BOUNCED,
-            "complained": ProblemKind.COMPLAINED}
+# A temporary failure is "deferred" in anymail's terms and marks nothing.
+PROBLEMS = {"bounced": ProblemKind.BOUNCED, "complained": ProblemKind.COMPLAINED}
 
 
 @receiver(tracking, dispatch_uid="communications.address_problems")
