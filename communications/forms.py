@@ -51,6 +51,17 @@ class MessageForm(forms.ModelForm):
         self.fields["joined_since"].error_messages["invalid"] = \
             "Enter a date, like 1/4/2026."
 
+    def clean(self):
+        """Say at once what the chosen audience still needs (the service checks it too)."""
+        data = super().clean()
+        audience = data.get("audience")
+        needs = {Audience.CLASSES: ("classes", "Choose at least one class."),
+                 Audience.NOT_VOTED: ("ballot", "Choose the vote."),
+                 Audience.MEETING: ("meeting", "Choose the meeting.")}.get(audience)
+        if needs and not data.get(needs[0]) and needs[0] not in self.errors:
+            self.add_error(needs[0], needs[1])
+        return data
+
     def service_fields(self) -> dict:
         data = dict(self.cleaned_data)
         return {"classes": data.pop("classes", []) or [], **data}

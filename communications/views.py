@@ -30,7 +30,7 @@ def my_messages(request, society):
     member = _member(request, society)
     if member is None and not can_send_messages(request.user, society):
         raise Http404("You are not a member of this co-op.")
-    form = NewsChoiceForm(request.POST or None)
+    form = NewsChoiceForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and member is not None:
         if form.is_valid():
             if form.cleaned_data["news"]:

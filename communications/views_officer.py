@@ -39,7 +39,8 @@ def message_list(request, society):
 
 
 def _compose(request, society, message=None):
-    form = MessageForm(request.POST or None, instance=message, society=society)
+    form = MessageForm(request.POST if request.method == "POST" else None, instance=message,
+                       society=society)
     if request.method == "POST" and form.is_valid():
         try:
             if message is None:
