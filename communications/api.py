@@ -26,7 +26,7 @@ from coop.api import (
 from . import permissions, selectors, services
 from .models import Message
 from .serializers import (
-    DeliverySerializer,
+    MessageDeliverySerializer,
     MessageInputSerializer,
     MessageSerializer,
     SendSerializer,
@@ -105,10 +105,10 @@ class MessageViewSet(SocietyScopedMixin, viewsets.GenericViewSet):
         return self.answer(message)
 
     @extend_schema(summary="Each copy of the message and what became of it",
-                   responses={200: DeliverySerializer(many=True), **ERRORS})
+                   responses={200: MessageDeliverySerializer(many=True), **ERRORS})
     @action(detail=True, methods=["get"])
     def deliveries(self, request, slug, pk):
         message = self.get_object()
         page = self.paginate_queryset(message.deliveries.select_related("member")
                                       .order_by("pk"))
-        return self.get_paginated_response(DeliverySerializer(page, many=True).data)
+        return self.get_paginated_response(MessageDeliverySerializer(page, many=True).data)

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils import timezone
 
+from coop.forms import AccessibleFormMixin
 from meetings.models import Meeting
 from membership.models import MemberClass
 from voting.models import Ballot
@@ -9,7 +10,7 @@ from .enums import Audience, MessageKind, Preference
 from .models import Message
 
 
-class MessageForm(forms.ModelForm):
+class MessageForm(AccessibleFormMixin, forms.ModelForm):
     """Compose: what the message says, its kind, and who gets it (with a saved filter)."""
 
     kind = forms.ChoiceField(label="What kind of message is it?", choices=MessageKind.choices,
@@ -67,7 +68,7 @@ class MessageForm(forms.ModelForm):
         return {"classes": data.pop("classes", []) or [], **data}
 
 
-class ScheduleForm(forms.Form):
+class ScheduleForm(AccessibleFormMixin, forms.Form):
     send_at = forms.DateTimeField(
         label="Send it at", help_text="Date and time, for example 14/5/2027 09:00.",
         input_formats=["%d/%m/%Y %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
@@ -81,7 +82,7 @@ class ScheduleForm(forms.Form):
         return value
 
 
-class NewsChoiceForm(forms.Form):
+class NewsChoiceForm(AccessibleFormMixin, forms.Form):
     news = forms.TypedChoiceField(
         label="Do you want to get news from the co-op?", widget=forms.RadioSelect,
         choices=[("yes", "Yes, send me news"), ("no", "No, only send me notices the law "

@@ -67,7 +67,7 @@ class SendSerializer(serializers.Serializer):
         help_text="Leave out to send now; a future time schedules it.")
 
 
-class DeliverySerializer(serializers.ModelSerializer):
+class MessageDeliverySerializer(serializers.ModelSerializer):
     member = serializers.IntegerField(source="member_id")
     member_name = serializers.CharField(source="member.full_name")
 
