@@ -34,12 +34,15 @@ def message_context(message: Message, *, name: str = "", easy_read: bool = False
     }
 
 
-def build_email(message: Message, delivery: Delivery) -> EmailMultiAlternatives:
+def build_email(message: Message, delivery: Delivery,
+                shared: dict | None = None) -> EmailMultiAlternatives:
     """One member's email: plain text and HTML; news carries the one-click unsubscribe
-    headers of RFC 8058 and a link in the text."""
+    headers of RFC 8058 and a link in the text. `shared` is `message_context(message)`, made
+    once for a batch so the body is not rendered again for every member."""
     unsubscribe = unsubscribe_url(delivery.member_id) if message.is_news else ""
-    context = message_context(message, name=delivery.member.full_name,
-                              easy_read=delivery.easy_read, unsubscribe=unsubscribe)
+    context = {**(shared or message_context(message)), "name": delivery.member.full_name,
+               "easy_read": delivery.easy_read and bool(message.easy_read_body),
+               "unsubscribe_url": unsubscribe}
     headers = {}
     if unsubscribe:
         headers = {"List-Unsubscribe": f"<{unsubscribe}>",
@@ -67,10 +70,11 @@ def _claim(message_id: int) -> list[Delivery]:
 
 def _send_batch(message: Message, batch: list[Delivery]) -> int:
     sent, failed = [], []
+    shared = message_context(message)
     with mailers.default as connection:
         for delivery in batch:
             try:
-                connection.send_messages([build_email(message, delivery)])
+                connection.send_messages([build_email(message, delivery, shared)])
             except (smtplib.SMTPException, OSError, ValueError) as exc:
                 failed.append((delivery.pk, _reason(exc)))
                 if isinstance(exc, smtplib.SMTPServerDisconnected | OSError):
@@ -96,11 +100,13 @@ def _reason(exc: Exception) -> str:
     return f"Could not send: {exc}"[:500] or exc.__class__.__name__
 
 
-def send_email(message_id: int) -> int:
-    """Send every queued email copy of the message. Returns the number sent now."""
+def send_email(message_id: int, *, limit: int | None = None) -> int:
+    """Send every queued email copy of the message (or about `limit` of them, in whole
+    batches). Returns the number sent now."""
     message = Message.objects.select_related("society").get(pk=message_id)
-    total = 0
-    while batch := _claim(message_id):
+    total = claimed = 0
+    while (limit is None or claimed < limit) and (batch := _claim(message_id)):
+        claimed += len(batch)
         total += _send_batch(message, batch)
     return total
 
