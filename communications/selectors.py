@@ -3,7 +3,8 @@ sending share, so the counts shown before sending are exactly what sending does.
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from coop.enums import BOARD_ROLES
@@ -14,20 +15,6 @@ from voting.models import RollEntry
 from . import consent
 from .enums import Audience, DeliveryStatus, Method, Preference
 from .models import AddressProblem, Delivery, Message
-
-PLAN_FIELDS = ("pk", "full_name", "email", "address", "postcode", "contact_by_email",
-               "contact_by_post", "large_print", "easy_read")
-
-
-@dataclass(frozen=True)
-class Planned:
-    """One copy of a message to be made: a row of `Delivery` before it is written."""
-
-    member_id: int
-    method: str
-    address: str
-    large_print: bool
-    easy_read: bool
 
 
 @dataclass(frozen=True)
@@ -69,59 +56,38 @@ def audience_members(message: Message) -> QuerySet:
     return members
 
 
-def bad_addresses(addresses) -> set[str]:
-    """Which of these email addresses the provider reported as bouncing or complaining."""
-    wanted = {a.lower() for a in addresses if a}
-    found = set()
-    chunk = list(wanted)
-    for start in range(0, len(chunk), 500):  # SQLite's limit on query parameters
-        found |= set(AddressProblem.objects.filter(address__in=chunk[start:start + 500])
-                     .values_list("address", flat=True))
-    return found
+def by_method(message: Message) -> tuple[QuerySet, dict[str, QuerySet]]:
+    """(the members chosen, {method: the members who get a copy that way}).
 
-
-def methods_for(row: dict, *, notice: bool, bad: set[str]) -> list[str]:
-    """How one member gets the message. Email if they take it and the address works; post if
-    they asked for post. A statutory notice that cannot go by email goes by post (the law
-    needs it to reach them); news that cannot goes nowhere."""
-    methods = []
-    if row["contact_by_email"] and row["email"] and row["email"].lower() not in bad:
-        methods.append(Method.EMAIL)
-    if row["contact_by_post"] or (notice and not methods):
-        methods.append(Method.POST)
-    return methods
-
-
-def plan(message: Message) -> tuple[list[Planned], int]:
-    """Every copy to make, and how many chosen members get none (news without consent)."""
+    Email to those who take it, whose address has not bounced or complained; post to those
+    who asked for post. A statutory notice that cannot go by email goes by post (the law
+    needs it to reach them); news goes only to members who agreed, and news that cannot go by
+    email goes nowhere. Querysets, so that counting and queueing are the same rule, done in
+    the database."""
     chosen = audience_members(message)
     members = consent.consenting(chosen) if message.is_news else chosen
-    rows = list(members.order_by("full_name", "pk").values(*PLAN_FIELDS))
-    bad = bad_addresses(r["email"] for r in rows)
-    planned, reached = [], 0
-    for row in rows:
-        methods = methods_for(row, notice=not message.is_news, bad=bad)
-        reached += bool(methods)
-        for method in methods:
-            address = row["email"] if method == Method.EMAIL else \
-                f"{row['address']}\n{row['postcode']}".strip()
-            planned.append(Planned(row["pk"], method, address, row["large_print"],
-                                   row["easy_read"]))
-    return planned, chosen.count() - reached
+    problem = AddressProblem.objects.filter(address=Lower(OuterRef("email")))
+    by_email = (members.filter(contact_by_email=True).exclude(email="")
+                .exclude(Exists(problem)))
+    post_wanted = Q(contact_by_post=True)
+    if not message.is_news:
+        post_wanted |= ~Q(pk__in=by_email.values("pk"))
+    return chosen, {Method.EMAIL: by_email, Method.POST: members.filter(post_wanted)}
 
 
 def counts(message: Message) -> Counts:
-    """How many get the message, by email, by post, in large print and in easy read."""
+    """How many get the message, by email, by post, in large print and in easy read, and how
+    many chosen get nothing; once sent, what was sent."""
     if message.queued_at:
         return sent_counts(message)
-    planned, left_out = plan(message)
-    return Counts(
-        members=len({p.member_id for p in planned}),
-        email=sum(p.method == Method.EMAIL for p in planned),
-        post=sum(p.method == Method.POST for p in planned),
-        large_print=sum(p.method == Method.POST and p.large_print for p in planned),
-        easy_read=len({p.member_id for p in planned if p.easy_read}),
-        left_out=left_out)
+    chosen, methods = by_method(message)
+    email, post = methods[Method.EMAIL], methods[Method.POST]
+    reached = chosen.filter(Q(pk__in=email.values("pk")) | Q(pk__in=post.values("pk")))
+    members = reached.count()
+    return Counts(members=members, email=email.count(), post=post.count(),
+                  large_print=post.filter(large_print=True).count(),
+                  easy_read=reached.filter(easy_read=True).count(),
+                  left_out=chosen.count() - members)
 
 
 def sent_counts(message: Message) -> Counts:

@@ -4,7 +4,9 @@ after commit. `tasks` imports this module; this module names its tasks by dotted
 
 from datetime import datetime
 
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import CharField, F, Value
+from django.db.models.functions import Concat
 from django.tasks import Task
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -131,22 +133,38 @@ def send_if_due(message_id: int) -> int:
 
 def _queue(message: Message, *, by) -> int:
     """Inside the caller's transaction, with the message locked."""
-    planned, left_out = selectors.plan(message)
-    if not planned:
+    chosen, methods = selectors.by_method(message)
+    made = {method: _insert_copies(message, method, members)
+            for method, members in methods.items()}
+    if not sum(made.values()):
         raise CoopError("Nobody would get this message. Choose other members, or (for news) "
                         "wait until members agree to get news.")
-    Delivery.objects.bulk_create([Delivery(
-        message=message, member_id=p.member_id, method=p.method, address=p.address,
-        large_print=p.large_print, easy_read=p.easy_read) for p in planned], batch_size=2000)
     message.queued_at, message.queued_by = timezone.now(), by
     message.save(update_fields=["queued_at", "queued_by"])
-    emails = sum(p.method == Method.EMAIL for p in planned)
     audit.record("communications.message.sent", society=message.society, actor=by,
-                 obj=message, data={"email": emails, "post": len(planned) - emails,
-                                    "left_out": left_out, "scheduled": by is None})
-    if emails and not emails_are_muted():
+                 obj=message, data={**made, "chosen": chosen.count(),
+                                    "scheduled": by is None})
+    if made[Method.EMAIL] and not emails_are_muted():
         transaction.on_commit(lambda: _task(SEND_EMAIL).enqueue(message.pk))
-    return len(planned)
+    return sum(made.values())
+
+
+def _insert_copies(message: Message, method: str, members) -> int:
+    """One delivery row per member, in one INSERT ... SELECT: queueing to 100,000 members
+    must take seconds, and building 100,000 objects in Python does not."""
+    address = F("email") if method == Method.EMAIL else \
+        Concat("address", Value("\n"), "postcode", output_field=CharField())
+    columns = {"message_id": Value(message.pk), "member_id": F("pk"),
+               "method": Value(method), "address": address, "large_print": F("large_print"),
+               "easy_read": F("easy_read"), "status": Value(DeliveryStatus.QUEUED),
+               "reason": Value("")}
+    names = {f"copy_{name}": expression for name, expression in columns.items()}
+    select = members.order_by().annotate(**names).values_list(*names)
+    sql, params = select.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {Delivery._meta.db_table} ({', '.join(columns)}) {sql}",
+                       params)
+        return cursor.rowcount
 
 
 def resend_email(message: Message, *, by) -> None:

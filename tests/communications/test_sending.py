@@ -91,6 +91,9 @@ def test_statutory_notice_reaches_everyone_chosen_and_has_no_unsubscribe(
     posted = set(Delivery.objects.filter(message=notice, method=Method.POST)
                  .values_list("member__full_name", flat=True))
     assert posted == {"Pat Post", "Lee Large", "Bo Both"}
+    letter = Delivery.objects.get(message=notice, member=people["large"], method=Method.POST)
+    assert letter.address == f"{people['large'].address}\n{people['large'].postcode}"
+    assert (letter.large_print, letter.easy_read, letter.status) == (True, False, "queued")
     assert people["user"].email not in emailed  # not in the class chosen
 
 
