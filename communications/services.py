@@ -122,13 +122,22 @@ def send_now(message: Message, *, by) -> int:
 
 
 def send_if_due(message_id: int) -> int:
-    """The scheduled send: queue it if its time has come and nobody has sent it yet."""
-    with transaction.atomic():
-        message = Message.objects.select_for_update().filter(pk=message_id).first()
-        if message is None or message.queued_at or not message.send_at \
-                or message.send_at > timezone.now():
-            return 0
-        return _queue(message, by=None)
+    """The scheduled send: queue it if its time has come and nobody has sent it yet. If
+    nobody would get it now, it goes back to being a draft (audited with the reason), so
+    that it is not tried again and again."""
+    try:
+        with transaction.atomic():
+            message = Message.objects.select_for_update().filter(pk=message_id).first()
+            if message is None or message.queued_at or not message.send_at \
+                    or message.send_at > timezone.now():
+                return 0
+            return _queue(message, by=None)
+    except CoopError as exc:
+        with transaction.atomic():
+            Message.objects.filter(pk=message_id, queued_at__isnull=True).update(send_at=None)
+            audit.record("communications.message.not_sent", society=message.society,
+                         obj=message, data={"reason": exc.message})
+        return 0
 
 
 def _queue(message: Message, *, by) -> int:

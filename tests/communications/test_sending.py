@@ -171,3 +171,22 @@ def test_unsubscribe_page_asks_first_and_rejects_a_forged_token(people, client):
     assert consent.may_send_news(people["email"])  # a link scanner's GET changes nothing
     assert client.get(reverse("unsubscribe", args=[token[:-2] + "xx"])).status_code == 404
     assert client.post(reverse("unsubscribe", args=["12:abc"])).status_code == 404
+
+
+def test_a_scheduled_message_nobody_would_get_goes_back_to_draft(society, secretary, classes):
+    draft = services.create_draft(society, by=secretary, kind="news", subject="Hello",
+                                  body="Hi", audience="classes", classes=[classes["Carer"]])
+    services.schedule(draft, by=secretary, at=timezone.now() + timezone.timedelta(hours=1))
+    type(draft).objects.filter(pk=draft.pk).update(send_at=timezone.now())
+    call_command("run_messages_due")
+    draft.refresh_from_db()
+    assert draft.state == "draft" and not Delivery.objects.exists()
+    assert AuditEntry.objects.filter(action="communications.message.not_sent").exists()
+
+
+def test_the_task_paths_the_services_name_are_tasks():
+    from django.tasks import Task
+    from django.utils.module_loading import import_string
+
+    for path in (services.SEND_EMAIL, services.SEND_WHEN_DUE):
+        assert isinstance(import_string(path), Task)
