@@ -163,3 +163,22 @@ def test_message_lists_take_few_queries(client, society, secretary, people, how_
     with django_assert_max_num_queries(12):
         page = client.get(url("my_messages", society)).content.decode()
     assert page.count("Notice ") == how_many
+
+
+def test_every_officer_page_refuses_a_member(client, society, secretary, people):
+    """Each board page of the app, GET and POST, answers 403 to a member: a new page cannot
+    skip the check."""
+    from communications import urls
+
+    message = services.create_draft(society, by=secretary, kind="notice", subject="N",
+                                    body="B", audience="all")
+    client.force_login(people["email"].user)
+    officer_pages = [p for p in urls.urlpatterns if str(p.pattern).startswith("manage/")]
+    assert len(officer_pages) == 9
+    for pattern in officer_pages:
+        args = [society.slug] + ([message.pk] if "<int:pk>" in str(pattern.pattern) else [])
+        address = reverse(pattern.name, args=args)
+        assert client.get(address).status_code in (403, 405), address
+        assert client.post(address).status_code == 403, address
+    message.refresh_from_db()
+    assert message.queued_at is None and message.send_at is None
