@@ -49,6 +49,7 @@ bench: $(STAMP)
 	$(PY) bench/cast_votes_http.py
 	$(PY) bench/freeze_roll.py
 	$(PY) bench/meeting.py
+	$(PY) bench/messages.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3

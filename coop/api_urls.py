@@ -4,6 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
+from communications.api import MessageViewSet
 from meetings.api import AgendaViewSet, MeetingViewSet, NominationViewSet, ProxyViewSet
 from membership.api import (
     ApplicationViewSet,
@@ -35,6 +36,7 @@ router.register(rf"societies/{SLUG}/surplus/years", YearViewSet, basename="api-s
 router.register(rf"societies/{SLUG}/surplus/proposals", ProposalViewSet,
                 basename="api-surplus-proposal")
 router.register(rf"societies/{SLUG}/meetings", MeetingViewSet, basename="api-meeting")
+router.register(rf"societies/{SLUG}/messages", MessageViewSet, basename="api-message")
 router.register(rf"{MEETING}/agenda", AgendaViewSet, basename="api-meeting-agenda")
 router.register(rf"{MEETING}/proxies", ProxyViewSet, basename="api-meeting-proxy")
 router.register(rf"{MEETING}/nominations", NominationViewSet, basename="api-meeting-nomination")

@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "voting",
     "surplus",
     "meetings",
+    "communications",
+    "anymail",
 ]
 
 MIDDLEWARE = [
@@ -179,6 +181,15 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "coop <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Sending through a provider with django-anymail (see README, "Messages to members"): set
+# EMAIL_BACKEND=anymail.backends.mailgun.EmailBackend and these. The webhook signing key checks
+# the bounce and complaint events Mailgun posts to /anymail/mailgun/tracking/.
+ANYMAIL = {
+    "MAILGUN_API_KEY": os.environ.get("MAILGUN_API_KEY", ""),
+    "MAILGUN_SENDER_DOMAIN": os.environ.get("MAILGUN_SENDER_DOMAIN", ""),
+    "MAILGUN_API_URL": os.environ.get("MAILGUN_API_URL", "https://api.eu.mailgun.net/v3"),
+    "MAILGUN_WEBHOOK_SIGNING_KEY": os.environ.get("MAILGUN_WEBHOOK_SIGNING_KEY", ""),
+}
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = os.environ.get("TIME_ZONE", "Europe/London")

@@ -3,6 +3,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from communications import views as communications_views
+from communications import webhooks as communications_webhooks
 from membership import views as membership_views
 from membership import webhooks
 
@@ -20,6 +22,10 @@ urlpatterns = [
     path("s/<slug:slug>/meetings/", include("meetings.urls")),
     path("s/<slug:slug>/surplus/", include("surplus.urls")),
     path("s/<slug:slug>/interests/", include("membership.interests.urls")),
+    path("s/<slug:slug>/messages/", include("communications.urls")),
+    path("unsubscribe/<str:token>/", communications_views.unsubscribe, name="unsubscribe"),
+    path("anymail/mailgun/tracking/", communications_webhooks.mailgun_tracking,
+         name="mailgun_tracking"),
     path("api/", include("coop.api_urls")),
     path("stripe/webhook/", webhooks.stripe_webhook, name="stripe_webhook"),
     path("stripe/connect/webhook/", webhooks.stripe_connect_webhook,

@@ -10,7 +10,7 @@ import grimp
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("coop", "membership", "voting", "surplus", "meetings")
+PACKAGES = ("coop", "membership", "voting", "surplus", "meetings", "communications")
 MAX_LINES = 400
 
 
