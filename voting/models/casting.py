@@ -82,8 +82,12 @@ class Vote(models.Model):
     shuffled order, with new random ids, so neither order nor id says when one was cast."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    ballot = models.ForeignKey(Ballot, on_delete=models.PROTECT, related_name="votes")
-    member_class = models.ForeignKey(MemberClass, on_delete=models.PROTECT, related_name="+")
+    # A million votes are written at once when the box is opened, so no index is kept that
+    # another one covers: `vote_count` serves lookups by ballot.
+    ballot = models.ForeignKey(Ballot, on_delete=models.PROTECT, related_name="votes",
+                               db_index=False)
+    member_class = models.ForeignKey(MemberClass, on_delete=models.PROTECT, related_name="+",
+                                     db_index=False)
     # The one thing a vote says about its voter: they had an interest in the ballot's topics.
     with_interest = models.BooleanField(default=False)
 
@@ -104,9 +108,13 @@ class VoteMark(models.Model):
     rank. Ballot and class are copied from the vote so counting is one GROUP BY."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    vote = models.ForeignKey(Vote, on_delete=models.PROTECT, related_name="marks")
-    ballot = models.ForeignKey(Ballot, on_delete=models.PROTECT, related_name="+")
-    member_class = models.ForeignKey(MemberClass, on_delete=models.PROTECT, related_name="+")
+    # Indexes covered by another (the unique vote+option, `mark_count`) are left out.
+    vote = models.ForeignKey(Vote, on_delete=models.PROTECT, related_name="marks",
+                             db_index=False)
+    ballot = models.ForeignKey(Ballot, on_delete=models.PROTECT, related_name="+",
+                               db_index=False)
+    member_class = models.ForeignKey(MemberClass, on_delete=models.PROTECT, related_name="+",
+                                     db_index=False)
     option = models.ForeignKey("voting.BallotOption", on_delete=models.PROTECT,
                                related_name="marks")
     value = models.PositiveSmallIntegerField(default=1)
@@ -136,7 +144,8 @@ class Receipt(models.Model):
     vote of the same member. Written at opening in the order of the hashes, apart from the
     votes, so a receipt leads to no vote and no vote to a receipt."""
 
-    ballot = models.ForeignKey(Ballot, on_delete=models.PROTECT, related_name="receipts")
+    ballot = models.ForeignKey(Ballot, on_delete=models.PROTECT, related_name="receipts",
+                               db_index=False)  # `receipt_list` covers it
     receipt_hash = models.CharField(max_length=64, unique=True)
     counted = models.BooleanField(default=True)
 
