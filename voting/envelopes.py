@@ -74,13 +74,24 @@ class Box:
                                             _associated(self.ballot_id, voter_token))
 
     def open(self, sealed: bytes, voter_token: str) -> Contents:
-        sealed = bytes(sealed)
-        plain = self._cipher.decrypt(sealed[:NONCE], sealed[NONCE:],
-                                     _associated(self.ballot_id, voter_token))
-        class_id, flags, receipt = _HEADER.unpack_from(plain)
-        values = self._values.unpack_from(plain, _HEADER.size)
-        return Contents(class_id, bool(flags & _WITH_INTEREST), receipt.hex(),
-                        {o: v for o, v in zip(self.option_ids, values, strict=True) if v})
+        return self.open_all([(True, voter_token, sealed)])[0][1]
+
+    def open_all(self, rows) -> list[tuple[bool, Contents]]:
+        """Open many envelopes: rows of (current, voter token, sealed)."""
+        decrypt, header, values = self._cipher.decrypt, _HEADER.unpack_from, \
+            self._values.unpack_from
+        options, start, ballot_id = self.option_ids, _HEADER.size, self.ballot_id
+        opened = []
+        for current, token, sealed in rows:
+            sealed = bytes(sealed)
+            plain = decrypt(sealed[:NONCE], sealed[NONCE:],
+                            _associated(ballot_id, token))
+            class_id, flags, receipt = header(plain)
+            marks = {o: v for o, v in zip(options, values(plain, start), strict=True)
+                     if v}
+            opened.append((current, Contents(class_id, bool(flags & _WITH_INTEREST),
+                                             receipt.hex(), marks)))
+        return opened
 
 
 def box_for(ballot) -> Box:
@@ -96,5 +107,4 @@ def unopened(ballot, *, current_only: bool = True) -> list[tuple[bool, Contents]
     rows = list(envelopes.values_list("current", "voter_token", "sealed"))
     if not rows:
         return []
-    box = box_for(ballot)
-    return [(current, box.open(sealed, token)) for current, token, sealed in rows]
+    return box_for(ballot).open_all(rows)

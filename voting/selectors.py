@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 
 from coop.enums import ConflictPolicy, EmptyClassPolicy
+from membership.models import Member
 
 from . import envelopes, tally
 from .enums import SINGLE_MARK_KINDS, BallotKind, BallotState, PaperState, Weighting
@@ -361,3 +362,32 @@ def open_ballots_for(members) -> dict[int, list[dict]]:
         by_society.setdefault(ballot.society_id, []).append(
             {"ballot": ballot, "on_roll": key in roll, "has_voted": roll.get(key, False)})
     return by_society
+
+
+@dataclass(frozen=True)
+class SmallClass:
+    """A class voting in a ballot with too few members able to vote for its votes to stay
+    secret from the results."""
+
+    class_id: int
+    name: str
+    can_vote: int
+
+
+def small_classes(ballot: Ballot) -> list[SmallClass]:
+    """Classes in which fewer than the ballot's `breakdown_minimum` (but at least one) can
+    vote: from the roll once open, from the register before. Their members and the officer
+    opening the ballot are told before anyone votes."""
+    weights = list(ballot.class_weights.select_related("member_class"))
+    ids = [w.member_class_id for w in weights if w.member_class.votes]
+    if ballot.opened_at:
+        counts = dict(RollEntry.objects.filter(ballot=ballot, recused=False)
+                      .values_list("member_class_id").annotate(n=Count("id")).order_by())
+    else:
+        counts = dict(Member.objects.filter(society_id=ballot.society_id, member_class_id__in=ids)
+                      .current().values_list("member_class_id").annotate(n=Count("id"))
+                      .order_by())
+    return [SmallClass(w.member_class_id, w.member_class.name, counts.get(w.member_class_id, 0))
+            for w in weights if w.member_class_id in ids
+            and 0 < counts.get(w.member_class_id, 0) < ballot.breakdown_minimum]
+

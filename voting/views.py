@@ -165,11 +165,13 @@ def _detail_context(request, society, ballot, *, form=None, interest_form=None,
                 + (form.summary_errors() if form else []))
     weights = ClassWeight.objects.filter(ballot=ballot).select_related("member_class")
     user = request.user
+    small = [c for c in selectors.small_classes(ballot)
+             if entry is not None and c.class_id == entry.member_class_id] if can_vote else []
     return society_context(
         request, society, ballot=ballot, state=state, member=member, entry=entry,
         options=options, form=form, interest_form=interest_form, problems=problems,
         policy_text=POLICY_TEXT.get(prompt.policy, "") if prompt else "",
-        paper_counted=paper_counted, recused=recused,
+        paper_counted=paper_counted, recused=recused, small_class=small[0] if small else None,
         weighting=explain.weighting_text(ballot, weights),
         not_on_roll=explain.why_not_on_roll(ballot, member)
         if ballot.opened_at and entry is None else "",

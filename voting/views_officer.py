@@ -227,6 +227,7 @@ def _render_manage(request, society, ballot, **bound):
         options=list(ballot.options.all()), threshold=plain(ballot.threshold_percent),
         weights=[(c, plain(w), v) for c, w, v in _ballot_weights(ballot)],
         results_ready=selectors.results_visible(ballot, officer=board, scrutineer=scrutineer),
+        small_classes=selectors.small_classes(ballot) if not ballot.has_closed else [],
         problems=problems(*bound.values()), **forms))
 
 
