@@ -470,6 +470,7 @@ def test_each_officer_step_is_in_the_audit_log(society, secretary, officer_for, 
         ("voting.paper.issued", secretary.pk),
         ("voting.paper.entered", scrutineer.pk),
         ("voting.ballot.closed", secretary.pk),
+        ("voting.ballot.box_opened", secretary.pk),  # the one paper's envelope, at close
         ("voting.ballot.certified", scrutineer.pk),
         ("voting.ballot.published", secretary.pk),
     ]
