@@ -15,7 +15,7 @@ from membership.models import Declaration, InterestTopic
 from voting import secrecy, selectors, services
 from voting.conflicts import InterestAnswer, prompt_for
 from voting.enums import PaperState
-from voting.models import Envelope, RollEntry, VoteMark
+from voting.models import Envelope, RollEntry, Vote, VoteMark
 from voting.services import VotingError
 
 from .conftest import option
@@ -166,7 +166,8 @@ def test_a_refused_vote_leaves_no_declaration_behind(declare_ballot, classes, ma
 
     assert not Declaration.objects.exists()
     assert not AuditEntry.objects.filter(action__startswith="membership.interest").exists()
-    assert Envelope.objects.count() == 1
+    assert Vote.objects.filter(ballot=ballot).count() == 1  # the box opened at close
+    assert not Envelope.objects.exists()
 
 
 def test_a_changed_vote_carries_the_interest_answered_the_second_time(
