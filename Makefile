@@ -46,6 +46,7 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(PY) bench/register_export.py
 	$(PY) bench/count_ballot.py
+	$(PY) bench/open_box.py
 	$(PY) bench/cast_votes_http.py
 	$(PY) bench/freeze_roll.py
 	$(PY) bench/meeting.py

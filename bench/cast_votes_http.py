@@ -170,11 +170,11 @@ def run_phases(args, society, ballot, voters, options) -> tuple[dict, dict, int]
 
 def check_counted(ballot, accepted: int) -> dict:
     from voting import selectors
-    from voting.models import RollEntry, Vote
+    from voting.models import Envelope, RollEntry
 
     counted = sum(sum(c.counts.values()) for c in selectors.count_ballot(ballot))
     return {"accepted (201)": accepted,
-            "current votes": Vote.objects.filter(ballot=ballot, current=True).count(),
+            "current envelopes": Envelope.objects.filter(ballot=ballot, current=True).count(),
             "roll marked voted": RollEntry.objects.filter(ballot=ballot, has_voted=True).count(),
             "counted by count_ballot": counted}
 

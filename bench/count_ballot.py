@@ -5,8 +5,8 @@
         .venv/bin/python bench/count_ballot.py
     .venv/bin/python bench/count_ballot.py --votes 200000 --runs 7
 
-A choice ballot with 4 options and 3 weighted classes; the votes (plus 2% replaced, no longer
-current votes) are loaded straight into the tables (COPY on PostgreSQL, executemany on
+A choice ballot with 4 options and 3 weighted classes; the counted votes (as the opened box
+writes them) are loaded straight into the tables (COPY on PostgreSQL, executemany on
 SQLite), not through the service. Then, alternately and several times each: the project's
 count (`selectors.count_ballot` + `tally.decide`, which also read the ballot's options and
 weights) and one hand-written `SELECT ... GROUP BY` over the same marks table. Prints the
@@ -57,27 +57,23 @@ def random_uuid_hex(rng) -> str:
 
 
 def vote_rows(ballot, n: int):
-    """(vote row, mark row) pairs, in insertion order, for `n` current votes and 2% more
-    that were replaced (listed first, as they were cast first)."""
+    """(vote row, mark row) pairs for `n` counted votes."""
     options = list(ballot.options.values_list("pk", flat=True))
     classes = list(ballot.class_weights.values_list("member_class_id", flat=True))
     rng = random.Random(4)
-    day = ballot.opened_at.date().isoformat()
-    total = n + n // 50
+    total = n
     class_of = rng.choices(range(3), CLASS_SHARE, k=total)
     picks = [iter(rng.choices(options, LEANINGS[c], k=total)) for c in range(3)]
-    for i, c in enumerate(class_of):
-        current = i >= total - n
+    for c in class_of:
         vote_id = random_uuid_hex(rng)
-        vote = (vote_id, ballot.pk, classes[c], f"{i % n:064x}", f"{i:064x}", day, current)
-        mark = (random_uuid_hex(rng), vote_id, ballot.pk, classes[c], next(picks[c]), 1,
-                current)
+        vote = (vote_id, ballot.pk, classes[c], False)
+        mark = (random_uuid_hex(rng), vote_id, ballot.pk, classes[c], next(picks[c]), 1, False)
         yield vote, mark
 
 
-VOTE_COLUMNS = ["id", "ballot_id", "member_class_id", "voter_token", "receipt_hash", "cast_on",
-                "current"]
-MARK_COLUMNS = ["id", "vote_id", "ballot_id", "member_class_id", "option_id", "value", "current"]
+VOTE_COLUMNS = ["id", "ballot_id", "member_class_id", "with_interest"]
+MARK_COLUMNS = ["id", "vote_id", "ballot_id", "member_class_id", "option_id", "value",
+                "with_interest"]
 
 
 def columns(model, given: list[str]) -> tuple[str, tuple]:
@@ -149,8 +145,7 @@ def bare_count(ballot):
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT member_class_id, option_id, COUNT(*) FROM {VoteMark._meta.db_table} "
-            "WHERE ballot_id = %s AND current = %s GROUP BY member_class_id, option_id",
-            [ballot.pk, True])
+            "WHERE ballot_id = %s GROUP BY member_class_id, option_id", [ballot.pk])
         return cursor.fetchall()
 
 
@@ -194,7 +189,7 @@ def report(args, vendor, load_s, bare, project) -> bool:
 
     bare_m, project_m = statistics.median(bare), statistics.median(project)
     ratio = project_m / bare_m
-    print(f"\nCount a ballot: {args.votes:,} current votes (+{args.votes // 50:,} replaced), "
+    print(f"\nCount a ballot: {args.votes:,} counted votes, "
           f"3 classes, 4 options, on {vendor}; {lib.machine_line()}; loading took "
           f"{load_s:.0f} s; median of {args.runs} runs\n")
     print(lib.table(["count", "median s", "runs s"], [

@@ -19,7 +19,8 @@ Errors and the interest question's helpers are in voting/api_support.py."""
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Prefetch
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from django.views.decorators.debug import sensitive_variables
+from drf_spectacular.utils import extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied
@@ -58,6 +59,7 @@ from .serializers import (
     CloseSerializer,
     OpenSerializer,
     PublishSerializer,
+    ReceiptCheckSerializer,
     ReceiptSerializer,
     ReceiptStatusSerializer,
     VoteSerializer,
@@ -330,20 +332,22 @@ class BallotViewSet(SocietyScopedMixin, viewsets.GenericViewSet):
 
     @extend_schema(
         summary="Check a receipt: is this vote counted?",
-        description="After the ballot closes, anyone in the society can check a receipt code. "
-                    "`replaced` means a later vote by the same member counts instead. An "
-                    "unknown code is a 404; a ballot still open is a 409.",
-        parameters=[OpenApiParameter("code", str, OpenApiParameter.PATH,
-                                     description="The receipt code, e.g. ABCD-EFGH-JKMN-PQRS "
-                                                 "(case and dashes do not matter).")],
-        responses={200: ReceiptStatusSerializer, 401: UNAUTHENTICATED, 404: NOT_FOUND,
-                   409: CONFLICT})
-    @action(detail=True, methods=["get"], url_path=r"receipts/(?P<code>[-A-Za-z0-9]+)")
-    def receipt(self, request, slug, pk, code):
+        description="After the ballot closes, anyone in the society can check a receipt code, "
+                    "sent in the body (never in the address, so no log keeps it). `replaced` "
+                    "means a later vote by the same member counts instead. An unknown code is "
+                    "a 404; a ballot still open is a 409.",
+        request=ReceiptCheckSerializer,
+        responses={200: ReceiptStatusSerializer, 400: VALIDATION_ERROR, 401: UNAUTHENTICATED,
+                   404: NOT_FOUND, 409: CONFLICT})
+    @action(detail=True, methods=["post"], url_path="receipts/check")
+    @sensitive_variables("body")
+    def receipt(self, request, slug, pk):
         ballot = self.get_object()
+        body = ReceiptCheckSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
         if not ballot.has_closed:
             raise Conflict("Receipts can be checked once the ballot has closed.")
-        found = selectors.receipt_status(ballot, code)
+        found = selectors.receipt_status(ballot, body.validated_data["code"])
         if found is None:
             raise NotFound("No vote in this ballot has that receipt code. Check the code and "
                            "try again.")

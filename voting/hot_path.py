@@ -6,7 +6,7 @@ import uuid
 
 from django.db import connection
 
-from .models import Ballot, RollEntry, Vote, VoteMark
+from .models import Ballot, Envelope, RollEntry
 
 
 def _table(model) -> str:
@@ -26,22 +26,15 @@ def mark_voted_if_open(entry_id: int, ballot_id: int, now) -> bool:
         return cursor.rowcount == 1
 
 
-def insert_vote(*, ballot_id: int, member_class_id: int, voter_token: str, receipt_hash: str,
-                cast_on, with_interest: bool, marks: dict[int, int]) -> uuid.UUID:
-    """Insert a vote and its marks (option id -> value)."""
-    vote_id = uuid.uuid4()
-    prep = Vote._meta.pk.get_db_prep_value
-    day = connection.ops.adapt_datefield_value(cast_on)
+def insert_envelope(*, ballot_id: int, voter_token: str, sealed: bytes) -> uuid.UUID:
+    """Insert a sealed envelope (see `voting.envelopes`): nothing else of the vote is stored
+    while the ballot is open."""
+    envelope_id = uuid.uuid4()
+    prep = Envelope._meta.pk.get_db_prep_value
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {_table(Vote)} (id, ballot_id, member_class_id, voter_token, "
-            "receipt_hash, cast_on, current, with_interest) VALUES (%s, %s, %s, %s, %s, %s, %s, "
-            "%s)", [prep(vote_id, connection), ballot_id, member_class_id, voter_token,
-                    receipt_hash, day, True, with_interest])
-        cursor.executemany(
-            f"INSERT INTO {_table(VoteMark)} (id, vote_id, ballot_id, member_class_id, "
-            "option_id, value, current, with_interest) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
-            [[prep(uuid.uuid4(), connection), prep(vote_id, connection), ballot_id,
-              member_class_id, option, value, True, with_interest]
-             for option, value in marks.items()])
-    return vote_id
+            f"INSERT INTO {_table(Envelope)} (id, ballot_id, voter_token, current, sealed) "
+            "VALUES (%s, %s, %s, %s, %s)",
+            [prep(envelope_id, connection), ballot_id, voter_token, True,
+             sealed])
+    return envelope_id

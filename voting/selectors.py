@@ -7,12 +7,14 @@ from fractions import Fraction
 
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
+from django.views.decorators.debug import sensitive_variables
 
 from coop.enums import ConflictPolicy, EmptyClassPolicy
+from membership.models import Member
 
-from . import tally
+from . import envelopes, tally
 from .enums import SINGLE_MARK_KINDS, BallotKind, BallotState, PaperState, Weighting
-from .models import Ballot, BallotPaper, RollEntry, RoomCount, Vote, VoteMark
+from .models import Ballot, BallotPaper, Receipt, RollEntry, RoomCount, Vote, VoteMark
 from .stv import StvResult
 from .stv import count as count_stv
 
@@ -69,10 +71,18 @@ def rules_for(ballot: Ballot, options=None) -> tally.Rules:
         for_option=codes.get("for"), against_option=codes.get("against"))
 
 
-def count_ballot(ballot: Ballot, *, without_interest: bool = False) -> list[tally.ClassCount]:
-    """The grouped count: one query over the marks (and, for kinds where a voter may make
-    several marks, one over the votes for the head count per class). `without_interest`
-    leaves out votes cast with an interest in the ballot's topics."""
+def sealed_votes(ballot: Ballot) -> list[envelopes.Contents]:
+    """The current votes still in their envelopes: all of them while the ballot is open (for
+    live figures, read in memory and never written), none once the box has been opened."""
+    return [contents for _, contents in envelopes.unopened(ballot)]
+
+
+def count_ballot(ballot: Ballot, *, without_interest: bool = False,
+                 sealed: list[envelopes.Contents] | None = None) -> list[tally.ClassCount]:
+    """The grouped count: one query over the opened marks (and, for kinds where a voter may
+    make several marks, one over the votes for the head count per class), plus the envelopes
+    not yet opened, counted in memory (`sealed`, read here when not given).
+    `without_interest` leaves out votes cast with an interest in the ballot's topics."""
     weights = list(ballot.class_weights.select_related("member_class"))
     total = sum(w.weight for w in weights)
     classes = {
@@ -82,16 +92,23 @@ def count_ballot(ballot: Ballot, *, without_interest: bool = False) -> list[tall
             votes_per_member=w.votes_per_member, voters=0)
         for w in weights
     }
-    marks = VoteMark.objects.filter(ballot=ballot, current=True)
-    votes = Vote.objects.filter(ballot=ballot, current=True)
+    marks = VoteMark.objects.filter(ballot=ballot)
+    votes = Vote.objects.filter(ballot=ballot)
+    sealed = sealed_votes(ballot) if sealed is None else sealed
     if without_interest:
         marks, votes = marks.filter(with_interest=False), votes.filter(with_interest=False)
+        sealed = [c for c in sealed if not c.with_interest]
     rows = (marks.values_list("member_class_id", "option_id")
             .annotate(n=Count("*"), points=Sum("value")).order_by())
     for class_id, option_id, n, points in rows:
         cls = classes[class_id]
         cls.counts[option_id] = n
         cls.points[option_id] = points
+    for contents in sealed:
+        cls = classes[contents.member_class_id]
+        for option_id, value in contents.marks.items():
+            cls.counts[option_id] = cls.counts.get(option_id, 0) + 1
+            cls.points[option_id] = cls.points.get(option_id, 0) + value
     # Hands counted by tellers at a meeting (single-mark kinds only) add to the same figures.
     hands = RoomCount.objects.filter(ballot=ballot).values_list("member_class_id", "option_id",
                                                                 "count")
@@ -106,6 +123,8 @@ def count_ballot(ballot: Ballot, *, without_interest: bool = False) -> list[tall
         voters = votes.values_list("member_class_id").annotate(n=Count("*")).order_by()
         for class_id, n in voters:
             classes[class_id].voters = n
+        for contents in sealed:
+            classes[contents.member_class_id].voters += 1
     return list(classes.values())
 
 
@@ -193,7 +212,8 @@ def results(ballot: Ballot) -> Results:
     """Everything the results page, the API, the CSV and the certificate show."""
     options = list(ballot.options.all())
     option_ids = [o.pk for o in options]
-    classes = count_ballot(ballot)
+    sealed = sealed_votes(ballot)
+    classes = count_ballot(ballot, sealed=sealed)
     rules = rules_for(ballot, options)
     outcome = tally.decide(classes, option_ids, rules)
     one_member = tally.decide(classes, option_ids, rules, Weighting.ONE_MEMBER_ONE_VOTE)
@@ -210,10 +230,10 @@ def results(ballot: Ballot) -> Results:
     for cls in classes:
         for pk, n in cls.counts.items():
             head_counts[pk] += n
-    interest = _without_interest(ballot, classes, option_ids, rules, roll, weights)
+    interest = _without_interest(ballot, classes, option_ids, rules, roll, weights, sealed)
     stv = None
     if ballot.kind == BallotKind.RANKED:
-        stv = count_election(ballot, options)
+        stv = count_election(ballot, options, sealed=sealed)
     return Results(ballot=ballot, options=options, outcome=outcome,
                    one_member_outcome=one_member, head_counts=head_counts, classes=rows,
                    on_roll=sum(r.on_roll for r in rows), voted=sum(r.voted for r in rows),
@@ -243,7 +263,7 @@ def _mark_weights_used(rows: list[ClassRow], outcome: tally.Outcome) -> None:
         row.empty = row.class_id in outcome.empty_classes
 
 
-def _without_interest(ballot, real, option_ids, rules, roll, weights) -> dict:
+def _without_interest(ballot, real, option_ids, rules, roll, weights, sealed) -> dict:
     """Under the declare policy, the result as it would be without votes cast with an
     interest, shown beside the real one (with the same small-group hiding). A class's row is
     also hidden when the votes left out of it are fewer than the minimum: set beside the
@@ -251,11 +271,12 @@ def _without_interest(ballot, real, option_ids, rules, roll, weights) -> dict:
     if ballot.conflict_policy != ConflictPolicy.DECLARE or ballot.kind == BallotKind.RANKED \
             or not ballot.topics.exists():
         return {}
-    interested = Vote.objects.filter(ballot=ballot, current=True, with_interest=True).count()
+    interested = Vote.objects.filter(ballot=ballot, with_interest=True).count() + sum(
+        1 for c in sealed if c.with_interest)
     if 0 < interested < ballot.breakdown_minimum:
         # Beside the real result, the result without so few votes would show how they voted.
         return {"with_interest": interested, "without_interest_hidden": True}
-    classes = count_ballot(ballot, without_interest=True)
+    classes = count_ballot(ballot, without_interest=True, sealed=sealed)
     rows = _class_rows(ballot, classes, option_ids, rules, roll, weights)
     without = tally.decide(classes, option_ids, rules)
     _mark_weights_used(rows, without)
@@ -269,23 +290,27 @@ def _without_interest(ballot, real, option_ids, rules, roll, weights) -> dict:
             "without_interest_classes": rows}
 
 
-def ranked_ballots(ballot: Ballot) -> list[tuple[tuple[int, ...], int]]:
+def ranked_ballots(ballot: Ballot, *, sealed: list[envelopes.Contents] | None = None
+                   ) -> list[tuple[tuple[int, ...], int]]:
     """The current ranked votes, grouped: (option ids in order of preference, how many)."""
-    marks = (VoteMark.objects.filter(ballot=ballot, current=True)
+    marks = (VoteMark.objects.filter(ballot=ballot)
              .order_by("vote_id", "value").values_list("vote_id", "option_id"))
     rankings: dict = {}
     for vote_id, option_id in marks.iterator(chunk_size=5000):
         rankings.setdefault(vote_id, []).append(option_id)
+    sealed = sealed_votes(ballot) if sealed is None else sealed
+    in_memory = [sorted(c.marks, key=c.marks.__getitem__) for c in sealed]
     grouped: dict[tuple[int, ...], int] = {}
-    for ranking in rankings.values():
+    for ranking in [*rankings.values(), *in_memory]:
         key = tuple(ranking)
         grouped[key] = grouped.get(key, 0) + 1
     return sorted(grouped.items(), key=lambda item: (-item[1], item[0]))
 
 
-def count_election(ballot: Ballot, options=None) -> StvResult:
+def count_election(ballot: Ballot, options=None, *, sealed=None) -> StvResult:
     options = options if options is not None else list(ballot.options.all())
-    return count_stv([o.pk for o in options], ranked_ballots(ballot), ballot.seats,
+    return count_stv([o.pk for o in options], ranked_ballots(ballot, sealed=sealed),
+                     ballot.seats,
                      names={o.pk: o.label for o in options})
 
 
@@ -300,20 +325,32 @@ def results_visible(ballot: Ballot, *, officer: bool = False, scrutineer: bool =
     return (officer or scrutineer) and ballot.has_closed
 
 
+def _receipts(ballot: Ballot) -> dict[str, bool]:
+    """Receipt hash -> counted, for the opened envelopes and any still sealed."""
+    found = dict(Receipt.objects.filter(ballot=ballot).values_list("receipt_hash", "counted"))
+    found.update((c.receipt_hash, current)
+                 for current, c in envelopes.unopened(ballot, current_only=False))
+    return found
+
+
 def counted_receipts(ballot: Ballot) -> list[str]:
-    return list(Vote.objects.filter(ballot=ballot, current=True)
-                .order_by("receipt_hash").values_list("receipt_hash", flat=True))
+    return sorted(h for h, counted in _receipts(ballot).items() if counted)
 
 
+@sensitive_variables("code")
 def receipt_status(ballot: Ballot, code: str) -> str | None:
     """'counted', 'replaced' (a later vote by the same member counts instead) or None."""
     from .secrecy import code_hash
 
-    current = Vote.objects.filter(ballot=ballot, receipt_hash=code_hash(code)).values_list(
-        "current", flat=True).first()
-    if current is None:
+    wanted = code_hash(code)
+    counted = Receipt.objects.filter(ballot=ballot, receipt_hash=wanted).values_list(
+        "counted", flat=True).first()
+    if counted is None:
+        counted = dict((c.receipt_hash, current) for current, c
+                       in envelopes.unopened(ballot, current_only=False)).get(wanted)
+    if counted is None:
         return None
-    return "counted" if current else "replaced"
+    return "counted" if counted else "replaced"
 
 
 def not_cast_label(ballot: Ballot) -> str | None:
@@ -343,3 +380,32 @@ def open_ballots_for(members) -> dict[int, list[dict]]:
         by_society.setdefault(ballot.society_id, []).append(
             {"ballot": ballot, "on_roll": key in roll, "has_voted": roll.get(key, False)})
     return by_society
+
+
+@dataclass(frozen=True)
+class SmallClass:
+    """A class voting in a ballot with too few members able to vote for its votes to stay
+    secret from the results."""
+
+    class_id: int
+    name: str
+    can_vote: int
+
+
+def small_classes(ballot: Ballot) -> list[SmallClass]:
+    """Classes in which fewer than the ballot's `breakdown_minimum` (but at least one) can
+    vote: from the roll once open, from the register before. Their members and the officer
+    opening the ballot are told before anyone votes."""
+    weights = list(ballot.class_weights.select_related("member_class"))
+    ids = [w.member_class_id for w in weights if w.member_class.votes]
+    if ballot.opened_at:
+        counts = dict(RollEntry.objects.filter(ballot=ballot, recused=False)
+                      .values_list("member_class_id").annotate(n=Count("id")).order_by())
+    else:
+        counts = dict(Member.objects.filter(society_id=ballot.society_id, member_class_id__in=ids)
+                      .current().values_list("member_class_id").annotate(n=Count("id"))
+                      .order_by())
+    return [SmallClass(w.member_class_id, w.member_class.name, counts.get(w.member_class_id, 0))
+            for w in weights if w.member_class_id in ids
+            and 0 < counts.get(w.member_class_id, 0) < ballot.breakdown_minimum]
+

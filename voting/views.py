@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 
 from coop import permissions as coop_permissions
 from coop.decorators import society_context, society_view
@@ -27,7 +28,9 @@ from .forms import ReceiptCheckForm, vote_form
 from .interest_forms import InterestForm
 from .models import Ballot, BallotPaper, ClassWeight, RollEntry
 
-RECEIPT_COOKIE = "coop_receipt_{}"  # the code itself; sent only to the receipt page
+# The code itself; sent only to the receipt page. "secret" in the name keeps it out of error
+# reports (Django hides cookies named like secrets).
+RECEIPT_COOKIE = "coop_receipt_secret_{}"
 CAST_COOKIE = "coop_cast_{}"  # no code: tells a second press of "Cast my vote" to go there
 COOKIE_AGE = 600
 OPEN_STATES = {BallotState.OPEN}
@@ -162,11 +165,13 @@ def _detail_context(request, society, ballot, *, form=None, interest_form=None,
                 + (form.summary_errors() if form else []))
     weights = ClassWeight.objects.filter(ballot=ballot).select_related("member_class")
     user = request.user
+    small = [c for c in selectors.small_classes(ballot)
+             if entry is not None and c.class_id == entry.member_class_id] if can_vote else []
     return society_context(
         request, society, ballot=ballot, state=state, member=member, entry=entry,
         options=options, form=form, interest_form=interest_form, problems=problems,
         policy_text=POLICY_TEXT.get(prompt.policy, "") if prompt else "",
-        paper_counted=paper_counted, recused=recused,
+        paper_counted=paper_counted, recused=recused, small_class=small[0] if small else None,
         weighting=explain.weighting_text(ballot, weights),
         not_on_roll=explain.why_not_on_roll(ballot, member)
         if ballot.opened_at and entry is None else "",
@@ -244,6 +249,7 @@ def ballot_vote(request, society, pk):
 
 
 @society_view(_can_view)
+@sensitive_variables("receipt", "response")
 def ballot_confirm(request, society, pk):
     """Cast the vote checked on the previous page (the choices and the answer to the interest
     prompt are checked again: hidden fields are only a convenience). The receipt code goes to
@@ -325,6 +331,8 @@ RECEIPT_ANSWERS = {
 
 
 @society_view(_can_view)
+@sensitive_post_parameters("code")
+@sensitive_variables("form", "status", "answer")
 def receipt_check(request, society, pk):
     """After close, say whether the vote with this receipt was counted. POST, so the code
     never appears in a web address or a server's access log."""

@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 from django.utils import timezone
 
 from voting import services as voting
-from voting.models import Ballot, RoomCount, Vote
+from voting.models import Ballot, RoomCount
 
 from .. import elections, minutes, services
 from ..enums import MeetingKind
@@ -138,4 +138,3 @@ def _backdate_ballot(ballot: Ballot, *, created, opened, closed) -> None:
         created_at=created, opens_at=opened, opened_at=opened,
         record_date=timezone.localdate(opened), closes_at=closed, closed_at=closed,
         certified_at=closed + timedelta(minutes=2), published_at=closed + timedelta(minutes=3))
-    Vote.objects.filter(ballot=ballot).update(cast_on=timezone.localdate(closed))  # a day only

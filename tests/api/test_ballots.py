@@ -12,6 +12,7 @@ from rest_framework.test import APIClient
 from membership.interests import services as interest_services
 from membership.models import Declaration, InterestTopic
 from tests.factories import MemberFactory, OfficerFactory, UserFactory
+from tests.voting.sealed import only_sealed
 from voting import services
 from voting.models import Ballot
 
@@ -398,17 +399,21 @@ def test_changed_vote_replaces_the_first_and_receipts_say_so(board, scrutineer, 
     first = vote(as_user, users[0], ballot["id"], {a: 1})
     second = vote(as_user, users[0], ballot["id"], {b: 1})
     client = as_user(users[1].user)
-    early = client.get(f"{BASE}/{ballot['id']}/receipts/{second}/")
+    check = f"{BASE}/{ballot['id']}/receipts/check/"
+    early = client.post(check, {"code": second}, format="json")
     assert early.status_code == 409
 
     board.post(f"{BASE}/{ballot['id']}/close/", {"reason": "Done"}, format="json")
 
-    assert client.get(f"{BASE}/{ballot['id']}/receipts/{first}/").json() == {
-        "status": "replaced"}
+    assert client.post(check, {"code": first}, format="json").json() == {"status": "replaced"}
     typed = second.lower().replace("-", "")
-    assert client.get(f"{BASE}/{ballot['id']}/receipts/{typed}/").json() == {
-        "status": "counted"}
-    assert client.get(f"{BASE}/{ballot['id']}/receipts/ABCD-EFGH-JKMN-PQRS/").status_code == 404
+    assert client.post(check, {"code": typed}, format="json").json() == {"status": "counted"}
+    assert client.post(check, {"code": "ABCD-EFGH-JKMN-PQRS"},
+                       format="json").status_code == 404
+    assert client.post(check, {"code": "ABCD"}, format="json").json() == {
+        "code": ["A receipt code has 16 letters and numbers."]}
+    # The code never goes in the address: the old GET with the code in the URL is gone.
+    assert client.get(f"{BASE}/{ballot['id']}/receipts/{second}/").status_code == 404
     result = scrutineer.get(f"{BASE}/{ballot['id']}/results/").json()
     assert by_label(result)["B"]["head_count"] == 1 and by_label(result)["A"]["head_count"] == 0
 
@@ -501,7 +506,7 @@ ENDPOINTS = {
     "results unpublished": ("get", "{closed}/results/", None),
     "certify": ("post", "{closed}/certify/", {}),
     "publish": ("post", "{certified}/publish/", {}),
-    "receipt": ("get", "{closed}/receipts/{receipt}/", None),
+    "receipt": ("post", "{closed}/receipts/check/", "receipt"),
 }
 #                   list create read update open close vote results  results  certify publish
 #                                                                   unpubl.                  receipt
@@ -565,6 +570,8 @@ def test_permission_table(who, endpoint, expected, society, other_society, secre
     client = APIClient()
     if user is not None:
         client.force_login(user)
+    if body == "receipt":
+        body = {"code": refs["receipt"]}
     if body == "for":
         body = {"choices": {Ballot.objects.get(pk=refs["open"]).options.get(code="for").pk: 1}}
 
@@ -638,8 +645,9 @@ def test_schema_documents_the_ballot_errors(api):
 
     vote_op = paths["/api/v1/societies/{slug}/ballots/{id}/vote/"]["post"]
     assert set(vote_op["responses"]) == {"201", "400", "401", "403", "404", "409"}
-    receipt = paths["/api/v1/societies/{slug}/ballots/{id}/receipts/{code}/"]["get"]
-    assert set(receipt["responses"]) == {"200", "401", "404", "409"}
+    receipt = paths["/api/v1/societies/{slug}/ballots/{id}/receipts/check/"]["post"]
+    assert set(receipt["responses"]) == {"200", "400", "401", "404", "409"}
+    assert not any("{code}" in path for path in paths)
     for action in ("open", "close", "certify", "publish"):
         assert "409" in paths[f"/api/v1/societies/{{slug}}/ballots/{{id}}/{action}/"]["post"][
             "responses"]
@@ -767,7 +775,7 @@ def test_declaring_while_voting_adds_to_the_register(board, as_user, people, soc
     assert (made.person, made.interest_type, made.description, made.other_party) == (
         users[0].user, "family", "My son is a PA.", "My son")
     assert [t.name for t in made.topics.all()] == ["PA pay and conditions"]
-    assert Ballot.objects.get(pk=ballot["id"]).votes.get().with_interest
+    assert only_sealed(Ballot.objects.get(pk=ballot["id"])).with_interest
     # Their next look at the ballot shows the declaration as one of their interests.
     detail = as_user(users[0].user).get(f"{BASE}/{ballot['id']}/").json()
     assert [(i["declaration"], i["deemed"]) for i in detail["interests"]] == [(made.pk, False)]

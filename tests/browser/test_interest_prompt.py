@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from membership.models import Declaration, InterestTopic
 from tests.factories import MemberFactory
+from tests.voting.sealed import only_sealed
 from voting import services
-from voting.models import Vote
 
 from .keys import RECEIPT, active, button, main_text, tab_to
 from .keys import ballot_path as path
@@ -64,7 +64,7 @@ def test_prompt_with_a_deemed_interest_is_accessible(page, sign_in, assert_acces
     assert_accessible(page, "check page with an interest")
     page.get_by_role("button", name="Cast my vote").click()
     assert RECEIPT.match(page.locator("#receipt-code").inner_text())
-    assert Vote.objects.get(ballot=pay_ballot).with_interest
+    assert only_sealed(pay_ballot).with_interest
 
 
 def test_declare_now_question_is_accessible_with_errors(page, sign_in, assert_accessible,
@@ -119,4 +119,4 @@ def test_answer_the_prompt_with_the_keyboard_alone(page, sign_in, member_of, pay
     declaration = Declaration.objects.get()
     assert declaration.person == user_member.user
     assert declaration.description == "My brother is a PA here."
-    assert Vote.objects.get(ballot=pay_ballot).with_interest
+    assert only_sealed(pay_ballot).with_interest

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from tests.factories import MemberFactory
 from voting import selectors, services
-from voting.models import Vote
+from voting.models import Envelope
 
 from .keys import RECEIPT, active, button, main_text, tab_to
 from .keys import ballot_path as path
@@ -74,7 +74,7 @@ def test_ballot_page_with_errors_is_accessible(page, sign_in, assert_accessible,
     # The summary's link takes focus to the box.
     page.locator(".error-summary a").first.click()
     assert page.evaluate("document.activeElement.id") in {"id_points_0", "id_points_1"}
-    assert not Vote.objects.filter(ballot=ballot).exists()
+    assert not Envelope.objects.filter(ballot=ballot).exists()
 
 
 def test_ranked_and_resolution_pages_are_accessible(page, sign_in, assert_accessible, voter,

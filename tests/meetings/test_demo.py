@@ -23,7 +23,7 @@ from meetings.enums import MeetingKind, MeetingState
 from meetings.models import Attendance, Contest, Meeting, Minutes, Proxy, Requisition
 from voting import services as voting
 from voting.enums import BallotState
-from voting.models import RoomCount, Vote
+from voting.models import Envelope, RoomCount, Vote
 from voting.selectors import results
 
 FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -260,11 +260,13 @@ def test_demo_logins_still_sign_in_and_seeding_again_changes_nothing(society, se
                                                     "password": demo.DEMO_PASSWORD})
         assert response.status_code == 302 and "/accounts/" not in response.url, email
         client.logout()
-    before = Meeting.objects.count(), Vote.objects.count(), Minutes.objects.count()
+    votes = Vote.objects.count() + Envelope.objects.count()
+    before = Meeting.objects.count(), votes, Minutes.objects.count()
     users = {u.email: u for u in User.objects.filter(email__in=[e for _, e in demo.LOGINS])}
 
     assert meetings_demo.seed(society, users=users) is False
-    assert (Meeting.objects.count(), Vote.objects.count(), Minutes.objects.count()) == before
+    votes = Vote.objects.count() + Envelope.objects.count()
+    assert (Meeting.objects.count(), votes, Minutes.objects.count()) == before
 
 
 def test_demo_meeting_pages_open_for_the_secretary_and_a_member(society, client):

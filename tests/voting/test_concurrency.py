@@ -13,10 +13,11 @@ from membership.models import Member
 from tests.concurrency import all_at_once, needs_postgresql
 from tests.factories import MemberFactory
 from voting import selectors, services
-from voting.models import RollEntry, Vote, VoteMark
+from voting.models import Envelope, RollEntry
 from voting.services import VotingError
 
 from .conftest import option
+from .sealed import sealed
 
 THREADS = 50
 
@@ -70,8 +71,8 @@ def test_fifty_votes_at_once_from_one_member_leave_one_vote(society, classes, ba
     assert outcomes == ["refused"] * (THREADS - 1) + ["voted"]
     assert {message for kind, message in results if kind == "refused"} == {
         "You have already voted in this ballot."}
-    assert Vote.objects.filter(ballot=ballot).count() == 1
-    assert VoteMark.objects.filter(ballot=ballot).count() == 1
+    assert Envelope.objects.filter(ballot=ballot).count() == 1
+    assert len(sealed(ballot)) == 1
     assert RollEntry.objects.get(ballot=ballot, member=member).has_voted
     assert sum(selectors.results(ballot).head_counts.values()) == 1
 
@@ -92,10 +93,8 @@ def test_fifty_changes_at_once_from_one_member_leave_one_current_vote(society, c
     assert errors == []
     assert [kind for kind, _ in results] == ["voted"] * THREADS
     receipts = [receipt for _, receipt in results]
-    current = Vote.objects.get(ballot=ballot, current=True)
-    assert Vote.objects.filter(ballot=ballot).count() == THREADS
-    assert VoteMark.objects.filter(ballot=ballot, current=True).count() == 1
-    assert VoteMark.objects.get(ballot=ballot, current=True).vote == current
+    assert Envelope.objects.filter(ballot=ballot).count() == THREADS
+    assert len(sealed(ballot)) == 1
     statuses = [selectors.receipt_status(ballot, r) for r in receipts]
     assert sorted(statuses) == ["counted"] + ["replaced"] * (THREADS - 1)
     assert RollEntry.objects.get(ballot=ballot, member=member).has_voted
@@ -127,5 +126,5 @@ def test_two_hundred_members_voting_at_once_are_all_counted(society, classes, ba
     result = selectors.results(ballot)
     assert result.head_counts == {first.pk: expected_first, last.pk: 200 - expected_first}
     assert result.voted == result.on_roll == 200
-    assert Vote.objects.filter(ballot=ballot, current=True).count() == 200
+    assert Envelope.objects.filter(ballot=ballot, current=True).count() == 200
     assert not RollEntry.objects.filter(ballot=ballot, has_voted=False).exists()

@@ -15,10 +15,11 @@ from membership.models import Declaration, InterestTopic
 from voting import secrecy, selectors, services
 from voting.conflicts import InterestAnswer, prompt_for
 from voting.enums import PaperState
-from voting.models import RollEntry, Vote, VoteMark
+from voting.models import Envelope, RollEntry, Vote, VoteMark
 from voting.services import VotingError
 
 from .conftest import option
+from .sealed import only_sealed, sealed
 
 PA_PAY = "PA pay and conditions"
 CONFIRM = InterestAnswer(confirmed=True)
@@ -76,14 +77,15 @@ def test_a_pa_is_shown_their_deemed_interest_and_must_confirm_it(
         with pytest.raises(VotingError) as error:
             services.cast_vote(ballot, pa, vote_for(ballot), interest=answer)
         assert error.value.field == "interest"
-    assert not Vote.objects.exists()
+    assert not Envelope.objects.exists()
     assert not RollEntry.objects.get(member=pa).has_voted
 
     receipt = services.cast_vote(ballot, pa, vote_for(ballot), interest=CONFIRM)
 
-    vote = Vote.objects.get()
+    vote = only_sealed()
     assert vote.with_interest
-    assert [m.with_interest for m in VoteMark.objects.filter(vote=vote)] == [True]
+    services.close_ballot(ballot, by=ballot.created_by, reason="Counting it")
+    assert [m.with_interest for m in VoteMark.objects.filter(ballot=ballot)] == [True]
     assert selectors.receipt_status(ballot, receipt) == "counted"
     assert not Declaration.objects.exists()  # a deemed interest needs no declaration
 
@@ -100,8 +102,7 @@ def test_a_member_with_no_interest_must_say_so_and_their_vote_is_not_flagged(
         assert error.value.field == "interest"
 
     services.cast_vote(ballot, user, vote_for(ballot), interest=NONE)
-    assert not Vote.objects.get().with_interest
-    assert not VoteMark.objects.get().with_interest
+    assert not only_sealed().with_interest
 
 
 def test_a_member_who_declares_at_the_prompt_adds_it_to_the_register_and_votes(
@@ -119,7 +120,7 @@ def test_a_member_who_declares_at_the_prompt_adds_it_to_the_register_and_votes(
     assert declaration.began_on == date(2024, 9, 1)
     assert declaration.other_party == "Sam Reid"
     assert AuditEntry.objects.filter(action="membership.interest.declared").count() == 1
-    assert Vote.objects.get().with_interest
+    assert only_sealed().with_interest
     # Now on the register, the next ballot on the topic finds it.
     assert prompt_for(ballot, carer).matches[0].declaration == declaration
 
@@ -141,7 +142,7 @@ def test_a_declaration_at_the_prompt_with_a_mistake_refuses_the_vote_and_keeps_n
 
     assert error.value.field == field
     assert not Declaration.objects.exists()
-    assert not Vote.objects.exists()
+    assert not Envelope.objects.exists()
     assert not RollEntry.objects.get(member=carer).has_voted
 
 
@@ -165,7 +166,8 @@ def test_a_refused_vote_leaves_no_declaration_behind(declare_ballot, classes, ma
 
     assert not Declaration.objects.exists()
     assert not AuditEntry.objects.filter(action__startswith="membership.interest").exists()
-    assert Vote.objects.count() == 1
+    assert Vote.objects.filter(ballot=ballot).count() == 1  # the box opened at close
+    assert not Envelope.objects.exists()
 
 
 def test_a_changed_vote_carries_the_interest_answered_the_second_time(
@@ -178,7 +180,7 @@ def test_a_changed_vote_carries_the_interest_answered_the_second_time(
     services.cast_vote(ballot, carer, vote_against(ballot),
                        interest=InterestAnswer(declaration=DECLARATION))
 
-    assert list(Vote.objects.filter(current=True).values_list("with_interest", flat=True)) \
+    assert [c.with_interest for c in sealed()] \
         == [True]
     assert Declaration.objects.count() == 1
     result = selectors.results(ballot)
@@ -307,7 +309,7 @@ def test_a_paper_entered_as_cast_with_an_interest_is_flagged(
                                       with_interest=True)
 
     assert state == PaperState.COUNTED
-    assert Vote.objects.get().with_interest
+    assert only_sealed().with_interest
     assert selectors.results(ballot).with_interest == 1
 
 
@@ -354,7 +356,7 @@ def test_a_recused_member_cannot_vote_online_or_on_paper(recuse_vote, secretary)
                 services.cast_vote(ballot, member, vote_for(ballot), interest=answer)
         with pytest.raises(VotingError, match="does not vote in it"):
             services.issue_paper(ballot, member, by=secretary)
-    assert not Vote.objects.exists()
+    assert not Envelope.objects.exists()
     assert not ballot.papers.exists()
 
 
@@ -381,7 +383,7 @@ def test_a_member_without_an_interest_still_answers_the_prompt(recuse_vote):
         services.cast_vote(ballot, people["carers"][0], vote_for(ballot))
     assert error.value.field == "interest"
     services.cast_vote(ballot, people["carers"][0], vote_for(ballot), interest=NONE)
-    assert not Vote.objects.get().with_interest
+    assert not only_sealed().with_interest
 
 
 def test_an_interest_declared_after_opening_also_bars_the_vote(recuse_vote, society, pa_pay):
@@ -402,7 +404,7 @@ def test_an_interest_declared_at_the_prompt_is_kept_and_bars_the_vote(recuse_vot
                            interest=InterestAnswer(declaration=DECLARATION))
 
     assert error.value.field == "interest"
-    assert not Vote.objects.exists()
+    assert not Envelope.objects.exists()
     kept = Declaration.objects.get(person=carer.user)
     assert kept.description == DECLARATION["description"]
     assert AuditEntry.objects.filter(action="membership.interest.declared",
@@ -455,7 +457,7 @@ def test_a_ballot_without_topics_asks_nothing(society, open_ballot, classes, mak
     assert not prompt_for(ballot, pa).needed
     assert not RollEntry.objects.filter(ballot=ballot, recused=True).exists()
     services.cast_vote(ballot, pa, vote_for(ballot))
-    assert not Vote.objects.get().with_interest
+    assert not only_sealed().with_interest
 
 
 def test_a_ballot_takes_the_societys_default_policy_and_only_its_own_topics(

@@ -15,10 +15,11 @@ from tests.factories import MemberFactory
 from tests.pages import PageCheckingClient, assert_field_error, elements, text
 from voting import services
 from voting.conflicts import InterestAnswer
-from voting.models import RollEntry, Vote
+from voting.models import Envelope, RollEntry
 from voting.selectors import results
 
 from .conftest import option
+from .sealed import only_sealed, sealed
 from .test_member_pages import carried, post_pairs, url
 
 PA_PAY = "PA pay and conditions"
@@ -77,7 +78,7 @@ def check_and_cast(client, ballot, data):
 
 
 def assert_no_vote(ballot):
-    assert not Vote.objects.filter(ballot=ballot).exists()
+    assert not Envelope.objects.filter(ballot=ballot).exists()
     assert not RollEntry.objects.filter(ballot=ballot, has_voted=True).exists()
 
 
@@ -117,8 +118,7 @@ def test_declare_pa_confirms_deemed_interest_and_results_show_without_it(
     check_and_cast(client_for(user_member.user), ballot,
                    {"choice": against.pk, "interest_answer": "no"})
 
-    assert Vote.objects.filter(ballot=ballot, with_interest=True).count() == 2
-    assert Vote.objects.filter(ballot=ballot, with_interest=False).count() == 1
+    assert sorted(c.with_interest for c in sealed(ballot)) == [False, True, True]
     result = results(close(ballot, secretary))
     assert result.outcome.passed  # 2 for, 1 against
     assert result.with_interest == 2
@@ -199,7 +199,7 @@ def test_record_pa_is_prompted_and_counted_as_normal(client_for, pay_ballot, pa,
                                     "interest_confirmed": "on"})
     check_and_cast(client_for(user_member.user), ballot,
                    {"choice": option(ballot, "Against").pk, "interest_answer": "no"})
-    assert Vote.objects.get(ballot=ballot, with_interest=True)
+    assert [c.with_interest for c in sealed(ballot)].count(True) == 1
     result = results(close(ballot, secretary))
     assert result.outcome.passed is False  # 1 for, 1 against: a tie does not pass
     assert result.head_counts[option(ballot, "For").pk] == 1
@@ -222,7 +222,7 @@ def test_member_with_no_interest_answers_no(client_for, pay_ballot, user_member)
     check = check_and_cast(client, ballot, {"choice": option(ballot, "For").pk,
                                             "interest_answer": "no"})
     assert "You said you have no interest to declare in PA pay and conditions." in check
-    assert Vote.objects.get(ballot=ballot).with_interest is False
+    assert only_sealed(ballot).with_interest is False
     assert not Declaration.objects.exists()
 
 
@@ -242,7 +242,7 @@ def test_member_declares_a_new_interest_at_the_prompt(client_for, pay_ballot, us
     assert list(declaration.topics.all()) == [topic]
     assert (declaration.interest_type, declaration.other_party, declaration.began_on) == (
         "family", "Sam Jones", began)
-    assert Vote.objects.get(ballot=ballot).with_interest is True
+    assert only_sealed(ballot).with_interest is True
 
 
 def test_change_on_the_check_page_brings_the_declaration_back(client_for, pay_ballot,

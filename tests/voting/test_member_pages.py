@@ -16,7 +16,7 @@ from membership.models import MemberClass
 from tests.factories import MemberFactory, OfficerFactory, SocietyFactory
 from tests.pages import PageCheckingClient, assert_field_error, elements, text
 from voting import selectors, services
-from voting.models import Ballot, RollEntry, Vote
+from voting.models import Ballot, Envelope, RollEntry
 
 from .conftest import option
 
@@ -146,7 +146,7 @@ def test_ranked_cast_end_to_end_is_counted(client_for, voter, open_ballot, secre
 # --- errors next to the field, nothing written ---------------------------------------------------
 
 def assert_nothing_written(ballot, member):
-    assert not Vote.objects.filter(ballot=ballot).exists()
+    assert not Envelope.objects.filter(ballot=ballot).exists()
     assert not RollEntry.objects.get(ballot=ballot, member=member).has_voted
 
 
@@ -226,7 +226,7 @@ def test_change_button_brings_the_choices_back(client_for, voter, open_ballot):
     found = elements(back)
     assert "checked" in found["id_choices_1"] and "checked" not in found["id_choices_0"]
     assert "There is a problem" not in text(back)
-    assert not Vote.objects.filter(ballot=ballot).exists()
+    assert not Envelope.objects.filter(ballot=ballot).exists()
 
 
 def test_already_voted_cannot_vote_again(client_for, voter, open_ballot):
@@ -240,7 +240,7 @@ def test_already_voted_cannot_vote_again(client_for, voter, open_ballot):
     again = client.post(url("ballot_confirm", ballot), {"choice": option(ballot, "Against").pk},
                         follow=True)
     assert "You have already voted in this ballot." in text(again)
-    assert Vote.objects.filter(ballot=ballot).count() == 1
+    assert Envelope.objects.filter(ballot=ballot).count() == 1
 
 
 def test_change_vote_when_allowed_last_one_counts(client_for, voter, open_ballot, secretary):
@@ -286,7 +286,7 @@ def test_member_who_joined_after_the_record_date_is_told_why(client_for, society
     response = client_for(late.user).post(url("ballot_confirm", ballot),
                                           {"choice": option(ballot, "For").pk}, follow=True)
     assert "You are not on the roll for this ballot" in text(response)
-    assert not Vote.objects.filter(ballot=ballot).exists()
+    assert not Envelope.objects.filter(ballot=ballot).exists()
 
 
 def test_ballot_for_another_class_says_so(client_for, voter, classes, open_ballot):
@@ -329,7 +329,7 @@ def test_another_societys_ballot_is_not_found(client_for, voter, open_ballot, ot
         path = reverse(name, args=[other_society.slug, ballot.pk])
         assert client.post(path, {"choice": option(ballot, "For").pk}).status_code == 404
     assert client.get(url("ballot_detail", ballot)).status_code == 403
-    assert not Vote.objects.filter(ballot=ballot).exists()
+    assert not Envelope.objects.filter(ballot=ballot).exists()
 
 
 def test_signed_out_visitors_are_sent_to_sign_in(open_ballot):
@@ -504,7 +504,7 @@ def test_a_double_click_on_cast_shows_the_first_receipt(client_for, voter, open_
     assert first.url == second.url == url("ballot_receipt", ballot)
     receipt = client.get(second.url)
     assert elements(receipt).get("receipt-code")
-    assert Vote.objects.filter(ballot=ballot).count() == 1
+    assert Envelope.objects.filter(ballot=ballot).count() == 1
 
 
 def test_receipt_code_is_kept_in_no_session_and_no_database_row(client_for, voter, open_ballot):
@@ -513,7 +513,7 @@ def test_receipt_code_is_kept_in_no_session_and_no_database_row(client_for, vote
     ballot = open_ballot(kind="resolution")
     client = client_for(voter.user)
     cast = client.post(url("ballot_confirm", ballot), {"choice": option(ballot, "For").pk})
-    cookie = cast.cookies[f"coop_receipt_{ballot.pk}"]
+    cookie = cast.cookies[f"coop_receipt_secret_{ballot.pk}"]
     assert cookie["path"] == url("ballot_receipt", ballot)
     assert cookie["httponly"] and cookie["samesite"] == "Lax" and cookie["max-age"] == 600
     receipt = client.get(cast.url)
@@ -524,8 +524,9 @@ def test_receipt_code_is_kept_in_no_session_and_no_database_row(client_for, vote
     for model in apps.get_models():  # every row of every table, as stored
         for row in model._base_manager.values_list():
             assert code not in str(row), f"{model.__name__} holds the receipt code"
-    assert receipt.cookies[f"coop_receipt_{ballot.pk}"].value == ""  # deleted as shown
-    assert receipt.cookies[f"coop_receipt_{ballot.pk}"]["path"] == url("ballot_receipt", ballot)
+    shown = receipt.cookies[f"coop_receipt_secret_{ballot.pk}"]
+    assert shown.value == ""  # deleted as shown
+    assert shown["path"] == url("ballot_receipt", ballot)
 
 
 def test_receipt_cookie_shows_nobody_else(client_for, voter, society, classes, open_ballot):
@@ -551,7 +552,7 @@ def test_a_second_press_without_the_first_response_says_the_vote_was_cast(client
     assert "You have already voted in this ballot." in text(second)
     assert "your first press cast your vote and your receipt code was shown" in text(second)
     assert "receipt-code" not in elements(second)
-    assert Vote.objects.filter(ballot=ballot).count() == 1
+    assert Envelope.objects.filter(ballot=ballot).count() == 1
 
 
 def test_receipt_page_without_a_vote_says_so(client_for, voter, open_ballot):

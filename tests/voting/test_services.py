@@ -12,7 +12,7 @@ from membership.models import MemberClass
 from tests.factories import MemberFactory
 from voting import secrecy, selectors, services
 from voting.enums import BallotState, PaperState, Weighting
-from voting.models import Ballot, BallotOption, ClassWeight, RollEntry, Vote
+from voting.models import Ballot, BallotOption, ClassWeight, Envelope, RollEntry
 from voting.models.ballots import FrozenError
 from voting.services import VotingError
 
@@ -283,7 +283,7 @@ def test_ballot_past_its_closing_time_refuses_votes_with_no_job_run(open_ballot,
     assert ballot.state == BallotState.CLOSED
     with pytest.raises(VotingError, match="has closed"):
         services.cast_vote(ballot, voter, {option(ballot, "Apples").pk: 1})
-    assert Vote.objects.filter(ballot=ballot).count() == 0
+    assert Envelope.objects.filter(ballot=ballot).count() == 0
     assert not RollEntry.objects.get(ballot=ballot, member=voter).has_voted
 
 
@@ -403,7 +403,7 @@ def test_paper_after_an_online_vote_is_rejected_and_counted_as_rejected(
     result = selectors.results(ballot)
     assert result.head_counts == {apples.pk: 1, pears.pk: 0}
     assert result.papers == {"issued": 0, "counted": 0, "rejected": 1}
-    assert Vote.objects.filter(ballot=ballot).count() == 1
+    assert Envelope.objects.filter(ballot=ballot).count() == 1
 
 
 def test_papers_are_issued_at_opening_only_to_members_who_asked_for_post(
@@ -427,8 +427,8 @@ def test_changed_vote_keeps_the_old_one_as_not_current_and_counts_the_last(
     first = services.cast_vote(ballot, voter, {apples.pk: 1})
     last = services.cast_vote(ballot, voter, {pears.pk: 1})
 
-    assert Vote.objects.filter(ballot=ballot).count() == 2
-    assert Vote.objects.filter(ballot=ballot, current=True).count() == 1
+    assert Envelope.objects.filter(ballot=ballot).count() == 2
+    assert Envelope.objects.filter(ballot=ballot, current=True).count() == 1
     assert selectors.results(ballot).head_counts == {apples.pk: 0, pears.pk: 1}
     assert selectors.receipt_status(ballot, first) == "replaced"
     assert selectors.receipt_status(ballot, last) == "counted"
@@ -474,6 +474,7 @@ def test_each_officer_step_is_in_the_audit_log(society, secretary, officer_for, 
         ("voting.paper.issued", secretary.pk),
         ("voting.paper.entered", scrutineer.pk),
         ("voting.ballot.closed", secretary.pk),
+        ("voting.ballot.box_opened", secretary.pk),  # the one paper's envelope, at close
         ("voting.ballot.certified", scrutineer.pk),
         ("voting.ballot.published", secretary.pk),
     ]

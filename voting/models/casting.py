@@ -1,9 +1,10 @@
-"""The roll, the votes and the paper ballots.
+"""The roll, the sealed envelopes, the counted votes and the paper ballots.
 
-Secrecy: a `Vote` and its `VoteMark`s carry no member id, a random UUID id and only the day it
-was cast. The `voter_token` that lets a member change their vote is an HMAC of the ballot and
-member under `settings.VOTE_KEY`, which lives outside the database. The roll records only
-whether each member voted."""
+Secrecy: while a ballot is open a vote exists only as a sealed `Envelope`; the `voter_token`
+beside it (to change a vote) is an HMAC of the ballot and member under `settings.VOTE_KEY`,
+which lives outside the database. At close the envelopes are opened together, shuffled, into
+`Vote`s and `VoteMark`s that carry no member id, no token, no time and a new random id, and
+destroyed. The roll records only whether each member voted."""
 
 import uuid
 
@@ -51,29 +52,49 @@ class RollEntry(models.Model):
         return f"{self.member} on {self.ballot}"
 
 
-class Vote(models.Model):
-    """One member's vote, with nothing that names them. When a ballot lets members change
-    their vote, the old vote stays with `current=False` and only the current one counts."""
+class Envelope(models.Model):
+    """A sealed vote, kept while the ballot is open. Its marks, class, interest bit and
+    receipt hash are inside `sealed` (AES-GCM under a per-ballot key derived from
+    `settings.VOTE_KEY`, see `voting.envelopes`), padded to one length per ballot. Only the
+    voter token (to replace or refuse a second vote) and whether it is current sit beside it.
+    At close the box is opened: envelopes become counted votes in a shuffled order and are
+    destroyed, so nothing stored beside an envelope ever reaches a counted vote."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    ballot = models.ForeignKey(Ballot, on_delete=models.PROTECT, related_name="votes")
-    member_class = models.ForeignKey(MemberClass, on_delete=models.PROTECT, related_name="+")
+    ballot = models.ForeignKey(Ballot, on_delete=models.PROTECT, related_name="envelopes")
     voter_token = models.CharField(max_length=64)
-    receipt_hash = models.CharField(max_length=64, unique=True)
-    cast_on = models.DateField(default=timezone.localdate)
     current = models.BooleanField(default=True)
+    sealed = models.BinaryField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["ballot", "voter_token"], condition=Q(current=True),
+                                    name="envelope_one_current_per_voter"),
+        ]
+
+    def __str__(self):
+        return f"Envelope on {self.ballot_id}"
+
+
+class Vote(models.Model):
+    """A counted vote, written when the box is opened: the class it was cast in and whether
+    it was cast with an interest, nothing else. Votes of a ballot are written together in a
+    shuffled order, with new random ids, so neither order nor id says when one was cast."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    # A million votes are written at once when the box is opened, so no index is kept that
+    # another one covers: `vote_count` serves lookups by ballot.
+    ballot = models.ForeignKey(Ballot, on_delete=models.PROTECT, related_name="votes",
+                               db_index=False)
+    member_class = models.ForeignKey(MemberClass, on_delete=models.PROTECT, related_name="+",
+                                     db_index=False)
     # The one thing a vote says about its voter: they had an interest in the ballot's topics.
     with_interest = models.BooleanField(default=False)
 
     objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["ballot", "voter_token"], condition=Q(current=True),
-                                    name="vote_one_current_per_voter"),
-        ]
-        indexes = [models.Index(fields=["ballot", "current", "member_class"],
-                                name="vote_count")]
+        indexes = [models.Index(fields=["ballot", "member_class"], name="vote_count")]
 
     def __str__(self):
         return f"Vote {self.id} on {self.ballot_id}"
@@ -83,17 +104,20 @@ class Vote(models.Model):
 
 
 class VoteMark(models.Model):
-    """One mark on a vote: an option chosen (value 1), points given (allocation) or a rank.
-    Ballot, class and `current` are copied from the vote so counting is one GROUP BY."""
+    """One mark on a counted vote: an option chosen (value 1), points given (allocation) or a
+    rank. Ballot and class are copied from the vote so counting is one GROUP BY."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    vote = models.ForeignKey(Vote, on_delete=models.PROTECT, related_name="marks")
-    ballot = models.ForeignKey(Ballot, on_delete=models.PROTECT, related_name="+")
-    member_class = models.ForeignKey(MemberClass, on_delete=models.PROTECT, related_name="+")
+    # Indexes covered by another (the unique vote+option, `mark_count`) are left out.
+    vote = models.ForeignKey(Vote, on_delete=models.PROTECT, related_name="marks",
+                             db_index=False)
+    ballot = models.ForeignKey(Ballot, on_delete=models.PROTECT, related_name="+",
+                               db_index=False)
+    member_class = models.ForeignKey(MemberClass, on_delete=models.PROTECT, related_name="+",
+                                     db_index=False)
     option = models.ForeignKey("voting.BallotOption", on_delete=models.PROTECT,
                                related_name="marks")
     value = models.PositiveSmallIntegerField(default=1)
-    current = models.BooleanField(default=True)
     with_interest = models.BooleanField(default=False)
 
     objects = AppendOnlyQuerySet.as_manager()
@@ -103,8 +127,8 @@ class VoteMark(models.Model):
             models.UniqueConstraint(fields=["vote", "option"], name="mark_one_per_option"),
         ]
         indexes = [
-            # Covers the count: GROUP BY class, option over one ballot's current marks.
-            models.Index(fields=["ballot", "current", "member_class", "option", "value",
+            # Covers the count: GROUP BY class, option over one ballot's marks.
+            models.Index(fields=["ballot", "member_class", "option", "value",
                                  "with_interest"], name="mark_count"),
         ]
 
@@ -113,6 +137,24 @@ class VoteMark(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("Votes are never deleted.")
+
+
+class Receipt(models.Model):
+    """The hash of a receipt code whose envelope was opened: counted, or replaced by a later
+    vote of the same member. Written at opening in the order of the hashes, apart from the
+    votes, so a receipt leads to no vote and no vote to a receipt."""
+
+    ballot = models.ForeignKey(Ballot, on_delete=models.PROTECT, related_name="receipts",
+                               db_index=False)  # `receipt_list` covers it
+    receipt_hash = models.CharField(max_length=64, unique=True)
+    counted = models.BooleanField(default=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["ballot", "counted", "receipt_hash"],
+                                name="receipt_list")]
+
+    def __str__(self):
+        return f"Receipt on {self.ballot_id}"
 
 
 class BallotPaper(models.Model):

@@ -3,6 +3,7 @@ publishing ballots. Each function validates, writes inside a transaction, record
 entry (never for a vote: nothing may log who voted when) and queues email after commit."""
 
 from ..errors import DeclaredUnderRecusal, VotingError
+from .box import open_box
 from .casting import cast_vote, enter_paper_vote, roll_entry_for, validate_choices
 from .drafting import DRAFT_FIELDS, create_ballot, set_weights, update_draft
 from .lifecycle import (
@@ -26,6 +27,7 @@ from .lifecycle import (
 __all__ = [
     "DRAFT_FIELDS", "DeclaredUnderRecusal", "Room", "VotingError",
     "cast_vote", "certify_ballot", "close_ballot", "create_ballot", "enter_paper_vote",
+    "open_box",
     "enter_room_counts", "freeze_roll",
     "issue_paper", "issue_post_papers", "open_ballot", "open_if_due",
     "publish_ballot", "record_closing", "recuse_interested", "roll_entry_for", "run_due",

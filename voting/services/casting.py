@@ -3,11 +3,12 @@ and returned paper ballots."""
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.views.decorators.debug import sensitive_variables
 
 from coop import audit
 from membership.models import Member
 
-from .. import conflicts, hot_path, secrecy
+from .. import conflicts, envelopes, hot_path, secrecy
 from ..conflicts import InterestAnswer
 from ..enums import (
     ALLOCATION_POINTS,
@@ -16,7 +17,7 @@ from ..enums import (
     PaperState,
 )
 from ..errors import DeclaredUnderRecusal, VotingError
-from ..models import Ballot, BallotPaper, RollEntry, Vote, VoteMark
+from ..models import Ballot, BallotPaper, Envelope, RollEntry
 from ..selectors import frozen_facts
 
 # --- casting -----------------------------------------------------------------------------------
@@ -60,11 +61,23 @@ def roll_entry_for(ballot: Ballot, member: Member | None) -> RollEntry | None:
     return RollEntry.objects.filter(ballot=ballot, member=member).first()
 
 
+@sensitive_variables("receipt")
+def seal(ballot: Ballot, *, member_class_id: int, with_interest: bool, receipt: str,
+         marks: dict[int, int], voter_token: str) -> bytes:
+    """The sealed envelope of a vote: everything the counted vote needs, and its receipt."""
+    box = envelopes.Box(ballot.pk, frozen_facts(ballot).option_ids)
+    return box.seal(envelopes.Contents(member_class_id, with_interest,
+                                       secrecy.code_hash(receipt), marks), voter_token)
+
+
+@sensitive_variables("receipt")
 def cast_vote(ballot: Ballot, member: Member, choices: dict, *,
               interest: InterestAnswer | None = None, entry: RollEntry | None = None) -> str:
     """Record a member's vote and return their receipt code (shown once, never stored).
-    The roll's has-voted flag and the vote are written together; the vote carries no member
-    id. Where the ballot allows it, a later online vote replaces an earlier online one.
+    The roll's has-voted flag and a sealed envelope are written together; the envelope is
+    opened only when the ballot closes, together with all the others and in a shuffled
+    order (see `services.box`). Where the ballot allows it, a later online vote replaces an
+    earlier online one.
     When the ballot has topics, `interest` answers the conflict-of-interest prompt (see
     `conflicts.resolve`); a declaration made there is added to the register. `entry`, the
     member's roll entry, saves a query when the caller has it."""
@@ -82,6 +95,7 @@ def cast_vote(ballot: Ballot, member: Member, choices: dict, *,
     return receipt
 
 
+@sensitive_variables("receipt")
 def _cast(ballot, member, marks, token, receipt, interest, entry) -> None:
     now = timezone.now()
     if entry is None or entry.member_id != member.pk or entry.ballot_id != ballot.pk:
@@ -96,10 +110,9 @@ def _cast(ballot, member, marks, token, receipt, interest, entry) -> None:
     if not hot_path.mark_voted_if_open(entry.pk, ballot.pk, now):
         ballot = _refuse_if_not_open(ballot, now)
         _replace_previous(ballot, entry, token)
-    hot_path.insert_vote(
-        ballot_id=ballot.pk, member_class_id=entry.member_class_id, voter_token=token,
-        receipt_hash=secrecy.code_hash(receipt), cast_on=timezone.localdate(now),
-        with_interest=with_interest, marks=marks)
+    hot_path.insert_envelope(ballot_id=ballot.pk, voter_token=token, sealed=seal(
+        ballot, member_class_id=entry.member_class_id, with_interest=with_interest,
+        receipt=receipt, marks=marks, voter_token=token))
 
 
 def _refuse_if_not_open(ballot, now) -> Ballot:
@@ -116,20 +129,21 @@ def _replace_previous(ballot, entry, token) -> None:
     if BallotPaper.objects.filter(roll_entry=entry, state=PaperState.COUNTED).exists():
         raise VotingError("Your paper ballot has already been counted, so you cannot vote "
                           "again.")
-    previous = Vote.objects.filter(ballot=ballot, voter_token=token, current=True).first()
-    if not ballot.allow_vote_changes or previous is None:
+    replaced = 0
+    if ballot.allow_vote_changes:
+        replaced = Envelope.objects.filter(ballot=ballot, voter_token=token,
+                                           current=True).update(current=False)
+    if not replaced:
         raise VotingError("You have already voted in this ballot.")
-    Vote.objects.filter(pk=previous.pk).update(current=False)
-    VoteMark.objects.filter(vote=previous).update(current=False)
 
 
 def enter_paper_vote(ballot: Ballot, *, code: str, choices: dict, by,
                      with_interest: bool = False) -> PaperState:
     """The scrutineer enters a returned paper by its one-time code. First received counts:
     if the member already voted online, the paper is kept as rejected and counted as such.
-    Papers received by the closing time may be entered until the result is certified. A
-    paper vote is dated the day the ballot opened and the paper keeps no return date, so
-    neither says which day's votes a paper voter's is among."""
+    Papers received by the closing time may be entered until the result is certified; a
+    paper entered after the box was opened stays sealed until certification, when the box is
+    opened again with every counted vote mixed anew. The paper keeps no return date."""
     marks = validate_choices(ballot, choices)
     ballot = Ballot.objects.get(pk=ballot.pk)
     if ballot.opened_at is None or ballot.state not in (BallotState.OPEN, BallotState.CLOSED):
@@ -151,15 +165,10 @@ def enter_paper_vote(ballot: Ballot, *, code: str, choices: dict, by,
         paper.state = PaperState.COUNTED if first else PaperState.REJECTED
         paper.save(update_fields=["state"])
         if first:
-            vote = Vote.objects.create(
-                ballot=ballot, member_class_id=entry.member_class_id,
-                voter_token=secrecy.voter_token(ballot.pk, entry.member_id),
-                receipt_hash=secrecy.code_hash(secrecy.new_receipt_code()),
-                cast_on=ballot.opened_at.date(), with_interest=with_interest)
-            VoteMark.objects.bulk_create([
-                VoteMark(vote=vote, ballot=ballot, member_class_id=entry.member_class_id,
-                         option_id=option, value=value, with_interest=with_interest)
-                for option, value in marks.items()])
+            token = secrecy.voter_token(ballot.pk, entry.member_id)
+            hot_path.insert_envelope(ballot_id=ballot.pk, voter_token=token, sealed=seal(
+                ballot, member_class_id=entry.member_class_id, with_interest=with_interest,
+                receipt=secrecy.new_receipt_code(), marks=marks, voter_token=token))
         audit.record("voting.paper.entered", society=ballot.society, actor=by, obj=ballot,
                      data={"counted": bool(first)})
     return paper.state

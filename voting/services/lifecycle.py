@@ -21,6 +21,7 @@ from ..enums import (
 from ..errors import VotingError
 from ..models import Ballot, BallotPaper, ClassWeight, RollEntry, RoomCount
 from ..selectors import results
+from .box import open_box
 from .drafting import check_draft_fields, require_draft
 
 # --- opening -----------------------------------------------------------------------------------
@@ -273,7 +274,8 @@ def send_reminders(ballot: Ballot, now=None) -> int:
 # --- closing, certifying, publishing ----------------------------------------------------------
 
 def record_closing(ballot: Ballot, now=None) -> Ballot:
-    """Stamp the closing of a ballot whose time has come (it already accepts nothing)."""
+    """Stamp the closing of a ballot whose time has come (it already accepts nothing), and
+    open the box (see `box.open_box`)."""
     now = now or timezone.now()
     with transaction.atomic():
         updated = Ballot.objects.filter(pk=ballot.pk, closed_at__isnull=True,
@@ -283,6 +285,8 @@ def record_closing(ballot: Ballot, now=None) -> Ballot:
             ballot.refresh_from_db()
             audit.record("voting.ballot.closed", society=ballot.society, obj=ballot,
                          data={"at": ballot.closed_at, "early": False})
+        if ballot.closed_at is not None:
+            open_box(ballot)
     return ballot
 
 
@@ -300,16 +304,19 @@ def close_ballot(ballot: Ballot, *, by, reason: str) -> Ballot:
         ballot.save(update_fields=["closed_at", "close_reason", "closed_early_by"])
         audit.record("voting.ballot.closed", society=ballot.society, actor=by, obj=ballot,
                      data={"early": True, "reason": reason})
+        open_box(ballot, by=by)
     return ballot
 
 
 def certify_ballot(ballot: Ballot, *, by, note: str = "") -> Ballot:
-    """The scrutineer certifies the count of a closed ballot."""
+    """The scrutineer certifies the count of a closed ballot. Any envelope still sealed
+    (a paper entered after close) is opened first, mixed with all the counted votes."""
     with transaction.atomic():
         ballot = Ballot.objects.select_for_update().get(pk=ballot.pk)
         if ballot.state != BallotState.CLOSED:
             raise VotingError("Only a closed ballot that has not been certified can be "
                               "certified.")
+        open_box(ballot, by=by)
         if ballot.closed_at is None:
             ballot.closed_at = ballot.closes_at
         ballot.certified_at, ballot.certified_by, ballot.certificate_note = (
