@@ -85,6 +85,9 @@ TEMPLATES = [
     },
 ]
 
+# Every form, ours and allauth's, links hints and errors by the shared field template's ids.
+FORM_RENDERER = "coop.form_renderer.HouseRenderer"
+
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
