@@ -34,7 +34,7 @@ def ballot(society, secretary, voter):
 
 
 def test_officer_menu_folds_away_at_320px_without_javascript(nojs_context, sign_in, society,
-                                                             secretary, assert_accessible):
+                                                             secretary):
     sign_in(nojs_context, secretary)
     page = nojs_context.new_page()
     page.set_viewport_size(PHONE)
@@ -55,7 +55,7 @@ def test_officer_menu_folds_away_at_320px_without_javascript(nojs_context, sign_
     page.reload()
     assert register.is_visible(), "on a wide screen the links show without opening anything"
     assert not page.locator("summary", has_text="Menu").is_visible()
-    assert_accessible(page, "officers' page, wide")
+    # (axe cannot run without JavaScript; the crawl checks this page with it at both widths.)
 
 
 def test_wide_table_scrolls_in_its_own_box_and_takes_focus(page, sign_in, society, secretary):
