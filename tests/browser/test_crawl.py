@@ -31,7 +31,7 @@ ROLES = [None] + [email for _, email in demo.LOGINS]  # None: not signed in
 WIDTHS = (1280, 320)
 VISITS_PER_VIEW = int(os.environ.get("CRAWL_VISITS_PER_VIEW", "2"))
 VISITS_PER_VIEW_IN_ALL = int(os.environ.get("CRAWL_VISITS_PER_VIEW_IN_ALL", "3"))
-BUDGET_SECONDS = float(os.environ.get("CRAWL_BUDGET_SECONDS", "600"))
+BUDGET_SECONDS = float(os.environ.get("CRAWL_BUDGET_SECONDS", "900"))
 # Not pages: files, the API (the schemathesis net covers it; its HTML docs page is crawled),
 # the platform admin, and links that sign out or change state.
 SKIP = re.compile(
