@@ -38,6 +38,9 @@ SKIP = re.compile(
     r"(^/admin/|^/api/(?!docs/)|^/static/|^/media/|logout|/accounts/(confirm-email|password/reset/key"
     r"|login/code/confirm)|\.(csv|pdf|xlsx|json|svg|png|txt|ics)$|/export\.)")
 
+FILE_QUERY = re.compile(r"(^|&)(format|fmt)=(csv|pdf|xlsx|json)\b")  # ?format=pdf: a file
+PAGE_TIMEOUT_MS = 30_000  # a PDF or a big register page on a busy machine
+
 AXE_OPTIONS = {"runOnly": {"type": "tag", "values": AXE_TAGS},
                "resultTypes": ["violations", "incomplete"]}
 
@@ -71,7 +74,7 @@ def same_site_links(page, base: str) -> list[str]:
         if f"{parts.scheme}://{parts.netloc}" != base:
             continue
         path = parts.path + (f"?{parts.query}" if parts.query else "")
-        if not SKIP.search(parts.path):
+        if not SKIP.search(parts.path) and not FILE_QUERY.search(parts.query):
             found.append(path)
     return found
 
@@ -149,11 +152,12 @@ class Crawl:
         page = self.page
         page.set_viewport_size({"width": 1280, "height": 900})
         try:
-            response = page.goto(path)
+            response = page.goto(path, timeout=PAGE_TIMEOUT_MS)
         except PlaywrightError as error:
             if "Download is starting" in str(error):
                 return None  # a file (CSV, PDF) behind a link with no file-like name
-            raise
+            self.note(f"[{role}] {path} did not load: {str(error).splitlines()[0]}")
+            return None
         status = response.status if response else None
         if status is None or status >= 500:
             self.note(f"[{role}] {path} answered {status}")
