@@ -10,6 +10,8 @@ from meetings import permissions as meeting_permissions
 from meetings import selectors as meetings
 from meetings.models import AgendaItem
 from meetings.selectors import upcoming_meetings_for
+from meetings.waiting import waiting_for
+from membership.interests.returns import returns_due_for
 from membership.reports import withdrawals_owed
 from membership.selectors import (
     home_summary,
@@ -34,9 +36,13 @@ def home(request):
     current = [i["member"] for i in summary if i["member"] and i["member"].is_current]
     ballots = open_ballots_for(current)
     upcoming = upcoming_meetings_for(current)
+    waiting = waiting_for(current, request.user)
+    returns = returns_due_for(request.user)
     for item in summary:
         item["ballots"] = ballots.get(item["society"].pk, [])
         item["meetings"] = upcoming.get(item["society"].pk, [])
+        item["waiting"] = waiting.get(item["society"].pk, [])
+        item["return_due"] = returns.get(item["society"].pk)
     return render(request, "coop/home.html", {
         "summary": summary,
         "other_societies": Society.objects.exclude(

@@ -87,6 +87,9 @@ TEMPLATES = [
     },
 ]
 
+# Every form, ours and allauth's, links hints and errors by the shared field template's ids.
+FORM_RENDERER = "coop.form_renderer.HouseRenderer"
+
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
@@ -264,6 +267,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Deep links put a link inside each operation's button (axe: nested-interactive).
+    "SWAGGER_UI_SETTINGS": {"deepLinking": False},
 }
 
 # Stripe: without a secret key the card option is hidden and everything else works.

@@ -3,6 +3,7 @@ a later meeting and then locked."""
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
 
 from coop import audit
 
@@ -60,7 +61,7 @@ def draft_text(meeting: Meeting) -> str:
     proxies = selectors.active_proxies(meeting).count()
     lines = [
         f"Minutes of the {meeting.get_kind_display().lower()} of {meeting.society.name}",
-        f"Held on {local:%A %-d %B %Y} at {local:%-I:%M %p}"
+        f"Held on {date_format(local, 'l j F Y')} at {date_format(local, 'g:i a')}"
         + (f" at {meeting.place.strip()}" if meeting.place else "")
         + (" and online" if meeting.online_link else "") + ".",
         "",

@@ -40,7 +40,9 @@ class PreferencesMixin(forms.Form):
     def clean(self):
         data = super().clean()
         chosen = set(data.get("preferences") or [])
-        if "contact_by_email" in chosen and not data.get("email"):
+        # An address that was typed but is malformed already has its own error; saying
+        # "enter an address" as well would be wrong.
+        if "contact_by_email" in chosen and not data.get("email") and not self.has_error("email"):
             self.add_error("email",
                            "Enter an email address, or untick email in how we contact you.")
         return data

@@ -54,14 +54,36 @@ def officer_statuses(society, today: date | None = None) -> list[ReturnStatus]:
     """Each current officer's return: when they took office, their last return, when the next
     is due. Three queries whatever the number of officers."""
     today = today or timezone.localdate()
+    statuses = _statuses(Officer.objects.filter(society=society),
+                         OfficerReturn.objects.filter(society=society), today)
+    return sorted(statuses, key=lambda s: (s.due_on, str(s.person)))
+
+
+def returns_due_for(user, today: date | None = None) -> dict[int, ReturnStatus]:
+    """For the home page: in each society where `user` is an officer and their return is due
+    within a month or overdue, its status. One query, then two for each society where they
+    hold office."""
+    today = today or timezone.localdate()
+    found = {}
+    offices = Officer.objects.filter(user=user)
+    for society_id in set(offices.values_list("society_id", flat=True)):
+        statuses = _statuses(offices.filter(society_id=society_id),
+                             OfficerReturn.objects.filter(person=user,
+                                                          society_id=society_id), today)
+        due = [s for s in statuses if s.state != "up_to_date"]
+        if due:
+            found[society_id] = due[0]  # only the user's own offices were read
+    return found
+
+
+def _statuses(offices, returns, today: date) -> list[ReturnStatus]:
     took: dict = {}
-    for office in Officer.objects.filter(society=society, started_on__lte=today).exclude(
+    for office in offices.filter(started_on__lte=today).exclude(
             ended_on__lt=today).select_related("user"):
         start = took.get(office.user_id, (office.user, office.started_on))[1]
         took[office.user_id] = (office.user, min(start, office.started_on))
     latest: dict = {}
-    for ret in OfficerReturn.objects.filter(society=society, person_id__in=took).order_by(
-            "made_at"):
+    for ret in returns.filter(person_id__in=took).order_by("made_at"):
         latest[ret.person_id] = ret
     statuses = []
     for user_id, (user, took_office) in took.items():
@@ -71,7 +93,7 @@ def officer_statuses(society, today: date | None = None) -> list[ReturnStatus]:
         due = (add_months(timezone.localdate(last.made_at), DECLARATION_MONTHS) if last
                else took_office)
         statuses.append(ReturnStatus(user, took_office, last, due, today))
-    return sorted(statuses, key=lambda s: (s.due_on, str(s.person)))
+    return statuses
 
 
 def make_return(society, person, *, nil: bool, by) -> OfficerReturn:

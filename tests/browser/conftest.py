@@ -73,7 +73,8 @@ def browser():
         browser.close()
 
 
-def _new_context(browser, live_server, **options):
+def new_context(browser, live_server, **options):
+    """A browser context on the live server, British English, with the suite's time limits."""
     context = browser.new_context(base_url=live_server.url, locale="en-GB", **options)
     context.set_default_timeout(TIMEOUT_MS)
     context.set_default_navigation_timeout(TIMEOUT_MS)
@@ -82,7 +83,7 @@ def _new_context(browser, live_server, **options):
 
 @pytest.fixture
 def context(browser, live_server):
-    context = _new_context(browser, live_server)
+    context = new_context(browser, live_server)
     yield context
     context.close()
 
@@ -94,7 +95,7 @@ def page(context):
 
 @pytest.fixture
 def nojs_context(browser, live_server):
-    context = _new_context(browser, live_server, java_script_enabled=False)
+    context = new_context(browser, live_server, java_script_enabled=False)
     yield context
     context.close()
 

@@ -84,8 +84,8 @@ def test_detail_shows_the_notice_and_proxy_deadline(client_for, meeting, people)
     deadline = selectors.proxy_deadline(meeting)
     assert page.status_code == 200
     assert "Annual general meeting of Mutual Support" in words
-    assert meeting.starts_at.astimezone(timezone.get_current_timezone()).strftime("%H:%M") \
-        in words
+    local = meeting.starts_at.astimezone(timezone.get_current_timezone())
+    assert f"{local:%-I:%M} {'a.m.' if local.hour < 12 else 'p.m.'}" in words  # "7:44 p.m."
     assert "Community hall, 1 Mill Lane" in words and "Step-free entrance" in words
     business = words.index("The business of the meeting")
     order = [words.index(t, business) for t in ("Apologies for absence",

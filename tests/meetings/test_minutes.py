@@ -75,7 +75,8 @@ def test_the_draft_records_attendance_quorum_and_apologies(held, chair):
     text = minutes.draft_text(_ended(held, chair))
     local = timezone.localtime(held.starts_at)
     assert text.startswith("Minutes of the annual general meeting of Mutual Support\n")
-    assert (f"Held on {local:%A %-d %B %Y} at {local:%-I:%M %p} at Community Hall, "
+    noon = "a.m." if local.hour < 12 else "p.m."
+    assert (f"Held on {local:%A %-d %B %Y} at {local:%-I:%M} {noon} at Community Hall, "
             f"1 Mill Lane.") in text
     # 12 members: the quorum is 2.
     assert ("8 members were present, and 1 more was represented by proxy (1 proxy "

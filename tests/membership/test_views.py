@@ -286,7 +286,7 @@ def test_member_edits_details_and_sees_history(signed_in, society):
     page = text(response)
     assert "Your details have been updated." in page
     assert re.search(r"Postcode S1 2AB LS2 9JT", page)
-    assert re.search(r"Largeprint no yes", page)
+    assert re.search(r"Large print no yes", page)
     member.refresh_from_db()
     assert (member.postcode, member.large_print) == ("LS2 9JT", True)
     assert RegisterChange.objects.filter(member=member).count() == 2
