@@ -1,5 +1,6 @@
-"""What a vote needs to know about its ballot, kept in the cache the web processes share (Redis
-when `REDIS_URL` is set, each process's own memory otherwise).
+"""What never changes, kept in the cache the web processes share (Redis when `REDIS_URL` is
+set, each process's own memory otherwise): what a vote needs to know about an open ballot,
+and a certified result (see `certified`).
 
 Once a ballot opens, its options, topics, kind and rules never change (the services and the
 models refuse), so the busiest request, a vote, reads them from here instead of the database.
@@ -8,7 +9,7 @@ entry can only make a vote try and fail: the write itself checks, in the same st
 the ballot is still open (`hot_path.mark_voted_if_open`), so the cache is a shortcut, never
 the authority. A ballot not yet open is never cached."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.core.cache import cache
 from django.db import transaction
@@ -22,9 +23,10 @@ FIELDS = tuple(f.attname for f in Ballot._meta.concrete_fields if f.attname in {
     "id", "society_id", "kind", "allow_vote_changes", "conflict_policy", "opens_at",
     "closes_at", "opened_at", "closed_at", "certified_at", "published_at"})
 TIMEOUT = 6 * 3600  # seconds; a ballot not voted in for this long is read again
+RESULTS_TIMEOUT = 30 * 24 * 3600  # a certified result not looked at for a month is counted again
 
 
-def _key(ballot_id) -> str:
+def cache_key(ballot_id) -> str:
     return f"voting:ballot:{int(ballot_id)}:v1"
 
 
@@ -66,18 +68,31 @@ def _read(ballot_id) -> BallotFacts | None:
 
 def facts(ballot_id) -> BallotFacts | None:
     """The ballot's facts, from the cache when it has been opened. None: no such ballot."""
-    found = cache.get(_key(ballot_id))
+    found = cache.get(cache_key(ballot_id))
     if found is not None:
         return found
     found = _read(ballot_id)
     if found is not None and found.ballot().opened_at is not None:
         # Only what has committed: an opening rolled back must leave nothing behind.
-        transaction.on_commit(lambda: cache.set(_key(ballot_id), found, TIMEOUT))
+        transaction.on_commit(lambda: cache.set(cache_key(ballot_id), found, TIMEOUT))
     return found
 
 
 def forget(ballot_id) -> None:
     """Drop the cached facts once the change that makes them stale has committed (and now,
     so nothing in this transaction reads the old ones)."""
-    cache.delete(_key(ballot_id))
-    transaction.on_commit(lambda: cache.delete(_key(ballot_id)))
+    cache.delete(cache_key(ballot_id))
+    transaction.on_commit(lambda: cache.delete(cache_key(ballot_id)))
+
+
+def certified(ballot: Ballot, count):
+    """The result of a certified ballot: `count(ballot)` the first time, then from the cache.
+    Certification fixes it (nothing can be entered after it), and the key carries the time
+    of certification, so a different certification can never read it. The copy read back
+    gets the ballot as it is now (published since, perhaps)."""
+    key = f"voting:results:{int(ballot.pk)}:{ballot.certified_at.isoformat()}:v1"
+    found = cache.get(key)
+    if found is None:
+        found = count(ballot)
+        transaction.on_commit(lambda: cache.set(key, found, RESULTS_TIMEOUT))
+    return replace(found, ballot=ballot)

@@ -216,7 +216,14 @@ def paper_counts(ballot: Ballot) -> dict[str, int]:
 
 
 def results(ballot: Ballot) -> Results:
-    """Everything the results page, the API, the CSV and the certificate show."""
+    """Everything the results page, the API, the CSV and the certificate show. A certified
+    result never changes, so it is counted once and then read from the shared cache."""
+    if ballot.certified_at is not None:
+        return frozen.certified(ballot, _count_results)
+    return _count_results(ballot)
+
+
+def _count_results(ballot: Ballot) -> Results:
     options = list(ballot.options.all())
     option_ids = [o.pk for o in options]
     classes = count_ballot(ballot)
