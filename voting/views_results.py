@@ -69,7 +69,9 @@ def ballot_results(request, society, pk):
     if not visible:
         return _not_yet(request, society, ballot, viewer)
     results = selectors.results(ballot)
-    listed = ballot.has_closed and results.voted <= RECEIPTS_ON_PAGE
+    # Votes, or marks where a vote has several: either way no more receipts than this.
+    most = max(results.voted, sum(results.head_counts.values()))
+    listed = ballot.has_closed and most <= RECEIPTS_ON_PAGE
     return render(request, "voting/results/results.html", society_context(
         request, society, **results_context(results), viewer=viewer,
         receipts_closed=ballot.has_closed,
