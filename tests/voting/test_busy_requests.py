@@ -22,8 +22,8 @@ from .conftest import option
 
 # Token user, its last use, roll entry; savepoint, roll flag, vote, mark, release.
 VOTE_QUERIES = 8
-CONFIRM_QUERIES = 17
-HOME_QUERIES = 11
+CONFIRM_QUERIES = 15
+HOME_QUERIES = 10
 LIST_QUERIES = 9
 RESULTS_QUERIES = 8
 
