@@ -47,6 +47,7 @@ bench: $(STAMP)
 	$(PY) bench/register_export.py
 	$(PY) bench/count_ballot.py
 	$(PY) bench/cast_votes_http.py
+	$(PY) bench/pages.py
 	$(PY) bench/freeze_roll.py
 	$(PY) bench/meeting.py
 
