@@ -40,10 +40,6 @@ class BallotFacts:
     option_ids: frozenset
     topic_ids: tuple
 
-    @property
-    def id(self) -> int:
-        return self.values[0]
-
     def ballot(self) -> Ballot:
         """A Ballot with these columns loaded and the rest deferred (read from the database
         only if something asks for them), and its society with the id and slug only."""
