@@ -48,6 +48,7 @@ bench: $(STAMP)
 	$(PY) bench/count_ballot.py
 	$(PY) bench/open_box.py
 	$(PY) bench/cast_votes_http.py
+	$(PY) bench/pages.py
 	$(PY) bench/freeze_roll.py
 	$(PY) bench/meeting.py
 	$(PY) bench/messages.py

@@ -8,8 +8,10 @@
 The project runs under gunicorn (2 sync workers) on 127.0.0.1 with `bench._bench_settings`
 (the site plus `/bench/ok/`). 32 clients keep a request each in flight for 10 s: first against
 `/bench/ok/` (a view that returns "ok" through the same middleware), then against
-`POST /api/v1/societies/{slug}/ballots/{id}/vote/`. Every vote comes from a different member
-on the roll, signed in with their own API token (prepared beforehand): the ballot does not let
+`POST /api/v1/societies/{slug}/ballots/{id}/vote/`, then against the web flow's last step,
+`POST /s/{slug}/ballots/{id}/confirm/` ("Cast my vote", answered with a redirect to the
+receipt). Every vote comes from a different member on the roll, signed in with their own API
+token or (the last 40% of the roll) their own session (prepared beforehand): the ballot does not let
 members change their vote, so this measures first votes, the common case, and needs more
 members than the votes the server can take in the time (20,000 by default). Afterwards the
 votes in the database must equal the 201 answers. Exits 1 if a target is missed."""
@@ -27,6 +29,8 @@ from datetime import timedelta
 import _benchlib as lib
 
 TARGET_SHARE = 0.25  # of the bare view's requests per second
+TARGET_WEB_SHARE = 0.20  # the web flow's final POST (check your answer -> cast)
+WEB_SHARE_OF_VOTERS = 0.4  # the last 40% of the roll vote through the web pages
 TARGET_P95_MS = 150.0
 
 
@@ -57,9 +61,39 @@ def prepare(n: int):
                                   closes_at=timezone.now() + timedelta(days=7))
     on_roll = RollEntry.objects.filter(ballot=ballot, recused=False).values_list("member_id",
                                                                                   flat=True)
-    voters = [keys[member_id] for member_id in on_roll]
+    on_roll = list(on_roll)
+    split = int(len(on_roll) * (1 - WEB_SHARE_OF_VOTERS))
+    voters = [keys[member_id] for member_id in on_roll[:split]]
+    web_voters = web_sessions(on_roll[split:])
     options = list(ballot.options.values_list("pk", flat=True))
-    return society, ballot, voters, options
+    return society, ballot, (voters, web_voters), options
+
+
+def web_sessions(member_ids) -> list[tuple[str, str]]:
+    """(session key, CSRF secret) for each member, as their browser holds after signing in:
+    the sessions are written straight into the session table."""
+    from datetime import timedelta
+
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+    from django.utils.crypto import get_random_string
+
+    from membership.models import Member
+
+    store, rows, found = SessionStore(), [], []
+    expires = timezone.now() + timedelta(days=1)
+    for member in Member.objects.filter(pk__in=member_ids).select_related("user"):
+        key, secret = get_random_string(32), get_random_string(32)
+        data = {SESSION_KEY: str(member.user.pk), HASH_SESSION_KEY:
+                member.user.get_session_auth_hash(),
+                BACKEND_SESSION_KEY: "django.contrib.auth.backends.ModelBackend"}
+        rows.append(Session(session_key=key, session_data=store.encode(data),
+                            expire_date=expires))
+        found.append((key, secret))
+    Session.objects.bulk_create(rows, batch_size=5000)
+    return found
 
 
 def start_server(args) -> subprocess.Popen:
@@ -87,6 +121,17 @@ def start_server(args) -> subprocess.Popen:
 def get(path: str, port: int) -> bytes:
     return (f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n"
             ).encode()
+
+
+def post_cast(path: str, port: int, session: tuple[str, str], option: int) -> bytes:
+    """The web flow's last step: "Cast my vote" on the check-your-answer page."""
+    key, secret = session
+    body = f"choice={option}&csrfmiddlewaretoken={secret}".encode()
+    head = (f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+            f"Cookie: sessionid={key}; csrftoken={secret}\r\n"
+            "Content-Type: application/x-www-form-urlencoded\r\n"
+            f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n")
+    return head.encode() + body
 
 
 def post_vote(path: str, port: int, key: str, option: int) -> bytes:
@@ -147,25 +192,38 @@ def percentile(sorted_values: list[float], p: float) -> float:
     return sorted_values[min(len(sorted_values) - 1, int(p * len(sorted_values)))] * 1000
 
 
-def run_phases(args, society, ballot, voters, options) -> tuple[dict, dict, int]:
+def queue_of(items, make):
+    queue = iter(enumerate(items))
+
+    def next_request():
+        item = next(queue, None)
+        return None if item is None else make(*item)
+
+    next_request.ran_out = lambda: next(queue, None) is None
+    return next_request
+
+
+def run_phases(args, society, ballot, voters, options) -> tuple[dict, dict, dict, int]:
     ok_request = get("/bench/ok/", args.port)
     path = f"/api/v1/societies/{society.slug}/ballots/{ballot.pk}/vote/"
-    queue = iter(enumerate(voters))
-
-    def next_vote():
-        item = next(queue, None)
-        if item is None:
-            return None
-        i, key = item
-        return post_vote(path, args.port, key, options[i % len(options)])
+    web_path = f"/s/{society.slug}/ballots/{ballot.pk}/confirm/"
+    api_voters, web_voters = voters
+    next_vote = queue_of(api_voters, lambda i, key: post_vote(
+        path, args.port, key, options[i % len(options)]))
+    next_cast = queue_of(web_voters, lambda i, session: post_cast(
+        web_path, args.port, session, options[i % len(options)]))
 
     # Warm both workers up (imports, URL resolvers, first queries) before measuring.
     warm_votes = asyncio.run(load(args.port, 4, 1.0, next_vote, 201))
+    warm_casts = asyncio.run(load(args.port, 4, 1.0, next_cast, 302))
     asyncio.run(load(args.port, args.clients, 1.0, lambda: ok_request, 200))
     bare = asyncio.run(load(args.port, args.clients, args.seconds, lambda: ok_request, 200))
     votes = asyncio.run(load(args.port, args.clients, args.seconds, next_vote, 201))
-    votes["ran_out"] = next(queue, None) is None
-    return bare, votes, warm_votes["ok"] + votes["ok"]
+    votes["ran_out"] = next_vote.ran_out()
+    web = asyncio.run(load(args.port, args.clients, args.seconds, next_cast, 302))
+    web["ran_out"] = next_cast.ran_out()
+    accepted = warm_votes["ok"] + votes["ok"] + warm_casts["ok"] + web["ok"]
+    return bare, votes, web, accepted
 
 
 def check_counted(ballot, accepted: int) -> dict:
@@ -193,13 +251,14 @@ def main(argv=None) -> int:
                 lambda: prepare(args.members))
             connection.close()
             server = start_server(args)
-            bare, votes, accepted = run_phases(args, society, ballot, voters, options)
+            bare, votes, web, accepted = run_phases(args, society, ballot, voters, options)
             server.terminate()
             server.wait(timeout=30)
             server = None
             counts = check_counted(ballot, accepted)
             conn_max_age = settings.DATABASES["default"].get("CONN_MAX_AGE")
-            ok = report(args, connection.vendor, setup_s, conn_max_age, bare, votes, counts)
+            ok = report(args, connection.vendor, setup_s, conn_max_age, bare, votes, web,
+                        counts)
         finally:
             if server is not None:
                 server.terminate()
@@ -208,12 +267,13 @@ def main(argv=None) -> int:
     return 0 if ok else 1
 
 
-def report(args, vendor, setup_s, conn_max_age, bare, votes, counts) -> bool:
+def report(args, vendor, setup_s, conn_max_age, bare, votes, web, counts) -> bool:
     print(f"\nCast votes over HTTP: gunicorn -w {args.workers}, {args.clients} clients, "
           f"{args.seconds:g} s each, on {vendor} (CONN_MAX_AGE={conn_max_age}); "
           f"{lib.machine_line()}; {args.members:,} members prepared in {setup_s:.0f} s\n")
     rows = []
-    for label, phase in (("bare view GET /bench/ok/", bare), ("POST .../vote/ (201)", votes)):
+    for label, phase in (("bare view GET /bench/ok/", bare), ("API POST .../vote/ (201)", votes),
+                         ("web POST .../confirm/ (302)", web)):
         rows.append([label, phase["ok"], f"{phase['rps']:.0f}",
                      f"{percentile(phase['latencies'], 0.5):.1f}",
                      f"{percentile(phase['latencies'], 0.95):.1f}",
@@ -221,24 +281,27 @@ def report(args, vendor, setup_s, conn_max_age, bare, votes, counts) -> bool:
     print(lib.table(["requests", "answered", "req/s", "p50 ms", "p95 ms", "p99 ms", "errors"],
                     rows))
     share = votes["rps"] / bare["rps"] if bare["rps"] else 0
+    web_share = web["rps"] / bare["rps"] if bare["rps"] else 0
     p95 = percentile(votes["latencies"], 0.95)
+    errors = votes["errors"] + bare["errors"] + web["errors"]
     all_counted = len(set(counts.values())) == 1
     checks = [
         (f"votes at {share:.0%} of the bare view's req/s", share >= TARGET_SHARE,
          f">= {TARGET_SHARE:.0%}"),
         (f"vote p95 {p95:.1f} ms", p95 < TARGET_P95_MS, f"< {TARGET_P95_MS:.0f} ms"),
-        (f"{votes['errors'] + bare['errors']} errors", votes["errors"] + bare["errors"] == 0,
-         "none"),
+        (f"web casts at {web_share:.0%} of the bare view's req/s", web_share >= TARGET_WEB_SHARE,
+         f">= {TARGET_WEB_SHARE:.0%}"),
+        (f"{errors} errors", errors == 0, "none"),
         ("every vote counted: " + ", ".join(f"{k} {v}" for k, v in counts.items()),
          all_counted, "all equal"),
     ]
     print()
     for text, met, target in checks:
         print(f"- {text} (target {target}: {'met' if met else 'MISSED'})")
-    if votes["ran_out"]:
-        print(f"- NOTE: all {args.members:,} members voted before time was up; use --members "
+    if votes["ran_out"] or web["ran_out"]:
+        print("- NOTE: the prepared voters ran out before time was up; use --members "
               "to prepare more")
-    for sample in votes["error_samples"] + bare["error_samples"]:
+    for sample in votes["error_samples"] + bare["error_samples"] + web["error_samples"]:
         print(f"  error sample: {sample!r}")
     print()
     return all(met for _, met, _ in checks)

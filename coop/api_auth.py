@@ -3,12 +3,15 @@
 import hashlib
 import secrets
 from datetime import timedelta
+from functools import cache
 
+from django.db import connection
 from django.utils import timezone
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 
-from .models import ApiToken
+from .db import loaded
+from .models import ApiToken, User
 
 KEY_BYTES = 30
 LAST_USED_GRANULARITY = timedelta(minutes=1)
@@ -38,6 +41,18 @@ def revoke_token(token: ApiToken, *, by) -> None:
         audit.record("coop.api_token.revoked", actor=by, obj=token)
 
 
+@cache
+def token_user_sql() -> str:
+    """The active user of an unrevoked token, with the token's id and whether its last use is
+    older than the first parameter. SQL because it runs on every API request (votes among
+    them), and building it with the ORM took 1.0 ms of CPU against 0.2 ms for this."""
+    user, q = User._meta, connection.ops.quote_name
+    columns = ", ".join(f"u.{q(f.column)}" for f in user.concrete_fields)
+    return (f"SELECT {columns}, t.id AS token_id, (t.last_used_at IS NULL OR t.last_used_at < "
+            f"%s) AS token_stale FROM {q(ApiToken._meta.db_table)} t JOIN {q(user.db_table)} u "
+            "ON u.id = t.user_id WHERE t.key_hash = %s AND t.revoked_at IS NULL AND u.is_active")
+
+
 class PersonalTokenAuthentication(BaseAuthentication):
     keyword = "Token"
 
@@ -51,15 +66,15 @@ class PersonalTokenAuthentication(BaseAuthentication):
             key = auth[1].decode()
         except UnicodeError as exc:
             raise exceptions.AuthenticationFailed("The token is not valid.") from exc
-        token = (ApiToken.objects.select_related("user")
-                 .filter(key_hash=hash_key(key), revoked_at__isnull=True).first())
-        if token is None or not token.user.is_active:
+        stale_before = timezone.now() - LAST_USED_GRANULARITY
+        user = next(iter(User.objects.raw(token_user_sql(), [
+            connection.ops.adapt_datetimefield_value(stale_before), hash_key(key)])), None)
+        if user is None:
             raise exceptions.AuthenticationFailed("The token is not valid or has been revoked.")
-        now = timezone.now()
-        if token.last_used_at is None or now - token.last_used_at > LAST_USED_GRANULARITY:
+        if user.token_stale:
             # To the minute is enough to spot an unused token, and saves a write per request.
-            ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-        return token.user, token
+            ApiToken.objects.filter(pk=user.token_id).update(last_used_at=timezone.now())
+        return user, loaded(ApiToken, id=user.token_id, user_id=user.pk)
 
     def authenticate_header(self, request):
         return self.keyword

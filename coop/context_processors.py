@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.utils.functional import SimpleLazyObject
 
 
 def navigation(request):
@@ -6,7 +7,8 @@ def navigation(request):
     user = getattr(request, "user", None)
     if not user or not user.is_authenticated:
         return {"site_name": "coop"}
-    from .selectors import societies_for_user
+    from .selectors import my_societies
 
-    return {"site_name": "coop", "my_societies": societies_for_user(user),
+    # Read only if a template asks (none does on most pages); then once per request.
+    return {"site_name": "coop", "my_societies": SimpleLazyObject(lambda: my_societies(user)),
             "debug": settings.DEBUG}

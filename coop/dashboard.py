@@ -46,7 +46,7 @@ def home(request):
     return render(request, "coop/home.html", {
         "summary": summary,
         "other_societies": Society.objects.exclude(
-            pk__in=[s.pk for s in selectors.societies_for_user(request.user)]),
+            pk__in=[s.pk for s in selectors.my_societies(request.user)]),
     })
 
 

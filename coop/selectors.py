@@ -20,6 +20,15 @@ def societies_for_user(user):
     return Society.objects.filter(condition).order_by("name")
 
 
+def my_societies(user) -> list[Society]:
+    """`societies_for_user` read once per request: the header of every page and the home
+    page both need it, so it is kept on the user object, which lives as long as the request."""
+    found = user.__dict__.get("coop_societies")
+    if found is None:
+        found = user.__dict__["coop_societies"] = list(societies_for_user(user))
+    return found
+
+
 def officers_register(society):
     return Officer.objects.filter(society=society).select_related("user").order_by(
         "-ended_on", "role", "started_on")

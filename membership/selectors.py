@@ -204,7 +204,7 @@ def personal_data(user) -> dict:
 def home_summary(user) -> list[dict]:
     """For the home page: each society the person belongs to, applied to or serves."""
     from coop.permissions import current_roles
-    from coop.selectors import societies_for_user
+    from coop.selectors import my_societies
 
     memberships = {m.society_id: m for m in Member.objects.filter(user=user)
                    .select_related("member_class", "society").order_by("ceased_on")}
@@ -212,7 +212,7 @@ def home_summary(user) -> list[dict]:
     pending = {a.society_id: a for a in Application.objects.filter(
         user=user, admitted_at__isnull=True, rejected_at__isnull=True,
         withdrawn_at__isnull=True).select_related("society", "member_class")}
-    societies = {s.pk: s for s in societies_for_user(user)}
+    societies = {s.pk: s for s in my_societies(user)}
     for holder in (*memberships.values(), *pending.values()):
         societies.setdefault(holder.society_id, holder.society)
     return [

@@ -38,7 +38,6 @@ from coop.api import (
     SocietyRole,
     SocietyScopedMixin,
 )
-from membership.models import Member
 
 from . import permissions, selectors, services
 from .api_results import ResultsSerializer, results_payload
@@ -128,13 +127,11 @@ class BallotViewSet(SocietyScopedMixin, viewsets.GenericViewSet):
         return ballot
 
     def own_roll_entry(self) -> RollEntry | None:
-        """The person's entry on this ballot's roll, with the ballot, its society and the
-        member, in one query. Being on the roll shows they may vote here, so the usual
-        society lookup is not needed; without an entry, the slower path explains why."""
-        members = Member.objects.filter(user=self.request.user).values("pk")
-        return (RollEntry.objects.select_related("ballot__society", "member")
-                .filter(ballot_id=self.kwargs["pk"], member_id__in=members,
-                        ballot__society__slug=self.kwargs["slug"]).first())
+        """The person's entry on this ballot's roll, with the ballot (from the shared cache)
+        and the member: being on the roll shows they may vote here, so the usual society
+        lookup is not needed; without an entry, the slower path explains why."""
+        return selectors.roll_entry_to_vote(self.kwargs["pk"], self.kwargs["slug"],
+                                            self.request.user)
 
     def ballot_to_vote_in(self) -> Ballot:
         """The ballot alone, without what the representation prefetches: voting is the

@@ -24,6 +24,7 @@ urlpatterns = [
     path("<int:pk>/certify/", views_officer.ballot_certify, name="ballot_certify"),
     # Results
     path("<int:pk>/results/", views_results.ballot_results, name="ballot_results"),
+    path("<int:pk>/receipts.txt", views_results.receipts_txt, name="ballot_receipts_txt"),
     path("<int:pk>/results.csv", views_results.results_csv, name="ballot_results_csv"),
     path("<int:pk>/certificate/", views_results.certificate, name="ballot_certificate"),
     path("<int:pk>/certificate.pdf", views_results.certificate_pdf,

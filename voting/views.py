@@ -123,6 +123,7 @@ def _ballot(request, society, pk) -> Ballot:
     someone who may not see drafts, is not found."""
     ballot = get_object_or_404(Ballot.objects.select_related("only_class"), pk=pk,
                                society=society)
+    ballot.society = society  # already read: the cookie paths and links need its slug
     ballot = services.open_if_due(ballot)
     if ballot.opened_at is None and not permissions.can_see_drafts(request.user, society):
         raise Http404
@@ -191,14 +192,15 @@ def ballot_detail(request, society, pk):
 # --- voting -------------------------------------------------------------------------------------
 
 def _refusal(request, society, ballot) -> tuple[str, object]:
-    """(why this person cannot vote in this ballot now or "", the interest prompt or None)."""
+    """(why this person cannot vote in this ballot now or "", the interest prompt or None).
+    The roll entry read here is kept on the request for the cast (one read, not two)."""
     if ballot.state != BallotState.OPEN:
         return ("This ballot is not open for voting." if ballot.opened_at is None else
                 "This ballot has closed, so it cannot take any more votes."), None
     member = _member(request.user, society)
     if member is None:
         return "Only members can vote. You can read this ballot but not vote in it.", None
-    entry = RollEntry.objects.filter(ballot=ballot, member=member).first()
+    entry = request.roll_entry = RollEntry.objects.filter(ballot=ballot, member=member).first()
     if entry is None:
         return "You are not on the roll for this ballot, so you cannot vote in it.", None
     if entry.has_voted and not ballot.allow_vote_changes and not entry.recused:
@@ -264,7 +266,7 @@ def ballot_confirm(request, society, pk):
     answer = interest_form.answer_for_service() if interest_form else None
     try:
         receipt = services.cast_vote(ballot, _member(request.user, society), form.marks,
-                                     interest=answer)
+                                     interest=answer, entry=request.roll_entry)
     except services.VotingError as error:
         if interest_form is None or error.field not in InterestForm.ANSWER_ERRORS or \
                 _refusal(request, society, ballot)[0]:  # e.g. now recused: they declared one

@@ -19,6 +19,8 @@ from membership.selectors import member_for
 from . import charts, permissions, results_export, selectors
 from .enums import BallotKind, BallotState, ResolutionKind, Weighting
 
+RECEIPTS_ON_PAGE = 1000  # more counted receipts than this are a download, not a list
+
 
 class Viewer:
     """The person looking, as far as the results care."""
@@ -67,9 +69,26 @@ def ballot_results(request, society, pk):
     if not visible:
         return _not_yet(request, society, ballot, viewer)
     results = selectors.results(ballot)
+    # Votes, or marks where a vote has several: either way no more receipts than this.
+    most = max(results.voted, sum(results.head_counts.values()))
+    listed = ballot.has_closed and most <= RECEIPTS_ON_PAGE
     return render(request, "voting/results/results.html", society_context(
         request, society, **results_context(results), viewer=viewer,
-        receipts=selectors.counted_receipts(ballot) if ballot.has_closed else None))
+        receipts_closed=ballot.has_closed,
+        receipts=selectors.counted_receipts(ballot) if listed else None))
+
+
+@society_view()
+def receipts_txt(request, society, pk):
+    """The counted receipt hashes as a text file, one a line: the page lists them only when
+    there are few (a million would not make a usable page)."""
+    ballot, _viewer, visible = _load(request, society, pk)
+    if not visible or not ballot.has_closed:
+        raise Http404
+    response = HttpResponse("".join(f"{h}\n" for h in selectors.counted_receipts(ballot)),
+                            content_type="text/plain; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="receipts-{ballot.pk}.txt"'
+    return response
 
 
 def results_context(results) -> dict:

@@ -89,6 +89,10 @@ class Ballot(models.Model):
         default=False, help_text="A resolution voted on in the room at a general meeting: "
                                  "only the chair opens it, with the people present.")
 
+    # Not a column: the frozen facts `voting.frozen` read for this instance, so one request
+    # asks the cache once.
+    cached_facts = None
+
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [

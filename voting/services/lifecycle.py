@@ -12,7 +12,7 @@ from coop import audit
 from coop.enums import ConflictPolicy
 from membership.models import Declaration, InterestTopic, Member, MemberClass
 
-from .. import scheduling, secrecy
+from .. import frozen, scheduling, secrecy
 from ..enums import (
     BallotKind,
     BallotState,
@@ -86,6 +86,7 @@ def open_ballot(ballot: Ballot, *, by=None, closes_at=None, room=None) -> Ballot
         ballot.opened_at = ballot.opens_at = now
         ballot.record_date = ballot.record_date or timezone.localdate(now)
         ballot.save(update_fields=["opened_at", "opens_at", "record_date", "closes_at"])
+        frozen.forget(ballot.pk)
         on_roll = freeze_roll(ballot, only=room.member_ids if room else None)
         recused = recuse_interested(ballot)
         if room is not None:
@@ -282,6 +283,7 @@ def record_closing(ballot: Ballot, now=None) -> Ballot:
                                         opened_at__isnull=False, closes_at__lte=now
                                         ).update(closed_at=F("closes_at"))
         if updated:
+            frozen.forget(ballot.pk)
             ballot.refresh_from_db()
             audit.record("voting.ballot.closed", society=ballot.society, obj=ballot,
                          data={"at": ballot.closed_at, "early": False})
@@ -302,6 +304,7 @@ def close_ballot(ballot: Ballot, *, by, reason: str) -> Ballot:
         ballot.closed_at, ballot.close_reason, ballot.closed_early_by = (
             timezone.now(), reason, by)
         ballot.save(update_fields=["closed_at", "close_reason", "closed_early_by"])
+        frozen.forget(ballot.pk)
         audit.record("voting.ballot.closed", society=ballot.society, actor=by, obj=ballot,
                      data={"early": True, "reason": reason})
         open_box(ballot, by=by)
@@ -323,6 +326,7 @@ def certify_ballot(ballot: Ballot, *, by, note: str = "") -> Ballot:
             timezone.now(), by, note.strip())
         ballot.save(update_fields=["closed_at", "certified_at", "certified_by",
                                    "certificate_note"])
+        frozen.forget(ballot.pk)
         summary = results(ballot).audit_summary()
         audit.record("voting.ballot.certified", society=ballot.society, actor=by, obj=ballot,
                      data=summary)
@@ -337,5 +341,6 @@ def publish_ballot(ballot: Ballot, *, by) -> Ballot:
                               "certified it.")
         ballot.published_at, ballot.published_by = timezone.now(), by
         ballot.save(update_fields=["published_at", "published_by"])
+        frozen.forget(ballot.pk)
         audit.record("voting.ballot.published", society=ballot.society, actor=by, obj=ballot)
     return ballot
