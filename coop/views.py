@@ -103,6 +103,10 @@ RULE_SECTIONS = [
     ("Proxies", ["proxies_allowed", "max_proxies_per_holder", "proxy_deadline_clear_days"]),
     ("Voting", ["empty_class_policy", "conflict_policy", "class_breakdown_minimum"]),
     ("Surplus", ["reserve_rule", "reserve_percent", "reserve_fixed", "asset_lock"]),
+    ("Keeping personal data", ["register_retention_years", "contact_retention_years",
+                               "declaration_retention_years", "proxy_retention_years",
+                               "attendance_retention_years", "nomination_retention_years",
+                               "ballot_challenge_days"]),
 ]
 
 
@@ -185,7 +189,8 @@ def end_office(request, society, officer_id):
 @society_view(permissions.can_view_audit_log)
 def audit_log(request, society):
     page = Paginator(selectors.audit_log(society), 50).get_page(request.GET.get("page"))
-    return render(request, "coop/audit_log.html", society_context(request, society, page=page))
+    return render(request, "coop/audit_log.html", society_context(
+        request, society, page=page, entries=selectors.readable_entries(page.object_list)))
 
 
 @login_required

@@ -6,3 +6,8 @@ class MeetingsConfig(AppConfig):
     label = "meetings"
     verbose_name = "General meetings"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import privacy
+
+        privacy.register()

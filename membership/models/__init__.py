@@ -1,4 +1,5 @@
 from .interests import Declaration, DeclarationReminder, InterestTopic, OfficerReturn
+from .privacy import Consent, ErasureRequest, PrivacyNotice
 from .register import (
     Application,
     ClassChangeRequest,
@@ -12,5 +13,6 @@ from .shares import Payment, ShareTransaction, StripeEvent, Withdrawal
 __all__ = [
     "Declaration", "DeclarationReminder", "InterestTopic", "OfficerReturn",
     "Application", "ClassChangeRequest", "ContactDetails", "Member", "MemberClass",
-    "RegisterChange", "Payment", "ShareTransaction", "StripeEvent", "Withdrawal",
+    "RegisterChange", "Payment", "Consent", "ErasureRequest", "PrivacyNotice",
+    "ShareTransaction", "StripeEvent", "Withdrawal",
 ]
