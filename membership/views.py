@@ -29,6 +29,7 @@ from .forms import (
     ResignForm,
 )
 from .models import Application, ClassChangeRequest, Member
+from .privacy.notice import current_notice
 
 REGISTER_PAGE_SIZE = 50
 
@@ -80,7 +81,8 @@ def apply(request, society):
         else:
             return redirect("application_sent", society.slug)
     return render(request, "membership/apply.html", society_context(
-        request, society, form=form, card_payments=stripe_payments.card_payments_enabled()))
+        request, society, form=form, card_payments=stripe_payments.card_payments_enabled(),
+        privacy_notice=current_notice(society)))
 
 
 @society_view()
