@@ -23,7 +23,8 @@ CONTACT_BLANK = {"email": "", "phone": "", "access_needs": "", "contact_by_email
 
 
 def placeholder(member: Member) -> str:
-    return f"Former member no. {member.membership_number}"
+    """The name an anonymised entry carries; its membership number still identifies the row."""
+    return "Former member"
 
 
 def remove_contact_details(member: Member) -> None:
@@ -39,7 +40,7 @@ def remove_contact_details(member: Member) -> None:
 
 
 def anonymise_member(member: Member) -> None:
-    """Replace the name and address with "Former member no. N" and clear every free text that
+    """Replace the name with "Former member", clear the address, and clear every free text that
     could name them; the readable name in the audit log is forgotten. The number, class, dates,
     shares and payments stay (the society's accounts need them)."""
     name = placeholder(member)

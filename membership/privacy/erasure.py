@@ -54,7 +54,7 @@ def erasure_plan(member: Member, today: date | None = None) -> ErasurePlan:
                     "register.")]
     if anonymise:
         removed += [Item("Name and postal address on the register (replaced by "
-                         f"“Former member no. {member.membership_number}”)",
+                         "“Former member”; the membership number stays)",
                          "The register's retention period is over."),
                     Item("Their name in the audit log", "Entries keep a pseudonymous id; the "
                          "name behind it is cleared, so the log still proves nothing was "
