@@ -117,7 +117,8 @@ def register_copy_parts() -> None:
     add(registry.acted_as("membership", (
         "membership.Application.decided_by", "membership.RegisterChange.changed_by",
         "membership.ClassChangeRequest.decided_by", "membership.ShareTransaction.recorded_by",
-        "membership.Payment.recorded_by", "membership.Withdrawal.repaid_by")))
+        "membership.Payment.recorded_by", "membership.Withdrawal.repaid_by",
+        "membership.PrivacyNotice.created_by")))
 
 
 # --- retention ------------------------------------------------------------------------------
