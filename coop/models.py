@@ -205,6 +205,9 @@ class Officer(models.Model):
     term_ends_on = models.DateField(
         null=True, blank=True, help_text="When an elected trustee's term runs out: they retire "
                                          "at the first AGM on or after this day.")
+    sees_access_needs = models.BooleanField(
+        default=False, help_text="Sees members' access needs (health data), to arrange "
+                                 "meetings and letters. Each time they look is recorded.")
 
     class Meta:
         ordering = ["society", "role", "started_on"]

@@ -77,7 +77,7 @@ def update_rules(society: Society, *, by, **changes) -> Society:
 
 
 def appoint_officer(society: Society, *, user, role: str, started_on: date | None = None,
-                    by=None) -> Officer:
+                    by=None, sees_access_needs: bool = False) -> Officer:
     """Add a term of office to the register of officers."""
     if role not in OfficerRole.values:
         raise CoopError("Choose a role from the list.", field="role")
@@ -86,10 +86,12 @@ def appoint_officer(society: Society, *, user, role: str, started_on: date | Non
         raise CoopError(f"{user} is already {OfficerRole(role).label.lower()}.", field="user")
     with transaction.atomic():
         officer = Officer.objects.create(society=society, user=user, role=role,
-                                         started_on=started_on or timezone.localdate())
+                                         started_on=started_on or timezone.localdate(),
+                                         sees_access_needs=sees_access_needs)
         audit.record("coop.officer.appointed", society=society, actor=by, obj=officer,
                      data={"role": role, "user": user.email,
-                           "started_on": officer.started_on})
+                           "started_on": officer.started_on,
+                           "sees_access_needs": sees_access_needs})
     return officer
 
 

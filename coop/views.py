@@ -146,7 +146,8 @@ def officers_register(request, society):
             services.appoint_officer(society, user=form.cleaned_data["user"],
                                      role=form.cleaned_data["role"],
                                      started_on=form.cleaned_data["started_on"],
-                                     by=request.user)
+                                     by=request.user,
+                                     sees_access_needs=form.cleaned_data["sees_access_needs"])
         except services.CoopError as error:
             form.add_service_error(error)
         else:
