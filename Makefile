@@ -39,7 +39,9 @@ test-browser: $(STAMP)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 	$(PY) manage.py makemigrations --check --dry-run
+	bash scripts/check-meetings-move
 
 bench: $(STAMP)
 	$(PY) bench/register_export.py

@@ -76,9 +76,9 @@ def main(argv=None) -> int:
         try:
             lib.migrate(schema)
             society, setup_s, _ = lib.timed(lambda: lib.make_society(args.members))
+            from coop.models import User
             from meetings import selectors, services
             from meetings.models import NoticeDelivery
-            from coop.models import User
             from voting.selectors import results
 
             officer = User.objects.create(email="secretary@example.org")

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from . import audit
+from . import audit, hooks
 from .models import ApiToken, AuditEntry, Officer, Society, User
 
 
@@ -37,9 +37,7 @@ class SocietyAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         if not change:
-            from membership.services import create_default_classes
-
-            create_default_classes(obj)
+            hooks.society_created.send(sender=Society, society=obj, by=request.user)
         audit.record("coop.society." + ("changed" if change else "created"), society=obj,
                      actor=request.user, obj=obj,
                      data={"fields": form.changed_data})

@@ -68,6 +68,8 @@ class SocietyScopedMixin:
     """For views under `societies/{slug}/`. The society is looked up among those the person is a
     current member or officer of, so another society answers 404 exactly like an unknown one."""
 
+    swagger_fake_view = False  # drf-spectacular sets it on the instance it builds the schema from
+
     def get_society_queryset(self):
         return societies_for_user(self.request.user)
 
@@ -80,7 +82,7 @@ class SocietyScopedMixin:
 
     def get_serializer_context(self):
         context = super().get_serializer_context()
-        if not getattr(self, "swagger_fake_view", False):
+        if not self.swagger_fake_view:
             context["society"] = self.society
         return context
 
@@ -154,9 +156,10 @@ class SocietyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     lookup_field = "slug"
     lookup_value_regex = "[-a-zA-Z0-9_]+"
     queryset = Society.objects.none()  # narrowed per person in get_queryset
+    swagger_fake_view = False
 
     def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):
+        if self.swagger_fake_view:
             return Society.objects.none()
         return societies_for_user(self.request.user)
 

@@ -61,7 +61,7 @@ def record(action: str, *, society=None, actor=None, obj=None, data=None) -> Aud
                                          data=_normalise(data))
         entry = AuditEntry(
             society=society,
-            actor=actor if getattr(actor, "pk", None) else None,
+            actor=actor if actor is not None and actor.is_authenticated else None,
             actor_label=named.actor_label,
             action=action,
             object_type=obj._meta.label if obj is not None else "",

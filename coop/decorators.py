@@ -6,7 +6,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
-from . import permissions
+from . import hooks, permissions
 from .models import Society
 
 
@@ -32,16 +32,16 @@ def society_view(check=None, *, login=True):
 
 def society_context(request, society, **extra) -> dict:
     """Template context shared by every society page (navigation depends on the role)."""
-    from membership.selectors import member_for
-
     user = request.user
-    member = member_for(society, user)
-    return {
+    context = {
         "society": society,
-        "is_member_here": member is not None,
-        "is_current_member_here": member is not None and member.is_current,
+        "is_member_here": False,
+        "is_current_member_here": False,
         "is_officer_here": permissions.is_officer(user, society),
         "can_view_register_here": permissions.can_view_register(user, society),
         "can_manage_register_here": permissions.can_manage_register(user, society),
-        **extra,
     }
+    for answer in hooks.answers(hooks.society_page_context, request=request, society=society):
+        context.update(answer)
+    context.update(extra)
+    return context

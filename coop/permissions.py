@@ -7,7 +7,7 @@ from .enums import AUDIT_READERS, BOARD_ROLES, REGISTER_READERS, RULE_KEEPERS, O
 
 def current_roles(user, society) -> set[str]:
     """The officer roles `user` holds in `society` today. Cached on the user per request."""
-    if not getattr(user, "is_authenticated", False) or society is None:
+    if user is None or not user.is_authenticated or society is None:
         return set()
     cache = user.__dict__.setdefault("_coop_roles", {})
     if society.pk not in cache:

@@ -7,20 +7,21 @@ from datetime import datetime
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from . import audit_names
+from . import audit_names, hooks
 from .models import AuditEntry, Officer, Society
 
 
 def societies_for_user(user):
-    """Societies where the person is a current member or a current officer."""
-    from membership.models import Member
-
+    """Societies where the person is a current officer, or belongs in a way an app above
+    answers for (membership: a current member)."""
     today = timezone.localdate()
     # EXISTS rather than joins: an index lookup per society, not a scan of its members.
-    member = Member.objects.filter(society=OuterRef("pk"), user=user, ceased_on__isnull=True)
     officer = Officer.objects.filter(society=OuterRef("pk"), user=user, started_on__lte=today
                                      ).filter(Q(ended_on__isnull=True) | Q(ended_on__gte=today))
-    return Society.objects.filter(Exists(member) | Exists(officer)).order_by("name")
+    condition = Exists(officer)
+    for belongs in hooks.answers(hooks.belonging, user=user):
+        condition |= belongs
+    return Society.objects.filter(condition).order_by("name")
 
 
 def officers_register(society):

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from . import audit
+from . import audit, hooks
 from .enums import OfficerRole
 from .models import Officer, Society
 
@@ -38,11 +38,9 @@ RULE_FIELDS = [
 
 
 def create_society(*, name: str, slug: str = "", by=None, **rules) -> Society:
-    """Create a society with the three default member classes (user, carer, PA).
+    """Create a society; the apps set it up through `hooks.society_created` (membership adds the
+    three default member classes and the interest topics).
     Side effects: audit entry `coop.society.created`."""
-    from membership.interests.services import seed_topics
-    from membership.services import create_default_classes
-
     slug = slug or slugify(name)[:60]
     if not slug:
         raise CoopError("Give the society a name made of letters or numbers.", field="name")
@@ -50,8 +48,7 @@ def create_society(*, name: str, slug: str = "", by=None, **rules) -> Society:
         raise CoopError(f"A society with the short name “{slug}” already exists.", field="slug")
     with transaction.atomic():
         society = Society.objects.create(name=name, slug=slug, **rules)
-        create_default_classes(society)
-        seed_topics(society)
+        hooks.society_created.send(sender=Society, society=society, by=by)
         audit.record("coop.society.created", society=society, actor=by, obj=society,
                      data={"name": name, "slug": slug})
     return society

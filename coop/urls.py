@@ -1,11 +1,17 @@
+"""The root URLconf: part of the composition root, so it may import every app."""
+
 from django.contrib import admin
 from django.urls import include, path
 
-from . import views
+from membership import views as membership_views
+from membership import webhooks
+
+from . import dashboard
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", dashboard.home, name="home"),
     path("accounts/", include("allauth.urls")),
+    path("account/my-data.json", membership_views.my_data, name="my_data"),
     path("account/", include("coop.account_urls")),
     path("s/<slug:slug>/", include("membership.urls")),
     path("s/<slug:slug>/officers/", include("coop.officer_urls")),
@@ -15,6 +21,6 @@ urlpatterns = [
     path("s/<slug:slug>/surplus/", include("surplus.urls")),
     path("s/<slug:slug>/interests/", include("membership.interests.urls")),
     path("api/", include("coop.api_urls")),
-    path("", include("coop.stripe_urls")),
+    path("stripe/webhook/", webhooks.stripe_webhook, name="stripe_webhook"),
     path("admin/", admin.site.urls),
 ]

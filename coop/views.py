@@ -5,87 +5,12 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from . import permissions, selectors, services
+from . import hooks, permissions, selectors, services
 from .api_auth import create_token, revoke_token
 from .decorators import society_context, society_view
 from .forms import SocietyRulesForm
 from .models import ApiToken, Officer, Society
 from .officer_forms import AppointOfficerForm, TokenForm
-
-
-def home(request):
-    """Signed in: each membership and office at a glance. Otherwise: what this is, how to join."""
-    if not request.user.is_authenticated:
-        return render(request, "coop/landing.html",
-                      {"societies": Society.objects.order_by("name")})
-    from membership.selectors import home_summary
-    from voting.selectors import open_ballots_for
-
-    from .meetings.selectors import upcoming_meetings_for
-
-    summary = home_summary(request.user)
-    current = [i["member"] for i in summary if i["member"] and i["member"].is_current]
-    ballots = open_ballots_for(current)
-    meetings = upcoming_meetings_for(current)
-    for item in summary:
-        item["ballots"] = ballots.get(item["society"].pk, [])
-        item["meetings"] = meetings.get(item["society"].pk, [])
-    return render(request, "coop/home.html", {
-        "summary": summary,
-        "other_societies": Society.objects.exclude(
-            pk__in=[s.pk for s in selectors.societies_for_user(request.user)]),
-    })
-
-
-@society_view(permissions.is_officer)
-def officer_dashboard(request, society):
-    from membership.selectors import pending_applications, pending_class_changes
-
-    can_record_payments = permissions.can_record_payments(request.user, society)
-    return render(request, "coop/officer_dashboard.html", society_context(
-        request, society,
-        roles=sorted(permissions.current_roles(request.user, society)),
-        pending_count=pending_applications(society).count(),
-        class_change_count=pending_class_changes(society).count(),
-        can_manage_rules=permissions.can_manage_rules(request.user, society),
-        can_view_audit=permissions.can_view_audit_log(request.user, society),
-        can_record_payments=can_record_payments,
-        **(_money_counts(society) if can_record_payments else {}),
-        **_meeting_duties(request.user, society),
-    ))
-
-
-def _meeting_duties(user, society) -> dict:
-    """What general meetings ask of the officers: the AGM falling due, requisitions that
-    have enough support and no meeting yet, and meetings happening now."""
-    from meetings import permissions as meeting_permissions
-    from meetings import selectors as meetings
-    from meetings.models import AgendaItem
-
-    live = list(meetings.live_meetings(society).order_by("starts_at"))
-    counting = bool(live) and meeting_permissions.can_count_hands(user, society)
-    return {
-        "agm_warning": meetings.agm_warning(society),
-        "requisitions_reached": list(meetings.open_requisitions(society)
-                                     .filter(reached_at__isnull=False)),
-        "live_meetings": live,
-        # Tellers who are not the chair reach the count from here.
-        "votes_to_count": list(AgendaItem.objects.filter(
-            meeting__in=live, ballot__opened_at__isnull=False, ballot__closed_at__isnull=True,
-            withdrawn_at__isnull=True).order_by("position")) if counting else [],
-        "can_manage_meetings": meeting_permissions.can_manage_meetings(user, society),
-        "can_chair": meeting_permissions.can_chair(user, society),
-    }
-
-
-def _money_counts(society) -> dict:
-    """What waits for the treasurer: applicants to pay, share money to pay back."""
-    from membership.reports import withdrawals_owed
-    from membership.shares import payments_awaited
-
-    return {"awaiting_payment_count": payments_awaited(society).count(),
-            "owed_count": withdrawals_owed(society).count()}
-
 
 # The rules page in sections, so that the share rules sit together and apart from meetings.
 RULE_SECTIONS = [
@@ -154,23 +79,13 @@ def officers_register(request, society):
             messages.success(request, "The officer has been added to the register.")
             return redirect("officers_register", society.slug)
     officers = list(selectors.officers_register(society))
-    next_agm, retiring = _retiring_at_next_agm(society)
+    ending = hooks.answers(hooks.terms_ending, society=society)
+    next_agm, retiring = ending[0] if ending else (None, set())
     for officer in officers:
         officer.retiring_at = next_agm if officer.pk in retiring else None
     return render(request, "coop/officers.html", society_context(
         request, society, officers=officers, form=form, can_manage=can_manage,
         next_agm=next_agm))
-
-
-def _retiring_at_next_agm(society):
-    """The next AGM whose notice has gone out, and the trustees whose term ends by it."""
-    from meetings.elections import retiring_trustees
-    from meetings.selectors import next_agm
-
-    meeting = next_agm(society)
-    if meeting is None:
-        return None, set()
-    return meeting, set(retiring_trustees(meeting).values_list("pk", flat=True))
 
 
 @require_POST

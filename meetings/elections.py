@@ -15,7 +15,7 @@ from membership.models import Member, MemberClass
 
 from .enums import MeetingKind, MeetingState
 from .models import Contest, Meeting, Nomination
-from .services import MeetingError, _require_member_of
+from .services import MeetingError, require_member_of
 
 
 def open_nominations(meeting: Meeting, *, by, close_at) -> list[Contest]:
@@ -65,8 +65,8 @@ def nominate(contest: Contest, *, proposer: Member, candidate: Member,
     class. Someone nominating themself has agreed to stand; another candidate must accept."""
     _require_open(contest)
     society = contest.meeting.society
-    _require_member_of(society, proposer, "proposer", "You")
-    _require_member_of(society, candidate, "candidate", "The candidate")
+    require_member_of(society, proposer, "proposer", "You")
+    require_member_of(society, candidate, "candidate", "The candidate")
     if candidate.member_class_id != contest.member_class_id:
         raise MeetingError(f"{candidate.full_name} is not in the {contest.member_class} class, "
                            f"whose members elect these seats.", field="candidate")
@@ -86,7 +86,7 @@ def nominate(contest: Contest, *, proposer: Member, candidate: Member,
 
 def second(nomination: Nomination, seconder: Member) -> Nomination:
     _require_open(nomination.contest)
-    _require_member_of(nomination.contest.meeting.society, seconder, "seconder", "You")
+    require_member_of(nomination.contest.meeting.society, seconder, "seconder", "You")
     if seconder.pk in (nomination.proposer_id, nomination.candidate_id):
         raise MeetingError("The seconder must be someone other than the proposer and the "
                            "candidate.", field="seconder")

@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from .enums import AgendaItemKind, AttendanceMode, MeetingKind, NoticeMethod
 from .models import Meeting, Minutes
+from .selectors import proxy_deadline
 
 BATCH = 200  # emails sent over one connection
 DURATION = timedelta(hours=2)  # how long the calendar invitation blocks out
@@ -107,14 +108,12 @@ def _items(meeting: Meeting) -> list[NoticeItem]:
 
 def notice_context(meeting: Meeting) -> dict:
     """Everything the notice says, for the notice page, the email and the letter."""
-    from . import services
-
     society = meeting.society
     starts = local(meeting.starts_at)
     kind_label = MeetingKind(meeting.kind).label
     items = _items(meeting)
     proxies = meeting.takes_proxies
-    deadline = services.proxy_deadline(meeting) if proxies else None
+    deadline = proxy_deadline(meeting) if proxies else None
     args = (society.slug, meeting.pk)
     return {
         "society": society, "society_name": society.name,

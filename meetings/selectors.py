@@ -148,6 +148,11 @@ def _directions(item) -> dict:
     return dict(ProxyInstruction.objects.filter(item=item).values_list("proxy_id", "direction"))
 
 
+def proxy_deadline(meeting: Meeting):
+    """The last day a proxy can be appointed for this meeting, by the society's rules."""
+    return rules.proxy_deadline(meeting.date, meeting.society.proxy_deadline_clear_days)
+
+
 def proxies_held(meeting: Meeting, holder: Member):
     return active_proxies(meeting).filter(holder=holder).select_related("appointer")
 

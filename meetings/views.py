@@ -21,7 +21,6 @@ from django.views.decorators.http import require_POST
 from coop import permissions as coop_permissions
 from coop.decorators import society_context, society_view
 from membership.models import Member
-from membership.selectors import member_for
 
 from . import permissions, selectors, services
 from .enums import MeetingState, ProxyDirection
@@ -32,6 +31,7 @@ from .forms import (
     proxy_directions,
 )
 from .models import Apology, Attendance, Minutes, Proxy
+from .permissions import acting_member, can_see_meetings, can_take_part
 from .services import MeetingError
 
 UPCOMING = {MeetingState.DRAFT, MeetingState.CALLED, MeetingState.LIVE}
@@ -41,24 +41,7 @@ RECEIPTS_AGE = 600
 
 # --- who may do what ----------------------------------------------------------------------------
 
-def _member(user, society) -> Member | None:
-    """The person's current register entry here (looked up once per request)."""
-    cache = user.__dict__.setdefault("_meetings_member", {})
-    if society.pk not in cache:
-        member = member_for(society, user)
-        cache[society.pk] = member if member is not None and member.is_current else None
-    return cache[society.pk]
-
-
-def _can_act(user, society) -> bool:
-    return _member(user, society) is not None
-
-
-def _can_view(user, society) -> bool:
-    return _can_act(user, society) or coop_permissions.is_officer(user, society)
-
-
-def _meeting(request, society, pk):
+def visible_meeting(request, society, pk):
     """Another society's meeting, or one being prepared for someone who cannot manage
     meetings, is not found."""
     officer = permissions.can_manage_meetings(request.user, society)
@@ -66,8 +49,9 @@ def _meeting(request, society, pk):
                              .select_related("society"), pk=pk)
 
 
-def _data(request):
-    """The submitted form data on a POST (even an empty one), else None."""
+def posted(request):
+    """The submitted form data on a POST (even an empty one, as a form of one button is),
+    else None."""
     return request.POST if request.method == "POST" else None
 
 
@@ -96,12 +80,12 @@ def _statuses(meetings, member) -> dict[int, list[str]]:
     return found
 
 
-@society_view(_can_view)
+@society_view(can_see_meetings)
 def meetings_list(request, society):
     user = request.user
     manager = permissions.can_manage_meetings(user, society)
     meetings = list(selectors.visible_meetings(society, officer=manager))
-    statuses = _statuses(meetings, _member(user, society))
+    statuses = _statuses(meetings, acting_member(user, society))
     rows = [{"meeting": m, "state": m.state, "status": statuses.get(m.pk, [])}
             for m in meetings]
     upcoming = sorted((r for r in rows if r["state"] in UPCOMING),
@@ -111,7 +95,7 @@ def meetings_list(request, society):
     return render(request, "meetings/member/list.html", society_context(
         request, society, upcoming=upcoming, past=past, manager=manager,
         agm_warning=selectors.agm_warning(society) if officer else None,
-        can_act=_can_act(user, society)))
+        can_act=can_take_part(user, society)))
 
 
 # --- the notice and the member's actions --------------------------------------------------------
@@ -141,9 +125,9 @@ def _your_votes(meeting, member, attendance, items) -> list[dict]:
 
 def _detail_context(request, society, meeting) -> dict:
     user, today = request.user, timezone.localdate()
-    member = _member(user, society)
+    member = acting_member(user, society)
     items = list(meeting.items.filter(withdrawn_at__isnull=True).select_related("ballot"))
-    deadline = services.proxy_deadline(meeting)
+    deadline = selectors.proxy_deadline(meeting)
     proxy = selectors.proxy_of(meeting, member) if member else None
     minutes = Minutes.objects.filter(meeting=meeting).first()
     manager = permissions.can_manage_meetings(user, society)
@@ -165,29 +149,29 @@ def _detail_context(request, society, meeting) -> dict:
         minutes=minutes if minutes and (minutes.is_locked or manager) else None)
 
 
-@society_view(_can_view)
+@society_view(can_see_meetings)
 def meeting_detail(request, society, pk):
-    meeting = _meeting(request, society, pk)
+    meeting = visible_meeting(request, society, pk)
     return render(request, "meetings/member/detail.html",
                   _detail_context(request, society, meeting))
 
 
-@society_view(_can_view)
+@society_view(can_see_meetings)
 def meeting_ics(request, society, pk):
     from . import notice
 
-    meeting = _meeting(request, society, pk)
+    meeting = visible_meeting(request, society, pk)
     response = HttpResponse(notice.ics_for(meeting), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{society.slug}-meeting-' \
                                       f'{meeting.pk}.ics"'
     return response
 
 
-@society_view(_can_act)
+@society_view(can_take_part)
 def meeting_check_in(request, society, pk):
-    meeting = _meeting(request, society, pk)
-    member = _member(request.user, society)
-    form = CheckInForm(_data(request), meeting=meeting)
+    meeting = visible_meeting(request, society, pk)
+    member = acting_member(request.user, society)
+    form = CheckInForm(posted(request), meeting=meeting)
     if request.method == "POST" and form.is_valid():
         try:
             services.check_in(meeting, member, online=form.cleaned_data["where"] == "online",
@@ -203,11 +187,11 @@ def meeting_check_in(request, society, pk):
 
 
 @require_POST
-@society_view(_can_act)
+@society_view(can_take_part)
 def meeting_apologies(request, society, pk):
-    meeting = _meeting(request, society, pk)
+    meeting = visible_meeting(request, society, pk)
     try:
-        services.record_apology(meeting, _member(request.user, society))
+        services.record_apology(meeting, acting_member(request.user, society))
     except MeetingError as error:
         messages.error(request, error.message)
     else:
@@ -218,13 +202,13 @@ def meeting_apologies(request, society, pk):
 
 # --- proxies ------------------------------------------------------------------------------------
 
-@society_view(_can_act)
+@society_view(can_take_part)
 def meeting_proxy(request, society, pk):
-    meeting = _meeting(request, society, pk)
-    member = _member(request.user, society)
+    meeting = visible_meeting(request, society, pk)
+    member = acting_member(request.user, society)
     proxy = selectors.proxy_of(meeting, member)
     items = meeting.items.filter(ballot__isnull=False, withdrawn_at__isnull=True)
-    form = ProxyForm(_data(request), meeting=meeting, appointer=member, items=items,
+    form = ProxyForm(posted(request), meeting=meeting, appointer=member, items=items,
                      proxy=proxy)
     if request.method == "POST" and form.is_valid():
         try:
@@ -236,17 +220,17 @@ def meeting_proxy(request, society, pk):
             messages.success(request, f"{appointed.holder.full_name} is now your proxy for "
                                       f"this meeting.")
             return _to_detail(meeting)
-    deadline = services.proxy_deadline(meeting)
+    deadline = selectors.proxy_deadline(meeting)
     return render(request, "meetings/member/proxy.html", society_context(
         request, society, meeting=meeting, form=form, proxy=proxy, deadline=deadline,
         closed=meeting.state != MeetingState.CALLED or timezone.localdate() > deadline))
 
 
 @require_POST
-@society_view(_can_act)
+@society_view(can_take_part)
 def meeting_proxy_revoke(request, society, pk):
-    meeting = _meeting(request, society, pk)
-    member = _member(request.user, society)
+    meeting = visible_meeting(request, society, pk)
+    member = acting_member(request.user, society)
     proxy = selectors.proxy_of(meeting, member)
     if proxy is None:
         messages.error(request, "You have not appointed a proxy for this meeting.")
@@ -267,15 +251,15 @@ def _receipts_cookie(request, item) -> tuple[str, dict]:
 
 
 @never_cache
-@society_view(_can_act)
+@society_view(can_take_part)
 def meeting_proxy_votes(request, society, pk, item_pk):
     """A proxy holder at the meeting votes for the absent members who left it to them. The
     receipt codes are shown once: they reach the page in a short-lived signed cookie that is
     deleted as it is shown, never stored on the server."""
-    meeting = _meeting(request, society, pk)
+    meeting = visible_meeting(request, society, pk)
     item = get_object_or_404(meeting.items.select_related("ballot", "meeting__society"),
                              pk=item_pk, ballot__isnull=False)
-    member = _member(request.user, society)
+    member = acting_member(request.user, society)
     name, salt = _receipts_cookie(request, item)
     shown = request.get_signed_cookie(name, default=None, max_age=RECEIPTS_AGE, **salt)
     held = selectors.room(item).undirected_by_holder.get(member.pk, set()) \
@@ -283,7 +267,7 @@ def meeting_proxy_votes(request, society, pk, item_pk):
     voted = set(item.ballot.roll.filter(member__in=held, has_voted=True)
                 .values_list("member_id", flat=True)) if held else set()
     appointers = list(Member.objects.filter(pk__in=held - voted).order_by("full_name"))
-    form = ProxyVotesForm(_data(request), appointers=appointers,
+    form = ProxyVotesForm(posted(request), appointers=appointers,
                           options=item.ballot.options.all())
     if request.method == "POST" and form.is_valid():
         receipts = []
@@ -335,12 +319,12 @@ def _screen(item, officer: bool) -> dict | None:
     return screen
 
 
-@society_view(_can_view)
+@society_view(can_see_meetings)
 def meeting_screen(request, society, pk):
     """The current (or most recent) vote's results, large, for the room."""
     from voting.permissions import can_see_closed_results
 
-    meeting = _meeting(request, society, pk)
+    meeting = visible_meeting(request, society, pk)
     item = (meeting.items.filter(ballot__opened_at__isnull=False).select_related("ballot")
             .order_by("-ballot__opened_at", "-position").first())
     return render(request, "meetings/member/screen.html", society_context(
@@ -354,7 +338,7 @@ def meeting_screen(request, society, pk):
 def _minutes(request, society, pk):
     """Approved minutes; a draft too for those who manage meetings; None if there is none
     this person may see."""
-    meeting = _meeting(request, society, pk)
+    meeting = visible_meeting(request, society, pk)
     minutes = Minutes.objects.filter(meeting=meeting).first()
     if minutes is None or not (minutes.is_locked or
                                permissions.can_manage_meetings(request.user, society)):
@@ -362,14 +346,14 @@ def _minutes(request, society, pk):
     return meeting, minutes
 
 
-@society_view(_can_view)
+@society_view(can_see_meetings)
 def meeting_minutes(request, society, pk):
     meeting, minutes = _minutes(request, society, pk)
     return render(request, "meetings/member/minutes.html", society_context(
         request, society, meeting=meeting, minutes=minutes))
 
 
-@society_view(_can_view)
+@society_view(can_see_meetings)
 def meeting_minutes_pdf(request, society, pk):
     from . import notice
 

@@ -14,8 +14,9 @@ from coop.decorators import society_context, society_view
 from . import elections, permissions, selectors, services
 from .forms import NominationForm, RequisitionForm, StatementForm
 from .models import Contest, Nomination, Requisition
+from .permissions import acting_member, can_see_meetings, can_take_part
 from .services import MeetingError
-from .views import _can_act, _can_view, _data, _meeting, _member
+from .views import posted, visible_meeting
 
 # --- nominations --------------------------------------------------------------------------------
 
@@ -23,7 +24,7 @@ def _nomination(request, society, pk) -> Nomination:
     nomination = get_object_or_404(
         Nomination.objects.select_related("contest__meeting", "candidate", "proposer"),
         pk=pk, contest__meeting__society=society)
-    _meeting(request, society, nomination.contest.meeting_id)  # not found while a draft
+    visible_meeting(request, society, nomination.contest.meeting_id)  # not found while a draft
     return nomination
 
 
@@ -32,9 +33,9 @@ def _to_nominations(nomination):
     return redirect("meeting_nominations", meeting.society.slug, meeting.pk)
 
 
-@society_view(_can_view)
+@society_view(can_see_meetings)
 def meeting_nominations(request, society, pk):
-    meeting = _meeting(request, society, pk)
+    meeting = visible_meeting(request, society, pk)
     contests = list(meeting.contests.select_related("member_class"))
     nominations = Nomination.objects.filter(contest__in=contests, withdrawn_at__isnull=True) \
         .select_related("candidate", "proposer", "seconder").order_by("candidate__full_name")
@@ -46,16 +47,16 @@ def meeting_nominations(request, society, pk):
         contest.is_open = now < contest.nominations_close_at
     return render(request, "meetings/member/nominations.html", society_context(
         request, society, meeting=meeting, contests=contests,
-        member=_member(request.user, society)))
+        member=acting_member(request.user, society)))
 
 
-@society_view(_can_act)
+@society_view(can_take_part)
 def nomination_new(request, society, pk, contest_pk):
-    meeting = _meeting(request, society, pk)
+    meeting = visible_meeting(request, society, pk)
     contest = get_object_or_404(Contest.objects.select_related("member_class", "meeting"),
                                 pk=contest_pk, meeting=meeting)
-    member = _member(request.user, society)
-    form = NominationForm(_data(request), contest=contest, proposer=member)
+    member = acting_member(request.user, society)
+    form = NominationForm(posted(request), contest=contest, proposer=member)
     if request.method == "POST" and form.is_valid():
         try:
             nomination = elections.nominate(contest, proposer=member,
@@ -76,7 +77,7 @@ def nomination_new(request, society, pk, contest_pk):
 def _nomination_action(request, society, pk, act, done: str):
     nomination = _nomination(request, society, pk)
     try:
-        act(nomination, _member(request.user, society))
+        act(nomination, acting_member(request.user, society))
     except MeetingError as error:
         messages.error(request, error.message)
     else:
@@ -85,26 +86,26 @@ def _nomination_action(request, society, pk, act, done: str):
 
 
 @require_POST
-@society_view(_can_act)
+@society_view(can_take_part)
 def nomination_second(request, society, pk):
     return _nomination_action(request, society, pk, elections.second,
                               "You have seconded the nomination of {name}.")
 
 
 @require_POST
-@society_view(_can_act)
+@society_view(can_take_part)
 def nomination_withdraw(request, society, pk):
     return _nomination_action(request, society, pk, elections.withdraw,
                               "The nomination of {name} is withdrawn.")
 
 
-@society_view(_can_act)
+@society_view(can_take_part)
 def nomination_accept(request, society, pk):
     nomination = _nomination(request, society, pk)
-    member = _member(request.user, society)
+    member = acting_member(request.user, society)
     if nomination.candidate_id != member.pk:
         raise PermissionDenied("Only the candidate can accept a nomination.")
-    form = StatementForm(_data(request), initial={"statement": nomination.statement})
+    form = StatementForm(posted(request), initial={"statement": nomination.statement})
     if request.method == "POST" and form.is_valid():
         try:
             elections.accept(nomination, member, statement=form.cleaned_data["statement"])
@@ -119,11 +120,11 @@ def nomination_accept(request, society, pk):
 
 # --- requisitions -------------------------------------------------------------------------------
 
-@society_view(_can_view)
+@society_view(can_see_meetings)
 def requisitions(request, society):
     from .models import RequisitionSupport
 
-    member = _member(request.user, society)
+    member = acting_member(request.user, society)
     items = list(selectors.open_requisitions(society))
     supported = set(RequisitionSupport.objects.filter(
         member=member, requisition__in=items).values_list("requisition_id", flat=True)) \
@@ -133,12 +134,12 @@ def requisitions(request, society):
         manager=permissions.can_manage_meetings(request.user, society)))
 
 
-@society_view(_can_act)
+@society_view(can_take_part)
 def requisition_new(request, society):
-    form = RequisitionForm(_data(request))
+    form = RequisitionForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
-            requisition = services.start_requisition(society, _member(request.user, society),
+            requisition = services.start_requisition(society, acting_member(request.user, society),
                                                      purpose=form.cleaned_data["purpose"])
         except MeetingError as error:
             form.add_service_error(error)
@@ -151,11 +152,12 @@ def requisition_new(request, society):
 
 
 @require_POST
-@society_view(_can_act)
+@society_view(can_take_part)
 def requisition_support(request, society, pk):
     requisition = get_object_or_404(Requisition, pk=pk, society=society)
     try:
-        requisition = services.support_requisition(requisition, _member(request.user, society))
+        requisition = services.support_requisition(requisition,
+                                                   acting_member(request.user, society))
     except MeetingError as error:
         messages.error(request, error.message)
     else:

@@ -24,6 +24,7 @@ from .officer_forms import (
     ItemForm,
     MeetingForm,
 )
+from .views import posted
 
 OVER = (MeetingState.ENDED, MeetingState.CANCELLED)
 
@@ -52,11 +53,6 @@ def problems(*forms) -> list[tuple[str, str]]:
             anchor = bound.id_for_label or f"{bound.auto_id}_0"
             found += [(f"#{anchor}", error) for error in bound.errors]
     return found
-
-
-def posted(request):
-    """The form data when posted (even if empty, as a form of one button is), else None."""
-    return request.POST if request.method == "POST" else None
 
 
 def page(request, society, template, **context):
@@ -286,7 +282,7 @@ def meeting_proxy_from_post(request, society, pk):
     proxies = (selectors.active_proxies(meeting).select_related("appointer", "holder")
                .prefetch_related("instructions").order_by("appointer__full_name"))
     return page(request, society, "proxy_from_post.html", meeting=meeting, form=form,
-                proxies=proxies, deadline=services.proxy_deadline(meeting))
+                proxies=proxies, deadline=selectors.proxy_deadline(meeting))
 
 
 @society_view(permissions.can_manage_meetings)

@@ -18,7 +18,8 @@ from . import permissions, selectors, services
 from .enums import AgendaItemKind, MeetingState
 from .models import Attendance, Minutes, Withdrawal
 from .officer_forms import ConfirmForm, MinutesForm, TellersForm, WithdrawalForm
-from .views_officer import item_for, meeting_for, page, posted, problems
+from .views import posted
+from .views_officer import item_for, meeting_for, page, problems
 
 # Items nobody withdraws from: the chair records interests on the business itself.
 PROCEDURAL = {AgendaItemKind.APOLOGIES, AgendaItemKind.DECLARATIONS, AgendaItemKind.MINUTES}

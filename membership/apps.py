@@ -6,6 +6,7 @@ class MembershipConfig(AppConfig):
     verbose_name = "Membership"
 
     def ready(self):
+        from . import receivers  # noqa: F401  (connects membership's answers to coop.hooks)
         from .privacy import parts
 
         parts.register()

@@ -46,10 +46,16 @@ def pending_applications(society: Society):
             .select_related("member_class", "user", "society").order_by("submitted_at"))
 
 
+def payments_awaited(society: Society):
+    """Approved applicants who have not paid for their share yet."""
+    return (Application.objects.filter(society=society, approved_at__isnull=False,
+                                       admitted_at__isnull=True, rejected_at__isnull=True,
+                                       withdrawn_at__isnull=True)
+            .select_related("member_class", "user").order_by("approved_at"))
+
+
 def awaiting_payment(society: Society):
     """Approved applicants who have not paid for their share yet, longest waiting first."""
-    from .shares import payments_awaited
-
     return payments_awaited(society).select_related("society").order_by("approved_at", "id")
 
 

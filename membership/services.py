@@ -12,15 +12,11 @@ from django.utils import timezone
 from coop import audit
 from coop.models import Society
 from coop.notify import email_after_commit
-from coop.services import CoopError
 
 from .enums import DEFAULT_CLASSES, TRACKED_FIELDS, CessationReason
+from .errors import MembershipError
+from .ledger import settle_shares_on_cessation
 from .models import Application, ClassChangeRequest, Member, MemberClass, RegisterChange
-
-
-class MembershipError(CoopError):
-    """A membership rule was broken."""
-
 
 # --- member classes -------------------------------------------------------------------------
 
@@ -329,8 +325,6 @@ def cease_membership(member: Member, *, by, reason: str, note: str = "",
             decision_note="Closed because the membership ended.")
         audit.record(f"membership.member.{reason}", society=member.society, actor=by,
                      obj=member, data={"ceased_on": on, "note": member.cessation_note})
-        from .shares import settle_shares_on_cessation
-
         settle_shares_on_cessation(member, by=by, on=on)
     return member
 

@@ -1,63 +1,21 @@
-"""Services for the share ledger and payments: paying another way, admission on payment,
-extra shares, and settling shares when a membership ends. Stripe lives in `stripe_payments`.
-
-The register's `shares_held` and `amount_paid` are never set by hand: `_sync_register` sums
-the ledger inside the same transaction as every ledger write, so the two always agree."""
+"""Services for shares and payments: paying another way, admission on payment, extra shares,
+and paying share money back. Stripe lives in `stripe_payments`; the ledger lines themselves
+(and settling shares when a membership ends) in `ledger`."""
 
 from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Sum
 from django.utils import timezone
 
 from coop import audit
 from coop.notify import email_after_commit
 
-from .enums import OFFLINE_METHODS, PaymentMethod, ShareTransactionKind
-from .models import Application, Member, Payment, ShareTransaction, Withdrawal
-from .services import MembershipError, admit
-
-PENNY = Decimal("0.01")
-
-
-def _sync_register(member: Member) -> None:
-    totals = member.share_transactions.aggregate(shares=Sum("shares"), amount=Sum("amount"))
-    member.shares_held = totals["shares"] or 0
-    # SQLite's SUM drops the pennies' trailing zeros (Decimal("1")); keep pounds and pence.
-    member.amount_paid = (totals["amount"] or Decimal("0")).quantize(PENNY)
-    member.save(update_fields=["shares_held", "amount_paid"])
-
-
-def _ledger(member: Member, kind: str, *, shares: int, amount: Decimal, reason: str,
-            payment: Payment | None = None, by=None, on: date | None = None) -> ShareTransaction:
-    entry = ShareTransaction.objects.create(
-        member=member, kind=kind, shares=shares, amount=amount, reason=reason, payment=payment,
-        recorded_by=by, on=on or timezone.localdate())
-    _sync_register(member)
-    audit.record(f"membership.shares.{kind}", society=member.society, actor=by, obj=member,
-                 data={"shares": shares, "amount": amount, "reason": reason,
-                       "payment": str(payment.pk) if payment else None})
-    return entry
-
-
-def shares_for(society, amount: Decimal) -> int:
-    """How many whole shares `amount` buys; an error unless it is an exact multiple."""
-    value = society.share_value
-    if amount <= 0:
-        raise MembershipError("Enter an amount above £0.", field="amount")
-    count, remainder = divmod(amount, value)
-    if remainder:
-        raise MembershipError(f"Shares cost £{value} each, so the amount must be a multiple of "
-                              f"£{value}.", field="amount")
-    return int(count)
-
-
-def check_holding_cap(society, *, current: Decimal, adding: Decimal) -> None:
-    if current + adding > society.max_holding:
-        raise MembershipError(
-            f"That would make a holding of £{current + adding}; the most one person may hold "
-            f"in {society.name} is £{society.max_holding}.", field="amount")
+from .enums import OFFLINE_METHODS, ShareTransactionKind
+from .errors import MembershipError
+from .ledger import check_holding_cap, record_ledger_entry, shares_for
+from .models import Application, Member, Payment, Withdrawal
+from .services import admit
 
 
 def _expected_joining_amount(application: Application) -> Decimal:
@@ -71,9 +29,10 @@ def confirm_joining_payment(payment: Payment, *, by=None) -> Member:
     member = admit(application, by=by, admitted_on=payment.received_on)
     payment.member = member
     payment.save(update_fields=["member"])
-    _ledger(member, ShareTransactionKind.ISSUE, shares=shares_for(member.society, payment.amount),
-            amount=payment.amount, reason="Share bought on joining", payment=payment, by=by,
-            on=payment.received_on)
+    record_ledger_entry(member, ShareTransactionKind.ISSUE,
+                        shares=shares_for(member.society, payment.amount), amount=payment.amount,
+                        reason="Share bought on joining", payment=payment, by=by,
+                        on=payment.received_on)
     # After the ledger line, so the email can say what was paid.
     society = member.society
     email_after_commit(member.user.email, f"Welcome to {society.name}",
@@ -122,9 +81,10 @@ def record_offline_payment(*, application: Application | None = None,
         if application is not None:
             confirm_joining_payment(payment, by=by)
         else:
-            _ledger(member, ShareTransactionKind.ADDITIONAL_ISSUE,
-                    shares=shares_for(society, amount), amount=amount,
-                    reason="More shares bought", payment=payment, by=by, on=received_on)
+            record_ledger_entry(member, ShareTransactionKind.ADDITIONAL_ISSUE,
+                                shares=shares_for(society, amount), amount=amount,
+                                reason="More shares bought", payment=payment, by=by,
+                                on=received_on)
     return payment
 
 
@@ -136,31 +96,6 @@ def _check_can_buy_more(member: Member, amount: Decimal) -> None:
         raise MembershipError(f"Members of {society.name} hold one share each.")
     shares_for(society, amount)
     check_holding_cap(society, current=member.amount_paid, adding=amount)
-
-
-def settle_shares_on_cessation(member: Member, *, by, on: date) -> None:
-    """When a membership ends its shares go: withdrawn (money owed back after the notice
-    period) where the rules make them withdrawable, otherwise cancelled to reserves."""
-    if member.shares_held <= 0:
-        return
-    society = member.society
-    shares, amount = member.shares_held, member.amount_paid
-    if society.shares_withdrawable:
-        _ledger(member, ShareTransactionKind.WITHDRAWAL, shares=-shares, amount=-amount,
-                reason=f"Membership ended ({member.get_cessation_reason_display().lower()})",
-                by=by, on=on)
-        card = (member.payments.filter(method=PaymentMethod.CARD, confirmed_at__isnull=False,
-                                       refunded_at__isnull=True).order_by("-confirmed_at")
-                .first())
-        withdrawal = Withdrawal.objects.create(
-            member=member, shares=shares, amount=amount, requested_on=on,
-            due_on=on + timedelta(days=society.withdrawal_notice_days),
-            payment=card if card and card.amount >= amount else None)
-        audit.record("membership.withdrawal.due", society=society, actor=by, obj=withdrawal,
-                     data={"amount": amount, "due_on": withdrawal.due_on})
-    else:
-        _ledger(member, ShareTransactionKind.CANCELLATION, shares=-shares, amount=-amount,
-                reason="Cancelled to reserves when the membership ended", by=by, on=on)
 
 
 def record_withdrawal_repaid(withdrawal: Withdrawal, *, by, method: str,
@@ -193,14 +128,6 @@ def check_withdrawal_can_be_repaid(withdrawal: Withdrawal) -> None:
     if withdrawal.due_on > timezone.localdate():
         raise MembershipError(
             f"This money is not due until {withdrawal.due_on:%-d %B %Y} (the notice period).")
-
-
-def payments_awaited(society):
-    """Approved applicants who have not paid for their share yet."""
-    return (Application.objects.filter(society=society, approved_at__isnull=False,
-                                       admitted_at__isnull=True, rejected_at__isnull=True,
-                                       withdrawn_at__isnull=True)
-            .select_related("member_class", "user").order_by("approved_at"))
 
 
 REMINDER_AFTER = timedelta(days=14)

@@ -13,7 +13,7 @@ from django.utils import timezone
 from coop import permissions
 from coop.decorators import society_context, society_view
 
-from . import exports, selectors, services, shares, stripe_payments
+from . import exports, selectors, services, stripe_payments
 from .enums import CessationReason
 from .forms import (
     ApplicationForm,
@@ -29,24 +29,17 @@ from .forms import (
     ResignForm,
 )
 from .models import Application, ClassChangeRequest, Member
+from .permissions import is_current_member, is_member
 from .privacy import care
 from .privacy.notice import current_notice
 
 REGISTER_PAGE_SIZE = 50
 
 
-def _is_member(user, society) -> bool:
-    return selectors.member_for(society, user) is not None
-
-
-def _is_current_member(user, society) -> bool:
-    return services.current_membership(society, user) is not None
-
-
 # --- public and member pages ------------------------------------------------------------------
 
 def _awaiting_payment(society, user) -> bool:
-    return user.is_authenticated and shares.payments_awaited(society).filter(user=user).exists()
+    return user.is_authenticated and selectors.payments_awaited(society).filter(user=user).exists()
 
 
 @society_view(login=False)
@@ -96,7 +89,7 @@ def application_sent(request, society):
                   society_context(request, society, application=application))
 
 
-@society_view(_is_member)
+@society_view(is_member)
 def my_membership(request, society):
     member = selectors.member_for(society, request.user)
     return render(request, "membership/my_membership.html", society_context(
@@ -105,7 +98,7 @@ def my_membership(request, society):
         account=selectors.share_account(member)))
 
 
-@society_view(_is_member)
+@society_view(is_member)
 def edit_details(request, society):
     member = selectors.member_for(society, request.user)
     if not member.is_current:
@@ -125,7 +118,7 @@ def edit_details(request, society):
                   society_context(request, society, form=form, member=member))
 
 
-@society_view(_is_member)
+@society_view(is_member)
 def change_class(request, society):
     member = selectors.member_for(society, request.user)
     if not member.is_current:
@@ -145,7 +138,7 @@ def change_class(request, society):
                   society_context(request, society, form=form, member=member))
 
 
-@society_view(_is_member)
+@society_view(is_member)
 def resign(request, society):
     member = selectors.member_for(society, request.user)
     if not member.is_current:
@@ -167,7 +160,7 @@ def resign(request, society):
         request, society, form=form, member=member, repay_on=repay_on))
 
 
-@society_view(_is_current_member)
+@society_view(is_current_member)
 def inspection_copy(request, society):
     """The copy of the register any current member may inspect: no shares, no class, no care
     data. Former members (an expelled one, say) no longer see other members' addresses."""

@@ -17,13 +17,13 @@ from . import certificate, exports, reports, selectors, services, shares, stripe
 from .enums import PaymentMethod
 from .forms import HeldPaymentForm, OfflinePaymentForm, WithdrawalRepaidForm
 from .models import Application, Member, Payment, Withdrawal
-from .views import _is_member
+from .permissions import is_member
 
 # --- paying for the joining share ---------------------------------------------------------------
 
 
 def _awaiting_payment(society, user) -> Application | None:
-    return shares.payments_awaited(society).filter(user=user).first()
+    return selectors.payments_awaited(society).filter(user=user).first()
 
 
 def _nothing_to_pay(request, society):
@@ -149,7 +149,7 @@ def _certificate(request, society, member, *, own: bool):
         request, society, own=own, **certificate.certificate_context(member)))
 
 
-@society_view(_is_member)
+@society_view(is_member)
 def my_certificate(request, society):
     return _certificate(request, society, selectors.member_for(society, request.user), own=True)
 

@@ -74,17 +74,23 @@ class CanManageProposals(SocietyRole):
     check = staticmethod(permissions.can_manage_proposals)
 
 
+class SurplusViewSet(SocietyScopedMixin, viewsets.GenericViewSet):
+    """The base of the surplus viewsets: scoped to one society, paged, numeric ids."""
+
+    pagination_class = Pagination
+    lookup_value_regex = "[0-9]+"
+    swagger_fake_view = False  # drf-spectacular sets it on the view it builds the schema from
+
+
 # --- financial years ----------------------------------------------------------------------------
 
 @extend_schema(tags=["surplus"], parameters=[SLUG_PARAMETER])
-class YearViewSet(SocietyScopedMixin, viewsets.GenericViewSet):
+class YearViewSet(SurplusViewSet):
     """A society's financial years: figures, surplus and the working for the amount available.
     Every member and officer sees them; the treasurer and the board enter and lock them."""
 
     serializer_class = YearSerializer
-    pagination_class = Pagination
     queryset = FinancialYear.objects.none()  # narrowed to the society in get_queryset
-    lookup_value_regex = "[0-9]+"
 
     def get_permissions(self):
         if self.action in {"create", "partial_update", "lock"}:
@@ -92,7 +98,7 @@ class YearViewSet(SocietyScopedMixin, viewsets.GenericViewSet):
         return [IsAuthenticated()]
 
     def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):
+        if self.swagger_fake_view:
             return FinancialYear.objects.none()
         return FinancialYear.objects.filter(society=self.society).select_related("society")
 
@@ -169,14 +175,12 @@ BOARD_ACTIONS = {"create", "partial_update", "add_option", "option", "put_to_vot
 
 
 @extend_schema(tags=["surplus"], parameters=[SLUG_PARAMETER])
-class ProposalViewSet(SocietyScopedMixin, viewsets.GenericViewSet):
+class ProposalViewSet(SurplusViewSet):
     """Proposals to reinvest a year's surplus: the board drafts them with costed options and
     puts them to the vote; members vote through the ballots API and see the outcome."""
 
     serializer_class = ProposalSerializer
-    pagination_class = Pagination
     queryset = Proposal.objects.none()  # narrowed to the society and the person
-    lookup_value_regex = "[0-9]+"
 
     def get_permissions(self):
         if self.action in BOARD_ACTIONS:
@@ -190,7 +194,7 @@ class ProposalViewSet(SocietyScopedMixin, viewsets.GenericViewSet):
     def get_queryset(self):
         """The proposals this person may see (drafts only for the board), with options,
         topics and allocations in three more queries however many there are."""
-        if getattr(self, "swagger_fake_view", False):
+        if self.swagger_fake_view:
             return Proposal.objects.none()
         return selectors.proposals_for(self.society, officer=self.is_board).prefetch_related(
             Prefetch("options", queryset=ProposalOption.objects.select_related("topic")),

@@ -25,16 +25,16 @@ def money_chart(chart_id: str, title: str, bars: list[tuple[str, Decimal]]) -> S
     parts, y = [], 8
     top = y
     for label, amount in bars:
-        for line in charts._label_lines(label):
+        for line in charts.label_lines(label):
             y += charts.LINE
-            parts.append(charts._text(0, y - 4, line))
+            parts.append(charts.svg_text(0, y - 4, line))
         y += 4
         length = round(float(max(amount, Decimal(0)) / largest) * room, 1)
         parts.append(format_html(
             '<rect x="0" y="{}" width="{}" height="{}" fill="{}"></rect>',
             y, max(length, 1), charts.BAR_HEIGHT, charts.BAR))
-        parts.append(charts._text(length + 8, y + charts.BAR_HEIGHT - 8, pounds(amount),
-                                  bold=True))
+        parts.append(charts.svg_text(length + 8, y + charts.BAR_HEIGHT - 8, pounds(amount),
+                                     bold=True))
         y += charts.BAR_HEIGHT + charts.GAP
     parts.append(format_html('<line x1="0" y1="{}" x2="0" y2="{}" stroke="{}" '
                              'stroke-width="2"></line>', top, y - charts.GAP, charts.AXIS))

@@ -9,8 +9,8 @@ from decimal import Decimal
 from django.utils import timezone
 
 from voting import conflicts
+from voting import demo as voting_demo
 from voting import services as voting
-from voting.demo import _finish
 
 from . import services
 from .enums import OptionType, PayRiseKind
@@ -137,7 +137,7 @@ def seed(society, *, treasurer_or_secretary, scrutineer, spare_emails: set[str])
         options=PAST_OPTIONS)
     _vote(past, voters, rng, turnout=0.8)
     closed_days_ago = (timezone.localdate() - (past_end + timedelta(days=150))).days
-    _finish(past.ballot, secretary=by, scrutineer=scrutineer, days_ago=closed_days_ago)
+    voting_demo.finish(past.ballot, secretary=by, scrutineer=scrutineer, days_ago=closed_days_ago)
     Proposal.objects.filter(pk=past.pk).update(
         created_at=timezone.now() - timedelta(days=closed_days_ago + 25))
     services.record_decision(

@@ -104,7 +104,7 @@ class BallotViewSet(SocietyScopedMixin, viewsets.GenericViewSet):
     def get_queryset(self):
         """The ballots this person may see, each with whether they are on its roll and have
         voted (two EXISTS subqueries, so a list costs the same at 1 ballot or 100)."""
-        if getattr(self, "swagger_fake_view", False):
+        if self.swagger_fake_view:
             return Ballot.objects.none()
         user, society = self.request.user, self.society
         roll = RollEntry.objects.filter(ballot=OuterRef("pk"), member__user=user)

@@ -10,6 +10,7 @@ from rest_framework import serializers
 from .enums import BallotKind
 from .selectors import percent
 from .serializers import BallotKindField, BallotStateField, WeightingField
+from .stv import StvResult
 
 PERCENT_HELP = "A percentage with 6 decimal places (rounded half up for display only)."
 FRACTION_HELP = "The exact share as a fraction of 1, e.g. `21/40`; the percentage is rounded."
@@ -198,7 +199,7 @@ def results_payload(results) -> dict:
     """The figures of `selectors.results` for ResultsSerializer, exact fractions alongside the
     rounded percentages."""
     ballot, outcome, one = results.ballot, results.outcome, results.one_member_outcome
-    elected = list(getattr(results.stv, "elected", None) or [])
+    elected = results.stv.elected if results.stv else []
     by_id = {o.pk: o for o in results.options}
     options = [{
         "id": row["option"].pk, "label": row["option"].label, "code": row["option"].code,
@@ -214,8 +215,8 @@ def results_payload(results) -> dict:
         "published": ballot.published_at is not None, "options": options,
         **_outcome(ballot, outcome), "threshold_percent": ballot.threshold_percent,
         "on_roll": results.on_roll, "voted": results.voted, "turnout": _pct(results.turnout),
-        "recused": getattr(results, "recused", 0),
-        "votes_with_interest": getattr(results, "with_interest", 0),
+        "recused": results.recused,
+        "votes_with_interest": results.with_interest,
         "classes": [_class_row(row, list(by_id)) for row in results.classes],
         "without_interest": _without_interest(results),
         "without_interest_hidden": results.without_interest_hidden,
@@ -238,7 +239,7 @@ def _outcome(ballot, outcome) -> dict:
 
 
 def _without_interest(results) -> dict | None:
-    outcome = getattr(results, "without_interest", None)
+    outcome = results.without_interest
     if outcome is None:
         return None
     option_ids = [o.pk for o in results.options]
@@ -252,9 +253,9 @@ def _without_interest(results) -> dict | None:
                         for row in results.without_interest_classes]}
 
 
-def _election(stv, by_id) -> dict | None:
-    if stv is None:
+def _election(count: StvResult | None, by_id) -> dict | None:
+    if count is None:
         return None
-    return {"rules": stv.rules, "seats": stv.seats, "valid_votes": stv.valid_votes,
-            "quota": str(stv.quota), "ties_broken_by_lot": len(stv.ties_broken_by_lot),
-            "elected": [{"id": pk, "label": by_id[pk].label} for pk in stv.elected]}
+    return {"rules": count.rules, "seats": count.seats, "valid_votes": count.valid_votes,
+            "quota": str(count.quota), "ties_broken_by_lot": len(count.ties_broken_by_lot),
+            "elected": [{"id": pk, "label": by_id[pk].label} for pk in count.elected]}

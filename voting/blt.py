@@ -21,6 +21,8 @@ the Scottish rules do not allow equal preferences).
 import re
 from dataclasses import dataclass
 
+from . import stv
+
 
 class BltError(ValueError):
     """A BLT file that cannot be read; the message names the line."""
@@ -39,10 +41,8 @@ class BltElection:
         """Candidate numbers standing (withdrawn candidates left out)."""
         return [k for k in range(1, len(self.names) + 1) if k not in self.withdrawn]
 
-    def count(self, seats: int | None = None):
+    def count(self, seats: int | None = None) -> stv.StvResult:
         """Count by the project's STV rules; withdrawn candidates' preferences are skipped."""
-        from . import stv
-
         ballots = [(tuple(c for c in ranking if c not in self.withdrawn), n)
                    for ranking, n in self.ballots]
         return stv.count(self.candidates, ballots, seats or self.seats,

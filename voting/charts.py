@@ -34,11 +34,13 @@ class Bar:
     share: Fraction  # 0..1
 
 
-def _label_lines(label: str) -> list[str]:
+def label_lines(label: str) -> list[str]:
+    """A bar's label wrapped to the chart's width (shared with surplus charts)."""
     return textwrap.wrap(label, LABEL_CHARS) or [""]
 
 
-def _text(x, y, content, *, anchor="start", bold=False, fill=TEXT) -> str:
+def svg_text(x, y, content, *, anchor="start", bold=False, fill=TEXT) -> str:
+    """One line of text in the chart's font (escaped; shared with surplus charts)."""
     weight = ' font-weight="700"' if bold else ""
     return format_html('<text x="{}" y="{}" fill="{}" font-size="16" text-anchor="{}"{}>{}</text>',
                        x, y, fill, anchor, mark_safe(weight), content)
@@ -54,15 +56,15 @@ def bar_chart(chart_id: str, title: str, bars: list[Bar], *, description: str = 
         y += LINE + 4  # room for the marker's label above the bars
     top = y
     for bar in bars:
-        for line in _label_lines(bar.label):
+        for line in label_lines(bar.label):
             y += LINE
-            parts.append(_text(0, y - 4, line))
+            parts.append(svg_text(0, y - 4, line))
         y += 4
         length = round(float(bar.share) * plot, 1)
         parts.append(format_html(
             '<rect x="0" y="{}" width="{}" height="{}" fill="{}"></rect>',
             y, max(length, 1), BAR_HEIGHT, BAR))
-        parts.append(_text(length + 8, y + BAR_HEIGHT - 8, f"{percent(bar.share)}%", bold=True))
+        parts.append(svg_text(length + 8, y + BAR_HEIGHT - 8, f"{percent(bar.share)}%", bold=True))
         y += BAR_HEIGHT + GAP
     parts.append(format_html('<line x1="0" y1="{}" x2="0" y2="{}" stroke="{}" '
                              'stroke-width="2"></line>', top, y - GAP, AXIS))
@@ -72,7 +74,7 @@ def bar_chart(chart_id: str, title: str, bars: list[Bar], *, description: str = 
             '<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{}" stroke-width="3" '
             'stroke-dasharray="6 4"></line>', x, top - 2, x, y - GAP + 2, MARKER))
         anchor = "end" if marker > Fraction(4, 5) else "middle"
-        parts.append(_text(x, top - 8, marker_label, anchor=anchor, bold=True, fill=MARKER))
+        parts.append(svg_text(x, top - 8, marker_label, anchor=anchor, bold=True, fill=MARKER))
     height = y
     title_id, desc_id = f"{chart_id}-title", f"{chart_id}-desc"
     summary = description or "; ".join(f"{b.label}: {percent(b.share)}%" for b in bars)

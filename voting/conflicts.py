@@ -12,6 +12,9 @@ from coop.services import CoopError
 from membership.interests import selectors as interest_selectors
 from membership.interests import services as interest_services
 
+from .errors import DeclaredUnderRecusal, VotingError
+from .selectors import frozen_facts
+
 
 @dataclass
 class InterestAnswer:
@@ -40,8 +43,6 @@ class Prompt:
 
 
 def prompt_for(ballot, member) -> Prompt:
-    from .services import frozen_facts
-
     if not frozen_facts(ballot).topic_ids:
         return Prompt(policy=ballot.conflict_policy, topics=[])
     topics = list(ballot.topics.all())
@@ -54,8 +55,6 @@ def resolve(ballot, member, answer: InterestAnswer | None) -> bool:
     """Check the voter answered the prompt; declare a new interest when they gave one.
     Returns whether the vote is cast with an interest. Call inside the casting transaction,
     so a refused vote leaves no new declaration behind."""
-    from .services import VotingError
-
     prompt = prompt_for(ballot, member)
     if not prompt.needed:
         return False
@@ -72,8 +71,6 @@ def resolve(ballot, member, answer: InterestAnswer | None) -> bool:
     if answer.declaration:
         _declare_now(ballot, member, answer.declaration)
         if recuse:
-            from .services import DeclaredUnderRecusal
-
             raise DeclaredUnderRecusal(answer.declaration)
         return True
     if not answer.none_to_declare:
@@ -95,8 +92,6 @@ def keep_and_recuse(ballot, member, details: dict) -> None:
 
 
 def _declare_now(ballot, member, details: dict) -> None:
-    from .services import VotingError
-
     topics = details.get("topics") or list(ballot.topics.all())
     began = details.get("began_on")
     if isinstance(began, str) and began:

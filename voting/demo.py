@@ -11,6 +11,7 @@ from membership.models import InterestTopic
 from . import conflicts, services
 from .conflicts import InterestAnswer
 from .enums import BallotKind, Weighting
+from .models import Ballot
 
 
 def _vote_randomly(ballot, members, rng, leaning: dict[str, float]):
@@ -30,10 +31,9 @@ def _vote_randomly(ballot, members, rng, leaning: dict[str, float]):
         services.cast_vote(ballot, member, choices, interest=answer)
 
 
-def _finish(ballot, *, secretary, scrutineer, days_ago: int):
-    """Move a ballot into the past, then close, certify and publish it."""
-    from .models import Ballot
-
+def finish(ballot, *, secretary, scrutineer, days_ago: int):
+    """Move a ballot into the past, then close, certify and publish it through the
+    services (only its dates are shortcuts). Public, so other apps' demos can use it."""
     now = timezone.now()
     opened = now - timedelta(days=days_ago + 14)
     Ballot.objects.filter(pk=ballot.pk).update(
@@ -57,7 +57,7 @@ def seed(society, *, secretary, scrutineer, spare_emails: set[str]) -> None:
                           "right?")
     past = services.open_ballot(past, by=secretary, closes_at=in_week)
     _vote_randomly(past, voters, rng, {"For": 4})
-    _finish(past, secretary=secretary, scrutineer=scrutineer, days_ago=60)
+    finish(past, secretary=secretary, scrutineer=scrutineer, days_ago=60)
 
     pas = society.member_classes.order_by("position")[2]
     election = services.create_ballot(
@@ -68,7 +68,7 @@ def seed(society, *, secretary, scrutineer, spare_emails: set[str]) -> None:
     election = services.open_ballot(election, by=secretary, closes_at=in_week)
     _vote_randomly(election, [m for m in voters if m.member_class_id == pas.pk], rng,
                    {"Kim Ahmed": 0.5, "Mo Clarke": 0.3})
-    _finish(election, secretary=secretary, scrutineer=scrutineer, days_ago=30)
+    finish(election, secretary=secretary, scrutineer=scrutineer, days_ago=30)
 
     pa_pay = InterestTopic.objects.get(society=society, name="PA pay and conditions")
     past_pay = services.create_ballot(
@@ -79,7 +79,7 @@ def seed(society, *, secretary, scrutineer, spare_emails: set[str]) -> None:
         topics=[pa_pay])
     past_pay = services.open_ballot(past_pay, by=secretary, closes_at=in_week)
     _vote_randomly(past_pay, voters, rng, {"For": 1.2})
-    _finish(past_pay, secretary=secretary, scrutineer=scrutineer, days_ago=90)
+    finish(past_pay, secretary=secretary, scrutineer=scrutineer, days_ago=90)
 
     pay_rise = services.create_ballot(
         society, by=secretary, title="Raise PA pay by 3% from April",

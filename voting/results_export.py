@@ -3,11 +3,13 @@ certificate lead with, the STV stage table, and the CSV export. Everything here 
 `selectors.Results`; nothing counts again and nothing rounds except for display."""
 
 import csv
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 from django.http import HttpResponse
 
+from . import stv
 from .enums import BallotKind, BallotState, ResolutionKind, Weighting
 from .selectors import Results, not_cast_label, percent
 
@@ -111,9 +113,8 @@ def _allocation_sentence(results: Results) -> str:
 
 
 def _election_sentence(results: Results) -> str:
-    stv = results.stv
-    names = getattr(stv, "names", {}) or {o.pk: o.label for o in results.options}
-    elected = [names.get(pk, str(pk)) for pk in (getattr(stv, "elected", None) or [])]
+    count = results.stv
+    elected = [count.names[pk] for pk in count.elected] if count else []
     if not elected:
         return "Nobody was elected."
     seats = results.ballot.seats
@@ -122,14 +123,6 @@ def _election_sentence(results: Results) -> str:
 
 
 # --- the STV count, stage by stage -------------------------------------------------------------
-
-def _first(obj, names, default=None):
-    for name in names:
-        value = obj.get(name) if isinstance(obj, dict) else getattr(obj, name, None)
-        if value is not None:
-            return value
-    return default
-
 
 def figure(value, places: int = 2) -> str:
     """A vote total (Fraction, Decimal or int) to `places` decimal places."""
@@ -143,35 +136,55 @@ def figure(value, places: int = 2) -> str:
     return str(exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
 
 
-def stv_table(stv) -> dict | None:
-    """The count as a table: one column per candidate, one row per stage. Read defensively
-    from the attributes `voting.stv.StvResult` provides."""
-    if stv is None:
+@dataclass(frozen=True)
+class StvRow:
+    number: int
+    note: str  # what happened at the stage, in words
+    figures: list[str]  # each candidate's votes, in the order of `StvTable.candidates`
+    exhausted: str  # votes that could go no further, so far
+
+
+@dataclass(frozen=True)
+class StvTable:
+    """The count as the results page, the certificate and the CSV show it."""
+
+    candidates: list[str]
+    elected: list[str]
+    quota: str
+    valid_votes: int
+    rules: str
+    lots: list[str]  # one sentence per tie broken by lot
+    rows: list[StvRow]
+
+    @property
+    def has_exhausted(self) -> bool:
+        return any(row.exhausted not in ("", "0") for row in self.rows)
+
+
+def lot_text(count: stv.StvResult, tie: stv.TieBreak) -> str:
+    """A tie broken by lot, in words: who was tied, at which stage, and what the lot chose."""
+    tied, chosen = and_list([count.names[c] for c in tie.tied]), count.names[tie.chosen]
+    if tie.purpose == stv.SURPLUS:
+        return (f"at stage {tie.stage}, {tied} had equal surpluses, and the lot chose "
+                f"{chosen}'s to be transferred first")
+    return (f"at stage {tie.stage}, {tied} were tied with the fewest votes, and the lot "
+            f"excluded {chosen}")
+
+
+def stv_table(count: stv.StvResult | None) -> StvTable | None:
+    """The count as a table: one column per candidate, one row per stage."""
+    if count is None:
         return None
-    names = dict(getattr(stv, "names", {}) or {})
-    order = list(getattr(stv, "candidates", None) or names)
-    describe = getattr(stv, "describe", None)
-    rows = []
-    for number, stage in enumerate(getattr(stv, "stages", []) or [], start=1):
-        totals = _first(stage, ["totals", "tallies", "votes", "counts"], {}) or {}
-        note = describe(stage) if describe else _first(stage, ["description", "action"], "")
-        rows.append({
-            "number": _first(stage, ["number", "stage"], number),
-            "note": str(note),
-            "figures": [figure(totals.get(pk)) for pk in order],
-            "exhausted": figure(_first(stage, ["non_transferable", "exhausted"])),
-        })
-    lots = getattr(stv, "ties_broken_by_lot", None)
-    return {
-        "candidates": [names.get(pk, str(pk)) for pk in order],
-        "elected": [names.get(pk, str(pk)) for pk in getattr(stv, "elected", []) or []],
-        "quota": figure(getattr(stv, "quota", None)),
-        "valid_votes": getattr(stv, "valid_votes", None),
-        "rules": getattr(stv, "rules", ""),
-        "lots": [", ".join(names.get(c, str(c)) for c in t.tied) for t in lots()] if lots else [],
-        "rows": rows,
-        "has_exhausted": any(row["exhausted"] not in ("", "0") for row in rows),
-    }
+    names = count.names
+    rows = [StvRow(number=stage.number, note=count.describe(stage),
+                   figures=[figure(stage.totals.get(pk)) for pk in count.candidates],
+                   exhausted=figure(stage.non_transferable))
+            for stage in count.stages]
+    return StvTable(
+        candidates=[names[pk] for pk in count.candidates],
+        elected=[names[pk] for pk in count.elected], quota=figure(count.quota),
+        valid_votes=count.valid_votes, rules=count.rules,
+        lots=[lot_text(count, tie) for tie in count.ties_broken_by_lot], rows=rows)
 
 
 # --- CSV ---------------------------------------------------------------------------------------
@@ -222,10 +235,12 @@ def _candidate_rows(results: Results) -> list[list]:
     table = stv_table(results.stv)
     if not table:
         return []
-    first = table["rows"][0]["figures"] if table["rows"] else [""] * len(table["candidates"])
-    return [["candidate elected" if name in table["elected"] else "candidate", "All classes",
+    first = table.rows[0].figures if table.rows else [""] * len(table.candidates)
+    rows = [["candidate elected" if name in table.elected else "candidate", "All classes",
              name, "", votes, "", "", "", ""]
-            for name, votes in zip(table["candidates"], first, strict=False)]
+            for name, votes in zip(table.candidates, first, strict=True)]
+    return rows + [["tie broken by lot", "All classes", lot, "", "", "", "", "", ""]
+                   for lot in table.lots]
 
 
 def csv_response(results: Results) -> HttpResponse:

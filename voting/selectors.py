@@ -13,6 +13,8 @@ from coop.enums import ConflictPolicy, EmptyClassPolicy
 from . import tally
 from .enums import SINGLE_MARK_KINDS, BallotKind, BallotState, PaperState, Weighting
 from .models import Ballot, BallotPaper, RollEntry, RoomCount, Vote, VoteMark
+from .stv import StvResult
+from .stv import count as count_stv
 
 
 def percent(share: Fraction | None, places: int = 1) -> Decimal | None:
@@ -21,6 +23,30 @@ def percent(share: Fraction | None, places: int = 1) -> Decimal | None:
         return None
     exact = Decimal(share.numerator * 100) / Decimal(share.denominator)
     return exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class FrozenFacts:
+    option_ids: frozenset
+    topic_ids: tuple
+
+
+_FROZEN: dict[tuple, FrozenFacts] = {}
+
+
+def frozen_facts(ballot: Ballot) -> FrozenFacts:
+    """A ballot's option and topic ids. Once it has opened they never change, so each
+    process keeps them and the busiest request, a vote, does not read them again."""
+    key = (ballot.pk, ballot.opened_at)  # with the opening time, a reused id cannot match
+    facts = _FROZEN.get(key) if ballot.opened_at else None
+    if facts is None:
+        facts = FrozenFacts(frozenset(ballot.options.values_list("pk", flat=True)),
+                            tuple(ballot.topics.values_list("pk", flat=True)))
+        if ballot.opened_at:
+            if len(_FROZEN) > 1000:
+                _FROZEN.clear()
+            _FROZEN[key] = facts
+    return facts
 
 
 def visible_ballots(society, user, *, officer: bool):
@@ -107,7 +133,7 @@ class Results:
     on_roll: int
     voted: int
     papers: dict[str, int]
-    stv: object = None
+    stv: StvResult | None = None
     recused: int = 0
     with_interest: int = 0  # votes cast with an interest
     without_interest: tally.Outcome | None = None  # the result without those votes
@@ -239,11 +265,9 @@ def ranked_ballots(ballot: Ballot) -> list[tuple[tuple[int, ...], int]]:
     return sorted(grouped.items(), key=lambda item: (-item[1], item[0]))
 
 
-def count_election(ballot: Ballot, options=None):
-    from . import stv
-
+def count_election(ballot: Ballot, options=None) -> StvResult:
     options = options if options is not None else list(ballot.options.all())
-    return stv.count([o.pk for o in options], ranked_ballots(ballot), ballot.seats,
+    return count_stv([o.pk for o in options], ranked_ballots(ballot), ballot.seats,
                      names={o.pk: o.label for o in options})
 
 

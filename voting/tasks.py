@@ -1,4 +1,5 @@
-"""Background work for voting: thin wrappers around services, each safe to run late or twice."""
+"""Background work for voting: thin wrappers around services, each safe to run late or twice.
+The services queue these by their dotted paths (`voting.scheduling`), never by importing them."""
 
 from django.conf import settings
 from django.core.mail import send_mass_mail
@@ -6,38 +7,30 @@ from django.tasks import task
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from . import services
+from .models import Ballot, RollEntry
+
 BATCH = 200
 
 
 @task()
 def open_ballot_when_due(ballot_id: int) -> str:
-    from . import services
-    from .models import Ballot
-
     ballot = Ballot.objects.get(pk=ballot_id)
     return services.open_if_due(ballot).state
 
 
 @task()
 def close_ballot_when_due(ballot_id: int) -> str:
-    from . import services
-    from .models import Ballot
-
     return services.record_closing(Ballot.objects.get(pk=ballot_id)).state
 
 
 @task()
 def send_reminders_when_due(ballot_id: int) -> int:
-    from . import services
-    from .models import Ballot
-
     return services.send_reminders(Ballot.objects.get(pk=ballot_id))
 
 
 def _email_roll(ballot_id: int, template: str, subject: str, *, only_not_voted: bool) -> int:
     """Email members on the roll who take email, in batches over one connection."""
-    from .models import Ballot, RollEntry
-
     ballot = Ballot.objects.select_related("society").get(pk=ballot_id)
     entries = RollEntry.objects.filter(ballot=ballot, member__contact_by_email=True,
                                        recused=False).exclude(member__email="")
@@ -60,8 +53,6 @@ def _email_roll(ballot_id: int, template: str, subject: str, *, only_not_voted: 
 
 @task()
 def announce_ballot(ballot_id: int) -> int:
-    from .models import Ballot
-
     title = Ballot.objects.values_list("title", flat=True).get(pk=ballot_id)
     return _email_roll(ballot_id, "voting/email/opened.txt", f"Vote now: {title}",
                        only_not_voted=False)
@@ -69,8 +60,6 @@ def announce_ballot(ballot_id: int) -> int:
 
 @task()
 def remind_non_voters(ballot_id: int) -> int:
-    from .models import Ballot
-
     title = Ballot.objects.values_list("title", flat=True).get(pk=ballot_id)
     return _email_roll(ballot_id, "voting/email/reminder.txt",
                        f"Reminder: voting closes soon: {title}", only_not_voted=True)

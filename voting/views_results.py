@@ -108,7 +108,7 @@ def results_context(results) -> dict:
 def _interest_context(results) -> dict:
     """Members with an interest in the ballot's topics: how many were left off the vote
     (recuse), and the result without the votes cast with an interest (declare)."""
-    without = getattr(results, "without_interest", None)
+    without = results.without_interest
     context = {"recused": results.recused, "with_interest": results.with_interest,
                "without_interest_hidden": results.without_interest_hidden,
                "minimum": results.ballot.breakdown_minimum}

@@ -93,6 +93,7 @@ class MeetingsViewSet(SocietyScopedMixin, viewsets.GenericViewSet):
     roles: dict = {}
     pagination_class = Pagination
     lookup_value_regex = "[0-9]+"
+    swagger_fake_view = False  # drf-spectacular sets it on the view it builds the schema from
 
     def get_permissions(self):
         method = self.request.method if self.request else None
@@ -101,7 +102,7 @@ class MeetingsViewSet(SocietyScopedMixin, viewsets.GenericViewSet):
 
     @property
     def fake(self) -> bool:
-        return getattr(self, "swagger_fake_view", False)
+        return self.swagger_fake_view
 
     @cached_property
     def is_board(self) -> bool:

@@ -26,7 +26,7 @@ def notice_summary(meeting: Meeting) -> dict:
             "clear_days_given": (rules.clear_days(timezone.localdate(sent), meeting.date)
                                  if sent else None),
             "required": meeting.required_clear_days,
-            "proxy_deadline": (services.proxy_deadline(meeting) if meeting.takes_proxies
+            "proxy_deadline": (selectors.proxy_deadline(meeting) if meeting.takes_proxies
                                else None)}
 
 

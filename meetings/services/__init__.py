@@ -3,7 +3,7 @@ itself (attendance, apologies, proxies, withdrawals, votes in the room) and requ
 Each function checks the society's rules, writes inside a transaction and records an audit
 entry (never for a vote). Elections are in `elections`, minutes in `minutes`."""
 
-from .base import MeetingError, _require_member_of
+from .base import MeetingError, require_member_of
 from .calling import (
     add_item,
     cancel_meeting,
@@ -29,15 +29,15 @@ from .meeting import (
     record_withdrawal,
     start_meeting,
 )
-from .proxies import appoint_proxy, proxy_deadline, revoke_proxy
+from .proxies import appoint_proxy, revoke_proxy
 from .requisitions import start_requisition, support_requisition
 
 __all__ = [
-    "MEETING_VOTE_HOURS", "MeetingError", "_require_member_of", "add_item", "appoint_proxy",
+    "MEETING_VOTE_HOURS", "MeetingError", "require_member_of", "add_item", "appoint_proxy",
     "cancel_meeting", "cast_proxy_vote", "check_can_send_notice", "check_in",
     "check_notice_period", "close_item_vote",
     "create_meeting", "declare_result", "end_meeting", "enter_teller_counts", "move_item",
-    "notice_methods", "open_item_vote", "proxy_deadline", "record_apology",
+    "notice_methods", "open_item_vote", "record_apology",
     "record_withdrawal", "revoke_proxy", "send_notice", "start_meeting", "start_requisition",
     "support_requisition", "update_meeting", "withdraw_item",
 ]

@@ -5,9 +5,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from coop import audit
+from coop.notify import emails_are_muted
 from membership.models import Member
 
-from .. import rules, selectors
+from .. import rules, selectors, tasks
 from ..enums import AGM_ITEMS, AgendaItemKind, MeetingKind, MeetingState, NoticeMethod
 from ..models import (
     AgendaItem,
@@ -17,8 +18,8 @@ from ..models import (
 )
 from .base import (
     MeetingError,
-    _locked,
-    _updated,
+    locked_meeting,
+    refreshed,
 )
 
 # --- calling a meeting -------------------------------------------------------------------------
@@ -82,7 +83,7 @@ def update_meeting(original: Meeting, *, by, **fields) -> Meeting:
     if unknown:
         raise MeetingError(f"These cannot be changed: {', '.join(sorted(unknown))}.")
     with transaction.atomic():
-        meeting = _locked(original)
+        meeting = locked_meeting(original)
         if meeting.state != MeetingState.DRAFT:
             raise MeetingError("Notice of this meeting has been sent, so its time and place "
                                "cannot change. Cancel it and call a new one.")
@@ -101,7 +102,7 @@ def update_meeting(original: Meeting, *, by, **fields) -> Meeting:
             meeting.save(update_fields=list(changes))
             audit.record("meetings.meeting.changed", society=meeting.society, actor=by,
                          obj=meeting, data=changes)
-    return _updated(original, meeting)
+    return refreshed(original, meeting)
 
 
 def cancel_meeting(original: Meeting, *, by, reason: str) -> Meeting:
@@ -109,14 +110,14 @@ def cancel_meeting(original: Meeting, *, by, reason: str) -> Meeting:
     if not reason:
         raise MeetingError("Say why the meeting is cancelled.", field="reason")
     with transaction.atomic():
-        meeting = _locked(original)
+        meeting = locked_meeting(original)
         if meeting.state not in (MeetingState.DRAFT, MeetingState.CALLED):
             raise MeetingError("Only a meeting that has not started can be cancelled.")
         meeting.cancelled_at, meeting.cancel_reason = timezone.now(), reason
         meeting.save(update_fields=["cancelled_at", "cancel_reason"])
         audit.record("meetings.meeting.cancelled", society=meeting.society, actor=by,
                      obj=meeting, data={"reason": reason})
-    return _updated(original, meeting)
+    return refreshed(original, meeting)
 
 
 # --- the agenda --------------------------------------------------------------------------------
@@ -137,7 +138,7 @@ def add_item(meeting: Meeting, *, by, title: str, description: str = "",
     if any(t.society_id != meeting.society_id for t in topics):
         raise MeetingError("Choose this co-op's topics.", field="topics")
     with transaction.atomic():
-        meeting = _locked(meeting)
+        meeting = locked_meeting(meeting)
         if meeting.state in (MeetingState.ENDED, MeetingState.CANCELLED):
             raise MeetingError("This meeting is over; its agenda cannot change.")
         ballot = None
@@ -171,7 +172,7 @@ def move_item(item: AgendaItem, *, by, up: bool) -> None:
     """Swap an item with the one above (or below) it on the agenda (items taken off it are
     skipped)."""
     with transaction.atomic():
-        meeting = _locked(item.meeting)
+        meeting = locked_meeting(item.meeting)
         if meeting.state in (MeetingState.ENDED, MeetingState.CANCELLED):
             raise MeetingError("This meeting is over; its agenda cannot change.")
         items = list(meeting.items.filter(withdrawn_at__isnull=True).order_by("position"))
@@ -194,7 +195,7 @@ def withdraw_item(item: AgendaItem, *, by) -> AgendaItem:
     """Take an item off the agenda (kept, marked withdrawn). A resolution whose vote has
     opened cannot be withdrawn."""
     with transaction.atomic():
-        meeting = _locked(item.meeting)
+        meeting = locked_meeting(item.meeting)
         item = AgendaItem.objects.select_for_update().get(pk=item.pk)
         if meeting.state in (MeetingState.ENDED, MeetingState.CANCELLED):
             raise MeetingError("This meeting is over; its agenda cannot change.")
@@ -255,7 +256,7 @@ def send_notice(original: Meeting, *, by) -> int:
     invitation, sent by a background task) or a letter on the post list. Keeps a record of
     how and when each was sent. Returns the number of members given notice."""
     with transaction.atomic():
-        meeting = _locked(original)
+        meeting = locked_meeting(original)
         check_can_send_notice(meeting)
         now = timezone.now()
         members = selectors.notice_recipients(meeting)
@@ -276,14 +277,10 @@ def send_notice(original: Meeting, *, by) -> int:
                            "clear_days": rules.clear_days(timezone.localdate(now),
                                                           meeting.date)})
         transaction.on_commit(lambda: _email_notice(meeting))
-    _updated(original, meeting)
+    refreshed(original, meeting)
     return len(members)
 
 
 def _email_notice(meeting: Meeting) -> None:
-    from coop.notify import emails_are_muted
-
-    from .. import tasks
-
     if not emails_are_muted():
         tasks.email_notice.enqueue(meeting.pk)

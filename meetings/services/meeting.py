@@ -20,11 +20,11 @@ from ..models import (
 )
 from .base import (
     MeetingError,
-    _fresh,
-    _fresh_item,
-    _locked,
-    _require_member_of,
-    _updated,
+    fresh_item,
+    fresh_meeting,
+    locked_meeting,
+    refreshed,
+    require_member_of,
 )
 
 MEETING_VOTE_HOURS = 6  # a vote the chair forgets to close closes by itself after this
@@ -34,7 +34,7 @@ MEETING_VOTE_HOURS = 6  # a vote the chair forgets to close closes by itself aft
 
 def start_meeting(original: Meeting, *, by) -> Meeting:
     with transaction.atomic():
-        meeting = _locked(original)
+        meeting = locked_meeting(original)
         if meeting.state != MeetingState.CALLED:
             raise MeetingError("Only a meeting whose notice has been sent can start."
                                if meeting.state == MeetingState.DRAFT
@@ -45,12 +45,12 @@ def start_meeting(original: Meeting, *, by) -> Meeting:
         meeting.save(update_fields=["started_at"])
         audit.record("meetings.meeting.started", society=meeting.society, actor=by,
                      obj=meeting, data=selectors.quorum(meeting).as_dict())
-    return _updated(original, meeting)
+    return refreshed(original, meeting)
 
 
 def end_meeting(original: Meeting, *, by) -> Meeting:
     with transaction.atomic():
-        meeting = _locked(original)
+        meeting = locked_meeting(original)
         if meeting.state != MeetingState.LIVE:
             raise MeetingError("Only a meeting that is happening can end.")
         if any(i.ballot_id and i.ballot.is_open for i in meeting.items.select_related("ballot")):
@@ -59,15 +59,15 @@ def end_meeting(original: Meeting, *, by) -> Meeting:
         meeting.save(update_fields=["ended_at"])
         audit.record("meetings.meeting.ended", society=meeting.society, actor=by,
                      obj=meeting, data=selectors.quorum(meeting).as_dict())
-    return _updated(original, meeting)
+    return refreshed(original, meeting)
 
 
 def check_in(meeting: Meeting, member: Member, *, by=None, online: bool = False,
              by_hand: bool = False) -> Attendance:
     """Record a member as present. Members check themselves in while the meeting is live
     (`by` is None); an officer can mark them present from when notice is sent."""
-    meeting = _fresh(meeting)
-    _require_member_of(meeting.society, member, "member", "Only members can attend; they")
+    meeting = fresh_meeting(meeting)
+    require_member_of(meeting.society, member, "member", "Only members can attend; they")
     state = meeting.state
     if by is None and state != MeetingState.LIVE:
         raise MeetingError("You can check in once the meeting has started."
@@ -92,8 +92,8 @@ def check_in(meeting: Meeting, member: Member, *, by=None, online: bool = False,
 
 
 def record_apology(meeting: Meeting, member: Member, *, by=None) -> Apology:
-    meeting = _fresh(meeting)
-    _require_member_of(meeting.society, member, "member")
+    meeting = fresh_meeting(meeting)
+    require_member_of(meeting.society, member, "member")
     if meeting.state in (MeetingState.ENDED, MeetingState.CANCELLED):
         raise MeetingError("This meeting is over.")
     if Attendance.objects.filter(meeting=meeting, member=member).exists():
@@ -114,7 +114,7 @@ def record_withdrawal(item: AgendaItem, member: Member, *, by, reason: str = "")
     """The chair records that a member withdrew from an item for an interest; they are left
     off its vote."""
     meeting = item.meeting
-    _require_member_of(meeting.society, member, "member")
+    require_member_of(meeting.society, member, "member")
     if meeting.state != MeetingState.LIVE:
         raise MeetingError("Withdrawals are recorded during the meeting.")
     if item.ballot_id and item.ballot.opened_at:
@@ -138,7 +138,7 @@ def open_item_vote(item: AgendaItem, *, by):
     withdrew from the item. Directed proxy votes are cast at once."""
     from voting import services as voting
 
-    item = _fresh_item(item)
+    item = fresh_item(item)
     meeting = item.meeting
     if meeting.state != MeetingState.LIVE:
         raise MeetingError("Votes are taken while the meeting is happening.")
@@ -183,7 +183,7 @@ def cast_proxy_vote(item: AgendaItem, holder: Member, appointer: Member, choices
     without directions. Returns the receipt code."""
     from voting import services as voting
 
-    item = _fresh_item(item)
+    item = fresh_item(item)
     room = selectors.room(item)
     if appointer.pk not in room.undirected_by_holder.get(holder.pk, set()):
         raise MeetingError("You do not hold an undirected proxy for that member on this "
@@ -199,7 +199,7 @@ def enter_teller_counts(item: AgendaItem, counts: dict, *, by) -> None:
     undirected proxies) voting by hand in it."""
     from voting import services as voting
 
-    item = _fresh_item(item)
+    item = fresh_item(item)
     if item.ballot_id is None or item.ballot.opened_at is None:
         raise MeetingError("Open the vote before entering the tellers' count.")
     limits = selectors.room(item).hands_by_class
@@ -212,7 +212,7 @@ def enter_teller_counts(item: AgendaItem, counts: dict, *, by) -> None:
 def close_item_vote(item: AgendaItem, *, by):
     from voting import services as voting
 
-    item = _fresh_item(item)
+    item = fresh_item(item)
     if item.ballot_id is None:
         raise MeetingError("This item has no vote.")
     try:
@@ -227,7 +227,7 @@ def declare_result(item: AgendaItem, *, by):
     at once, as the meeting saw it counted."""
     from voting import services as voting
 
-    item = _fresh_item(item)
+    item = fresh_item(item)
     ballot = item.ballot
     if ballot is None:
         raise MeetingError("This item has no vote.")

@@ -7,7 +7,7 @@ from django.utils import timezone
 from coop import audit
 from membership.models import Member
 
-from .. import rules
+from .. import selectors
 from ..enums import MeetingState
 from ..models import (
     Meeting,
@@ -16,14 +16,9 @@ from ..models import (
 )
 from .base import (
     MeetingError,
-    _fresh,
-    _require_member_of,
+    fresh_meeting,
+    require_member_of,
 )
-
-# --- proxies -----------------------------------------------------------------------------------
-
-def proxy_deadline(meeting: Meeting):
-    return rules.proxy_deadline(meeting.date, meeting.society.proxy_deadline_clear_days)
 
 
 def appoint_proxy(meeting: Meeting, appointer: Member, holder: Member, *,
@@ -34,19 +29,19 @@ def appoint_proxy(meeting: Meeting, appointer: Member, holder: Member, *,
     back by post (the same rules apply; the entry is audited)."""
     from ..enums import ProxyDirection
 
-    meeting = _fresh(meeting)
+    meeting = fresh_meeting(meeting)
     society = meeting.society
     if not meeting.takes_proxies:
         raise MeetingError("Proxies are not allowed at this meeting.")
     if meeting.state not in (MeetingState.CALLED,):
         raise MeetingError("Proxies can be appointed once notice is sent and until the "
                            "deadline before the meeting.")
-    deadline = proxy_deadline(meeting)
+    deadline = selectors.proxy_deadline(meeting)
     if timezone.localdate() > deadline:
         raise MeetingError(f"The deadline for appointing a proxy was the end of "
                            f"{deadline:%A %-d %B %Y}.")
-    _require_member_of(society, appointer, "appointer", "You")
-    _require_member_of(society, holder, "holder", "Your proxy")
+    require_member_of(society, appointer, "appointer", "You")
+    require_member_of(society, holder, "holder", "Your proxy")
     if holder.pk == appointer.pk:
         raise MeetingError("Choose someone other than yourself.", field="holder")
     instructions = instructions or {}

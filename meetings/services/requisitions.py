@@ -14,7 +14,7 @@ from ..models import (
 )
 from .base import (
     MeetingError,
-    _require_member_of,
+    require_member_of,
 )
 
 # --- requisitions ------------------------------------------------------------------------------
@@ -25,7 +25,7 @@ def start_requisition(society, member: Member, *, purpose: str) -> Requisition:
     if len(purpose) < 10:
         raise MeetingError("Say what the meeting is for, in a sentence or more.",
                            field="purpose")
-    _require_member_of(society, member, "member", "You")
+    require_member_of(society, member, "member", "You")
     members = Member.objects.filter(society=society, ceased_on__isnull=True).count()
     with transaction.atomic():
         requisition = Requisition.objects.create(
@@ -39,7 +39,7 @@ def start_requisition(society, member: Member, *, purpose: str) -> Requisition:
 
 
 def support_requisition(requisition: Requisition, member: Member) -> Requisition:
-    _require_member_of(requisition.society, member, "member", "You")
+    require_member_of(requisition.society, member, "member", "You")
     with transaction.atomic():
         requisition = Requisition.objects.select_for_update().get(pk=requisition.pk)
         if RequisitionSupport.objects.filter(requisition=requisition, member=member).exists():

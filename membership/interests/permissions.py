@@ -8,7 +8,7 @@ from membership.services import current_membership
 
 def can_declare_interests(user, society) -> bool:
     """Any current member or officer has their own interests page and may declare."""
-    if not getattr(user, "is_authenticated", False):
+    if not user.is_authenticated:
         return False
     return permissions.is_officer(user, society) or (
         current_membership(society, user) is not None)

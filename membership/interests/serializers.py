@@ -112,7 +112,10 @@ class DeclarationSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_latest(self, declaration) -> bool:
-        return getattr(declaration, "replaced_by", None) is None
+        # `replaced_by` is annotated by `api.with_links`, which every query serialized here
+        # goes through; read plainly, so a query without it fails loudly instead of saying
+        # every version is the latest.
+        return declaration.replaced_by is None
 
 
 class VersionSerializer(serializers.ModelSerializer):

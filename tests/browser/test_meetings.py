@@ -12,7 +12,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from meetings import elections, minutes, services
+from meetings import elections, minutes, selectors, services
 from meetings.enums import MeetingKind
 from meetings.models import Attendance, Meeting, Nomination, ProxyInstruction
 from membership.models import MemberClass
@@ -101,7 +101,7 @@ def test_meeting_notice_is_accessible(page, sign_in, assert_accessible, me, call
     text = main_text(page)
     assert "Mill Lane Community Centre" in text
     assert SPECIAL_TEXT in text and "Step-free entrance" in text
-    deadline = services.proxy_deadline(meeting)
+    deadline = selectors.proxy_deadline(meeting)
     assert f"{deadline:%-d %B %Y}" in text
     assert_accessible(page, "meeting notice")
 

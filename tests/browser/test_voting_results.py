@@ -1,5 +1,6 @@
 """axe-core finds no WCAG 2.2 A/AA violation on a ballot's results page (with its SVG chart,
-tables and receipts list) and on the scrutineer's certificate."""
+tables and receipts list) and on the scrutineer's certificate, also for an election whose
+count drew lots."""
 
 from datetime import timedelta
 
@@ -57,3 +58,33 @@ def test_certificate_page_is_accessible(page, sign_in, assert_accessible, certif
     visit(page, f"/s/{certified.society.slug}/ballots/{certified.pk}/certificate/")
     assert "All in order." in page.locator("#certificate-note").inner_text()
     assert_accessible(page, "ballot certificate page")
+
+
+@pytest.fixture
+def drawn(society, secretary, officer_for):
+    """A published one-seat election whose count drew lots: Ann 3, Bob 2, Cat 2 first
+    preferences, so a lot excludes Bob or Cat."""
+    users = society.member_classes.order_by("position")[0]
+    people = [MemberFactory(society=society, member_class=users) for _ in range(7)]
+    ballot = services.create_ballot(society, by=secretary, title="Elect a treasurer",
+                                    summary="One seat.", kind="ranked", seats=1,
+                                    options=["Ann", "Bob", "Cat"])
+    ballot = services.open_ballot(ballot, by=secretary,
+                                  closes_at=timezone.now() + timedelta(days=3))
+    ids = {o.label: o.pk for o in ballot.options.all()}
+    for person, first in zip(people, ["Ann"] * 3 + ["Bob"] * 2 + ["Cat"] * 2, strict=True):
+        services.cast_vote(ballot, person, {ids[first]: 1})
+    services.close_ballot(ballot, by=secretary, reason="Everyone has voted.")
+    services.certify_ballot(ballot, by=officer_for("scrutineer"), note="Lot drawn as shown.")
+    services.publish_ballot(ballot, by=secretary)
+    ballot.test_member = people[0]
+    return ballot
+
+
+@pytest.mark.parametrize("page_name", ["results", "certificate"])
+def test_election_pages_that_show_a_lot_are_accessible(page, sign_in, assert_accessible,
+                                                       drawn, page_name):
+    sign_in(page.context, drawn.test_member.user)
+    visit(page, f"/s/{drawn.society.slug}/ballots/{drawn.pk}/{page_name}/")
+    assert "were tied with the fewest votes, and the lot excluded" in page.inner_text("main")
+    assert_accessible(page, f"election {page_name} page with a lot")

@@ -14,10 +14,10 @@ from datetime import datetime, time, timedelta
 import pytest
 from django.utils import timezone
 
+from coop.services import update_rules
 from meetings import services
 from meetings.enums import MeetingKind
 from meetings.models import Meeting
-from coop.services import update_rules
 from tests.factories import MemberFactory
 
 NOTICE_DAYS = 20  # comfortably more than the default 14 clear days

@@ -15,12 +15,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from coop import demo
+from coop.models import Officer, Society, User
+from coop.notify import emails_muted
 from meetings import demo as meetings_demo
 from meetings import elections, minutes, selectors, services
 from meetings.enums import MeetingKind, MeetingState
 from meetings.models import Attendance, Contest, Meeting, Minutes, Proxy, Requisition
-from coop.models import Officer, Society, User
-from coop.notify import emails_muted
 from voting import services as voting
 from voting.enums import BallotState
 from voting.models import RoomCount, Vote
@@ -218,7 +218,7 @@ def test_general_meeting_next_month_takes_proxies_and_demo_logins_have_none(soci
     assert later.kind == MeetingKind.GENERAL and later.state == MeetingState.CALLED
     assert 30 <= (later.date - timezone.localdate()).days <= 34
     assert timezone.localdate(later.notice_sent_at) == timezone.localdate()
-    assert services.proxy_deadline(later) > timezone.localdate()
+    assert selectors.proxy_deadline(later) > timezone.localdate()
     assert later.items.filter(ballot__resolution_kind="ordinary").exists()
     logins = [e for _, e in demo.LOGINS]
     assert not Proxy.objects.filter(meeting=later, appointer__user__email__in=logins).exists()

@@ -12,11 +12,11 @@ from dateutil.relativedelta import relativedelta
 from django.utils import timezone
 
 from coop.enums import OfficerRole
+from coop.models import Officer
 from meetings import elections
 from meetings.enums import MeetingKind
 from meetings.models import Contest
 from meetings.services import MeetingError
-from coop.models import Officer
 from membership.models import MemberClass
 from tests.factories import MemberFactory, OfficerFactory
 from voting import services as voting

@@ -11,7 +11,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from meetings import elections, minutes, services
+from meetings import elections, minutes, selectors, services
 from meetings.models import Attendance, Meeting, Nomination, Proxy, Requisition
 from tests.factories import MemberFactory, OfficerFactory, UserFactory
 from tests.pages import PageCheckingClient, assert_field_error, text
@@ -81,7 +81,7 @@ def meeting(society, secretary, people):
 def test_detail_shows_the_notice_and_proxy_deadline(client_for, meeting, people):
     page = client_for(people[0].user).get(url("meeting_detail", meeting))
     words = text(page)
-    deadline = services.proxy_deadline(meeting)
+    deadline = selectors.proxy_deadline(meeting)
     assert page.status_code == 200
     assert "Annual general meeting of Mutual Support" in words
     assert meeting.starts_at.astimezone(timezone.get_current_timezone()).strftime("%H:%M") \

@@ -14,7 +14,7 @@ from django.utils import timezone
 from icalendar import Calendar
 from weasyprint.formatting_structure import boxes
 
-from meetings import notice, services
+from meetings import notice, selectors, services
 from meetings.models import NoticeDelivery
 from tests.factories import MemberFactory
 
@@ -126,7 +126,7 @@ def test_notice_email_says_the_business_proxy_deadline_and_apologies(sent, peopl
     assert "Access: Step-free entrance; hearing loop." in body
     assert f'"{RESOLUTION}"' in body
     assert "special resolution" in body and "at least 75% of the votes for and against" in body
-    deadline = services.proxy_deadline(sent)
+    deadline = selectors.proxy_deadline(sent)
     assert f"by the end of {notice.date_text(deadline)}" in body
     assert "up to 5 proxies" in body
     assert "secretary@mutual.example" in body
@@ -244,7 +244,7 @@ def test_letters_pdf_has_one_letter_per_post_member_with_the_notice(sent, people
         assert member.postcode in text
         assert RESOLUTION in text and "special resolution" in text
         assert "Community hall" in text and "Step-free entrance; hearing loop." in text
-        assert f"by the end of {notice.date_text(services.proxy_deadline(sent))}" in text
+        assert f"by the end of {notice.date_text(selectors.proxy_deadline(sent))}" in text
         # The proxy form: who appoints, a line for the proxy's name, how to vote, signature.
         assert f"I, {name} (membership number {member.membership_number})" in text
         assert "Name of my proxy:" in text and "Signed:" in text

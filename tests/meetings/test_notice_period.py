@@ -7,11 +7,11 @@ from datetime import UTC, timedelta
 import pytest
 from django.utils import timezone
 
+from coop.services import update_rules
 from meetings import services
 from meetings.enums import MeetingKind, MeetingState
 from meetings.models import NoticeDelivery
 from meetings.services import MeetingError
-from coop.services import update_rules
 
 from .conftest import at_local, days_ahead
 

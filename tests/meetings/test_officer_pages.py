@@ -13,9 +13,9 @@ from dateutil.relativedelta import relativedelta
 from django.urls import reverse
 from django.utils import timezone
 
+from coop.models import Officer, Society
 from meetings import services
 from meetings.models import Attendance, Meeting, NoticeDelivery
-from coop.models import Officer, Society
 from membership.interests import services as interests
 from tests.factories import MemberFactory, OfficerFactory
 from tests.pages import PageCheckingClient, assert_field_error, text

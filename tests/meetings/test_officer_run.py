@@ -10,9 +10,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from coop.models import Officer
 from meetings import elections, services
 from meetings.models import Contest, Meeting, Minutes, Withdrawal
-from coop.models import Officer
 from membership.interests import services as interests
 from tests.factories import MemberFactory, OfficerFactory
 from tests.pages import PageCheckingClient, assert_field_error, text

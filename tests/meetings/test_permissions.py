@@ -17,9 +17,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from coop.models import AuditEntry
 from meetings import elections, services
 from meetings.models import Contest
-from coop.models import AuditEntry
 from tests.factories import MemberFactory, OfficerFactory, UserFactory
 from tests.pages import PageCheckingClient
 

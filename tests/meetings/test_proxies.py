@@ -8,10 +8,10 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from coop.services import update_rules
 from meetings import selectors, services
 from meetings.models import Meeting, Proxy
 from meetings.services import MeetingError
-from coop.services import update_rules
 from tests.factories import MemberFactory
 from voting import services as voting
 from voting.models import RollEntry
@@ -50,7 +50,7 @@ def _long(day):
 
 def test_a_proxy_can_be_appointed_on_the_last_day_allowed(members, meeting_in):
     meeting, _ = meeting_in(3)  # two clear days between today and the meeting
-    assert services.proxy_deadline(meeting) == timezone.localdate()
+    assert selectors.proxy_deadline(meeting) == timezone.localdate()
     proxy = services.appoint_proxy(meeting, members[0], members[1])
     assert proxy.is_active and selectors.proxy_of(meeting, members[0]) == proxy
 

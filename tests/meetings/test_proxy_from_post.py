@@ -6,9 +6,9 @@ from datetime import timedelta
 from django.urls import reverse
 from django.utils import timezone
 
+from coop.models import AuditEntry
 from meetings import selectors
 from meetings.models import Meeting, Proxy
-from coop.models import AuditEntry
 from tests.factories import MemberFactory
 from tests.pages import PageCheckingClient, assert_field_error, text
 

@@ -3,7 +3,6 @@ chain still verifies. Pages are found by following every link from the society's
 an officer and as another member would."""
 
 import io
-import json
 import re
 import zipfile
 from datetime import timedelta

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from coop.models import AuditEntry, Society
 from coop.notify import emails_muted
 from coop.services import create_society
-from membership import services, shares
+from membership import selectors, services, shares
 from membership.models import Application, Member, Payment, ShareTransaction, Withdrawal
 from membership.services import MembershipError
 from tests.factories import ApplicationFactory, MemberFactory, SocietyFactory, UserFactory, join
@@ -194,7 +194,7 @@ def test_register_always_equals_the_ledger(db, user, joined_first, operations, s
         assert Withdrawal.objects.filter(member__society=society).count() == model.withdrawals
         assert sorted(Member.objects.filter(society=society).values_list(
             "membership_number", flat=True)) == list(range(1, model.next_number))
-        assert shares.payments_awaited(society).count() == len(model.awaiting)
+        assert selectors.payments_awaited(society).count() == len(model.awaiting)
         transaction.set_rollback(True)  # each example starts from an empty database
 
 

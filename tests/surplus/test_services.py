@@ -35,7 +35,7 @@ def refused(match: str, field: str | None = None, error=SurplusError):
 
         def __exit__(self, *exc):
             handled = self.raises.__exit__(*exc)
-            assert getattr(self.info.value, "field", None) == field
+            assert self.info.value.field == field
             return handled
 
     return Check()

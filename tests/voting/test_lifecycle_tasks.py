@@ -6,10 +6,11 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from django.tasks import Task
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from voting import services, tasks
+from voting import scheduling, services, tasks
 from voting.enums import BallotState
 from voting.models import Ballot, RollEntry
 
@@ -151,3 +152,13 @@ def test_opening_defers_the_reminder_and_closing_and_announces_at_once(
     assert DBTaskResult.objects.get(task_path="voting.tasks.announce_ballot").status == \
         "SUCCESSFUL"
     assert DBTaskResult.objects.filter(status="READY").count() == 2  # still waiting
+
+
+def test_every_task_the_services_queue_by_name_is_a_task_of_that_name():
+    """The services name tasks by dotted path (so the task module alone imports the other):
+    a renamed or moved task fails here, not when a ballot opens."""
+    for path in scheduling.TASKS:
+        found = scheduling.task(path)
+
+        assert isinstance(found, Task)
+        assert found.module_path == path

@@ -2,16 +2,9 @@
 publishing ballots. Each function validates, writes inside a transaction, records an audit
 entry (never for a vote: nothing may log who voted when) and queues email after commit."""
 
-from .casting import (
-    FrozenFacts,
-    cast_vote,
-    enter_paper_vote,
-    frozen_facts,
-    roll_entry_for,
-    validate_choices,
-)
+from ..errors import DeclaredUnderRecusal, VotingError
+from .casting import cast_vote, enter_paper_vote, roll_entry_for, validate_choices
 from .drafting import DRAFT_FIELDS, create_ballot, set_weights, update_draft
-from .errors import DeclaredUnderRecusal, VotingError
 from .lifecycle import (
     Room,
     certify_ballot,
@@ -31,10 +24,10 @@ from .lifecycle import (
 )
 
 __all__ = [
-    "DRAFT_FIELDS", "DeclaredUnderRecusal", "FrozenFacts", "Room", "VotingError",
+    "DRAFT_FIELDS", "DeclaredUnderRecusal", "Room", "VotingError",
     "cast_vote", "certify_ballot", "close_ballot", "create_ballot", "enter_paper_vote",
     "enter_room_counts", "freeze_roll",
-    "frozen_facts", "issue_paper", "issue_post_papers", "open_ballot", "open_if_due",
+    "issue_paper", "issue_post_papers", "open_ballot", "open_if_due",
     "publish_ballot", "record_closing", "recuse_interested", "roll_entry_for", "run_due",
     "schedule_ballot", "send_reminders", "set_weights", "update_draft", "validate_choices",
 ]

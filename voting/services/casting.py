@@ -1,8 +1,6 @@
 """Casting: validating a member's marks, the vote itself (secret: no member id, a keyed token)
 and returned paper ballots."""
 
-from dataclasses import dataclass
-
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -17,34 +15,11 @@ from ..enums import (
     BallotState,
     PaperState,
 )
+from ..errors import DeclaredUnderRecusal, VotingError
 from ..models import Ballot, BallotPaper, RollEntry, Vote, VoteMark
-from .errors import DeclaredUnderRecusal, VotingError
+from ..selectors import frozen_facts
 
 # --- casting -----------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class FrozenFacts:
-    option_ids: frozenset
-    topic_ids: tuple
-
-
-_FROZEN: dict[tuple, FrozenFacts] = {}
-
-
-def frozen_facts(ballot: Ballot) -> FrozenFacts:
-    """A ballot's option and topic ids. Once it has opened they never change, so each
-    process keeps them and the busiest request, a vote, does not read them again."""
-    key = (ballot.pk, ballot.opened_at)  # with the opening time, a reused id cannot match
-    facts = _FROZEN.get(key) if ballot.opened_at else None
-    if facts is None:
-        facts = FrozenFacts(frozenset(ballot.options.values_list("pk", flat=True)),
-                            tuple(ballot.topics.values_list("pk", flat=True)))
-        if ballot.opened_at:
-            if len(_FROZEN) > 1000:
-                _FROZEN.clear()
-            _FROZEN[key] = facts
-    return facts
-
 
 def validate_choices(ballot: Ballot, choices: dict) -> dict[int, int]:
     """Check a member's marks against the ballot's kind. `choices` maps option id to a value:

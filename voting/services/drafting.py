@@ -13,8 +13,8 @@ from ..enums import (
     ResolutionKind,
     Weighting,
 )
+from ..errors import VotingError
 from ..models import Ballot, BallotOption, ClassWeight
-from .errors import VotingError
 
 DRAFT_FIELDS = [
     "title", "summary", "easy_read_summary", "kind", "weighting", "resolution_kind",
@@ -34,7 +34,8 @@ def _threshold_for(society, resolution_kind, custom) -> Decimal:
     return Decimal("50")
 
 
-def _check_draft_fields(society, fields: dict) -> None:
+def check_draft_fields(society, fields: dict) -> None:
+    """The checks a draft's fields must pass, shared by drafting and scheduling."""
     kind = fields.get("kind")
     only_class = fields.get("only_class")
     if only_class is not None and only_class.society_id != society.pk:
@@ -67,7 +68,7 @@ def create_ballot(society, *, by, title: str, summary: str, kind: str = BallotKi
     resolution_kind = fields.get("resolution_kind", ResolutionKind.ORDINARY)
     fields["threshold_percent"] = _threshold_for(
         society, resolution_kind, fields.get("threshold_percent") or 50)
-    _check_draft_fields(society, {"kind": kind, **fields})
+    check_draft_fields(society, {"kind": kind, **fields})
     with transaction.atomic():
         ballot = Ballot.objects.create(society=society, title=title, summary=summary, kind=kind,
                                        created_by=by, **fields)
@@ -122,7 +123,8 @@ def _replace_options(ballot: Ballot, options: list) -> None:
     ])
 
 
-def _require_draft(ballot: Ballot) -> Ballot:
+def require_draft(ballot: Ballot) -> Ballot:
+    """The ballot, locked for the transaction, if it can still be changed."""
     ballot = Ballot.objects.select_for_update().get(pk=ballot.pk)
     if not ballot.is_editable:
         raise VotingError("This ballot has opened, so it can no longer be changed.")
@@ -134,7 +136,7 @@ def update_draft(ballot: Ballot, *, by, options: list | None = None, topics=None
     """Change a draft. Changing the kind or the class it is limited to resets the options or
     the weights to match."""
     with transaction.atomic():
-        ballot = _require_draft(ballot)
+        ballot = require_draft(ballot)
         unknown = set(fields) - set(DRAFT_FIELDS)
         if unknown:
             raise TypeError(f"Not a draft field: {', '.join(sorted(unknown))}")
@@ -142,7 +144,7 @@ def update_draft(ballot: Ballot, *, by, options: list | None = None, topics=None
         if "resolution_kind" in fields or "threshold_percent" in fields:
             merged["threshold_percent"] = _threshold_for(
                 ballot.society, merged["resolution_kind"], merged["threshold_percent"])
-        _check_draft_fields(ballot.society, merged)
+        check_draft_fields(ballot.society, merged)
         changed = {f: v for f, v in merged.items() if getattr(ballot, f) != v}
         kind_changed = "kind" in changed
         class_changed = "only_class" in changed
@@ -175,7 +177,7 @@ def set_weights(ballot: Ballot, rows: list[dict], *, by) -> None:
         raise VotingError(f"The class weights add up to {total.normalize():f}%. They must add "
                           "up to 100%.", field="weight")
     with transaction.atomic():
-        ballot = _require_draft(ballot)
+        ballot = require_draft(ballot)
         for row in rows:
             if Decimal(row["weight"]) < 0 or int(row.get("votes_per_member", 1)) < 1:
                 raise VotingError("Weights cannot be negative and each member has at least "

@@ -10,18 +10,18 @@ from django.utils import timezone
 
 from coop import audit
 from coop.enums import ConflictPolicy
-from coop.notify import emails_are_muted
 from membership.models import Declaration, InterestTopic, Member, MemberClass
 
-from .. import secrecy
+from .. import scheduling, secrecy
 from ..enums import (
     BallotKind,
     BallotState,
     Weighting,
 )
-from ..models import Ballot, BallotPaper, ClassWeight, RollEntry
-from .drafting import _check_draft_fields, _require_draft
-from .errors import VotingError
+from ..errors import VotingError
+from ..models import Ballot, BallotPaper, ClassWeight, RollEntry, RoomCount
+from ..selectors import results
+from .drafting import check_draft_fields, require_draft
 
 # --- opening -----------------------------------------------------------------------------------
 
@@ -52,17 +52,17 @@ def schedule_ballot(ballot: Ballot, *, by, opens_at, closes_at) -> Ballot:
         raise VotingError("The opening time has passed. Open it now instead, or choose a "
                           "later time.", field="opens_at")
     with transaction.atomic():
-        ballot = _require_draft(ballot)
+        ballot = require_draft(ballot)
         if ballot.taken_at_meeting:
             raise VotingError("This resolution is voted on at its meeting: the chair opens "
                               "the vote there.")
         ballot.opens_at, ballot.closes_at = opens_at, closes_at
-        _check_draft_fields(ballot.society, {"opens_at": opens_at, "closes_at": closes_at})
+        check_draft_fields(ballot.society, {"opens_at": opens_at, "closes_at": closes_at})
         _check_ready(ballot, now)
         ballot.save(update_fields=["opens_at", "closes_at"])
         audit.record("voting.ballot.scheduled", society=ballot.society, actor=by, obj=ballot,
                      data={"opens_at": opens_at, "closes_at": closes_at})
-        _defer("open_ballot_when_due", ballot, opens_at)
+        scheduling.defer(scheduling.OPEN_WHEN_DUE, ballot.pk, opens_at)
     return ballot
 
 
@@ -75,7 +75,7 @@ def open_ballot(ballot: Ballot, *, by=None, closes_at=None, room=None) -> Ballot
     room (and those they hold proxies for); nobody gets a paper or an email."""
     now = timezone.now()
     with transaction.atomic():
-        ballot = _require_draft(ballot)
+        ballot = require_draft(ballot)
         if ballot.taken_at_meeting and room is None:
             raise VotingError("This resolution is voted on at its meeting: the chair opens "
                               "the vote there.")
@@ -93,15 +93,16 @@ def open_ballot(ballot: Ballot, *, by=None, closes_at=None, room=None) -> Ballot
             audit.record("voting.ballot.opened", society=ballot.society, actor=by, obj=ballot,
                          data={"roll": on_roll, "recused": recused, "in_room": True,
                                "by_hand": by_hand, "closes_at": ballot.closes_at})
-            _defer("close_ballot_when_due", ballot, ballot.closes_at)
+            scheduling.defer(scheduling.CLOSE_WHEN_DUE, ballot.pk, ballot.closes_at)
             return ballot
         papers = issue_post_papers(ballot)
         audit.record("voting.ballot.opened", society=ballot.society, actor=by, obj=ballot,
                      data={"roll": on_roll, "recused": recused, "paper_ballots": papers,
                            "closes_at": ballot.closes_at})
-        transaction.on_commit(lambda: _announce(ballot))
-        _defer("send_reminders_when_due", ballot, ballot.closes_at - timedelta(hours=24))
-        _defer("close_ballot_when_due", ballot, ballot.closes_at)
+        scheduling.email_after_commit(scheduling.ANNOUNCE, ballot.pk)
+        scheduling.defer(scheduling.REMIND_WHEN_DUE, ballot.pk,
+                         ballot.closes_at - timedelta(hours=24))
+        scheduling.defer(scheduling.CLOSE_WHEN_DUE, ballot.pk, ballot.closes_at)
     return ballot
 
 
@@ -119,8 +120,6 @@ def enter_room_counts(ballot: Ballot, counts: dict, *, by, limits: dict) -> None
     """The tellers' count of hands: `counts` maps class id to {option id: hands}. `limits`
     maps class id to how many in that class vote by hand, which no class's count may pass.
     Entering again replaces the earlier count (a recount)."""
-    from ..models import RoomCount
-
     ballot = Ballot.objects.get(pk=ballot.pk)
     if ballot.opened_at is None or ballot.certified_at is not None:
         raise VotingError("Hands can be counted only between opening and the declared result.")
@@ -228,25 +227,6 @@ def issue_paper(ballot: Ballot, member: Member, *, by) -> BallotPaper:
     return paper
 
 
-def _defer(task_name: str, ballot: Ballot, when) -> None:
-    """Queue a task to run at `when`, where the task backend can wait. The tasks check the
-    ballot again when they run, so a stale one does nothing; `run_due` covers backends that
-    cannot wait."""
-    from .. import tasks
-
-    task = getattr(tasks, task_name)
-    if not task.get_backend().supports_defer:
-        return
-    transaction.on_commit(lambda: task.using(run_after=when).enqueue(ballot.pk))
-
-
-def _announce(ballot: Ballot) -> None:
-    from .. import tasks
-
-    if not emails_are_muted():
-        tasks.announce_ballot.enqueue(ballot.pk)
-
-
 def open_if_due(ballot: Ballot, now=None) -> Ballot:
     """Open a scheduled ballot whose opening time has come (called by the task and by pages,
     so a ballot opens on time even when the worker is late)."""
@@ -286,15 +266,8 @@ def send_reminders(ballot: Ballot, now=None) -> int:
         count = RollEntry.objects.filter(ballot=ballot, has_voted=False).count()
         audit.record("voting.ballot.reminded", society=ballot.society, obj=ballot,
                      data={"not_yet_voted": count})
-        transaction.on_commit(lambda: _remind(ballot))
+        scheduling.email_after_commit(scheduling.REMIND, ballot.pk)
     return count
-
-
-def _remind(ballot: Ballot) -> None:
-    from .. import tasks
-
-    if not emails_are_muted():
-        tasks.remind_non_voters.enqueue(ballot.pk)
 
 
 # --- closing, certifying, publishing ----------------------------------------------------------
@@ -343,8 +316,6 @@ def certify_ballot(ballot: Ballot, *, by, note: str = "") -> Ballot:
             timezone.now(), by, note.strip())
         ballot.save(update_fields=["closed_at", "certified_at", "certified_by",
                                    "certificate_note"])
-        from ..selectors import results
-
         summary = results(ballot).audit_summary()
         audit.record("voting.ballot.certified", society=ballot.society, actor=by, obj=ballot,
                      data=summary)

@@ -1,6 +1,5 @@
-"""The errors voting's services raise; views turn them into messages, the API into 400/409."""
-
-
+"""The errors voting's services raise; views turn them into messages, the API into 400/409.
+A module of its own, so that `conflicts` and the services can both raise them."""
 
 from coop.services import CoopError
 
