@@ -53,7 +53,8 @@ def _current_member(user, society) -> bool:
 @society_view(_current_member)
 def my_consents(request, society):
     member = selectors.member_for(society, request.user)
-    form = ConsentForm(request.POST or None, current=consent.current_choices(member))
+    form = ConsentForm(request.POST if request.method == "POST" else None,
+                       current=consent.current_choices(member))
     if request.method == "POST" and form.is_valid():
         for purpose, given in form.cleaned_data.items():
             consent.record_consent(member, purpose=purpose, given=given,
