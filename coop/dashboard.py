@@ -55,6 +55,7 @@ def officer_dashboard(request, society):
         can_manage_rules=permissions.can_manage_rules(request.user, society),
         can_view_audit=permissions.can_view_audit_log(request.user, society),
         can_record_payments=can_record_payments,
+        can_manage_card_account=permissions.can_manage_card_account(request.user, society),
         **(money_counts(society) if can_record_payments else {}),
         **meeting_duties(request.user, society),
     ))

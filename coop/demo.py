@@ -1,6 +1,6 @@
 """Demo data: two societies with members (their shares paid another way), officers, pending
-applications, applicants approved and waiting to pay, and a former member owed their share
-money back."""
+applications, applicants approved and waiting to pay, a former member owed their share money
+back, and each society's own (Connect) Stripe account id."""
 
 import random
 from datetime import timedelta
@@ -15,6 +15,9 @@ from coop.services import appoint_officer, create_society
 
 DEMO_SLUG = "mutual-support-demo"
 SECOND_SLUG = "riverside-demo"
+# Each demo society's own Stripe account (Connect). Used only with STRIPE_CONNECT on and a
+# Stripe API that knows them (the tests' fake server); without Stripe keys nothing calls it.
+DEMO_STRIPE_ACCOUNTS = {DEMO_SLUG: "acct_demo_mutual_support", SECOND_SLUG: "acct_demo_riverside"}
 DEMO_PASSWORD = "coop-demo-2026"
 
 FIRST = ["Amira", "Ben", "Chloe", "Dev", "Ellen", "Farid", "Grace", "Harry", "Isla", "Jamal",
@@ -194,4 +197,9 @@ def seed() -> bool:
               {0: [("river1@demo.coop", "Dana Frost")]}, prefix="riverside", admin=admin)
     appoint_officer(second, user=User.objects.get(email="river1@demo.coop"), role="secretary",
                     by=admin)
+    from membership.stripe_payments.connect import record_connected_account
+
+    for demo in (society, second):
+        record_connected_account(demo, account_id=DEMO_STRIPE_ACCOUNTS[demo.slug], by=admin,
+                                 ready=True)
     return True

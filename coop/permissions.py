@@ -63,3 +63,8 @@ def can_view_audit_log(user, society) -> bool:
 
 def can_manage_officers(user, society) -> bool:
     return bool(current_roles(user, society) & RULE_KEEPERS)
+
+
+def can_manage_card_account(user, society) -> bool:
+    """Connect the society's own Stripe account: the treasurer, the chair and the secretary."""
+    return bool(current_roles(user, society) & (RULE_KEEPERS | {OfficerRole.TREASURER}))

@@ -214,7 +214,9 @@ SECURE_CSP = {
     "script-src": [CSP.SELF, CSP.NONCE],
     "style-src": [CSP.SELF],
     "img-src": [CSP.SELF, "data:"],
-    "form-action": [CSP.SELF],
+    # A form's redirect must be allowed too: paying by card and connecting a Stripe account
+    # are forms answered with a redirect to Stripe's own pages.
+    "form-action": [CSP.SELF, "https://checkout.stripe.com", "https://connect.stripe.com"],
     "frame-ancestors": [CSP.NONE],
     "base-uri": [CSP.SELF],
     "object-src": [CSP.NONE],
@@ -260,6 +262,10 @@ STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "")
 STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "")
 # Where the Stripe client sends API calls; tests point it at a local fake server.
 STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "")
+# Stripe Connect, for a platform hosting many co-ops: each society connects its own Stripe
+# account and card money is charged directly on it. Off: one account (the key's) for all.
+STRIPE_CONNECT = env_bool("STRIPE_CONNECT", False)
+STRIPE_CONNECT_WEBHOOK_SECRET = os.environ.get("STRIPE_CONNECT_WEBHOOK_SECRET", "")
 
 # Former members stay on the register at least this long (years) after they cease.
 REGISTER_RETENTION_YEARS = int(os.environ.get("REGISTER_RETENTION_YEARS", "10"))

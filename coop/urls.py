@@ -22,5 +22,7 @@ urlpatterns = [
     path("s/<slug:slug>/interests/", include("membership.interests.urls")),
     path("api/", include("coop.api_urls")),
     path("stripe/webhook/", webhooks.stripe_webhook, name="stripe_webhook"),
+    path("stripe/connect/webhook/", webhooks.stripe_connect_webhook,
+         name="stripe_connect_webhook"),
     path("admin/", admin.site.urls),
 ]

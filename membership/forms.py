@@ -297,3 +297,22 @@ class HeldPaymentForm(AccessibleFormMixin, forms.Form):
         kwargs.setdefault("auto_id", f"{action}-{payment_id}-%s")
         super().__init__(*args, **kwargs)
         self.fields["note"].label = self.LABELS[action]
+
+
+class ExtraSharesForm(AccessibleFormMixin, forms.Form):
+    """A member says how many more shares to buy by card."""
+
+    shares = forms.IntegerField(
+        label="How many more shares do you want to buy?", min_value=1, max_value=100000,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+        error_messages={"required": "Enter how many shares you want to buy: 1 or more.",
+                        "invalid": "Enter a whole number of shares, like 5.",
+                        "min_value": "Enter how many shares you want to buy: 1 or more.",
+                        "max_value": "Enter 100,000 shares or fewer."})
+
+    def __init__(self, *args, society, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["shares"].help_text = (f"Each share costs £{society.share_value}. "
+                                           f"You may hold up to £{society.max_holding} in all.")
+        # Set after the mixin ran, so link the hint here as it does.
+        self.fields["shares"].widget.attrs["aria-describedby"] = f"{self['shares'].auto_id}_hint"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_shares
+from . import views, views_cards, views_shares
 from .privacy import views as privacy_views
 
 urlpatterns = [
@@ -27,6 +27,16 @@ urlpatterns = [
          name="refund_held_payment"),
     path("reports/reconciliation/<uuid:payment_id>/accept/", views_shares.accept_held_payment,
          name="accept_held_payment"),
+    path("reports/letters/", views_cards.payer_letters, name="payer_letters"),
+    path("reports/letters/<int:notice_id>/posted/", views_cards.payer_letter_posted,
+         name="payer_letter_posted"),
+    path("card-payments/", views_cards.card_account, name="card_account"),
+    path("card-payments/connect/", views_cards.connect_card_account,
+         name="connect_card_account"),
+    path("card-payments/return/", views_cards.card_account_return,
+         name="card_account_return"),
+    path("card-payments/refresh/", views_cards.card_account_refresh,
+         name="card_account_refresh"),
     path("reports/<str:report>.csv", views_shares.report_csv, name="report_csv"),
     path("class-changes/", views.class_changes, name="class_changes"),
     path("class-changes/<int:request_id>/", views.decide_class_change,

@@ -337,3 +337,9 @@ def log_inspection_request(society: Society, *, by) -> None:
 def log_register_export(society: Society, *, by, fmt: str, rows: int) -> None:
     audit.record("membership.register.exported", society=society, actor=by,
                  data={"format": fmt, "rows": rows})
+
+
+def log_report_download(society: Society, *, by, report: str, rows: int) -> None:
+    """A treasurer's report left the system as a file: audited like register exports."""
+    audit.record("membership.report.downloaded", society=society, actor=by,
+                 data={"report": report, "format": "csv", "rows": rows})

@@ -40,6 +40,33 @@ def confirm_joining_payment(payment: Payment, *, by=None) -> Member:
     return member
 
 
+def confirm_extra_shares_payment(payment: Payment, *, by=None) -> Member:
+    """A member's payment for more shares is confirmed: issue them. Checked again now, since
+    the rules or the holding may have changed since they started paying. Side effects: a
+    ledger line and the register's shares column; audit entry; email to the member."""
+    member = Member.objects.select_for_update().select_related("society", "user").get(
+        pk=payment.member_id)
+    check_can_buy_more(member, payment.amount)
+    count = shares_for(member.society, payment.amount)
+    record_ledger_entry(member, ShareTransactionKind.ADDITIONAL_ISSUE, shares=count,
+                        amount=payment.amount, reason="More shares bought by card",
+                        payment=payment, by=by, on=payment.received_on)
+    society = member.society
+    email_after_commit(member.email or member.user.email,
+                       f"{society.name}: your extra shares",
+                       "membership/email/extra_shares.txt",
+                       {"member": member, "society": society, "payment": payment,
+                        "shares": count})
+    return member
+
+
+def confirm_card_payment(payment: Payment, *, by=None) -> Member:
+    """A card payment is confirmed: a joining share (admission) or more shares for a member."""
+    if payment.application_id is not None:
+        return confirm_joining_payment(payment, by=by)
+    return confirm_extra_shares_payment(payment, by=by)
+
+
 def record_offline_payment(*, application: Application | None = None,
                            member: Member | None = None, method: str, amount: Decimal,
                            received_on: date, reference: str = "", note: str = "",
@@ -68,7 +95,7 @@ def record_offline_payment(*, application: Application | None = None,
         else:
             member = Member.objects.select_for_update().get(pk=member.pk)
             society = member.society
-            _check_can_buy_more(member, amount)
+            check_can_buy_more(member, amount)
         payment = Payment.objects.create(
             society=society, application=application, member=member, method=method,
             amount=amount, reference=reference.strip() or (
@@ -88,14 +115,18 @@ def record_offline_payment(*, application: Application | None = None,
     return payment
 
 
-def _check_can_buy_more(member: Member, amount: Decimal) -> None:
+def check_can_buy_more(member: Member, amount: Decimal, *, field: str = "amount") -> None:
+    """Why `member` may not buy `amount` of shares now, as a MembershipError on `field`."""
     society = member.society
     if not member.is_current:
         raise MembershipError("This membership has ended.")
     if not society.multiple_shares_allowed:
         raise MembershipError(f"Members of {society.name} hold one share each.")
-    shares_for(society, amount)
-    check_holding_cap(society, current=member.amount_paid, adding=amount)
+    try:
+        shares_for(society, amount)
+        check_holding_cap(society, current=member.amount_paid, adding=amount)
+    except MembershipError as error:
+        raise MembershipError(error.message, field=field) from error
 
 
 def record_withdrawal_repaid(withdrawal: Withdrawal, *, by, method: str,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_shares
+from . import views, views_cards, views_shares
 from .privacy import views as privacy_views
 
 urlpatterns = [
@@ -14,6 +14,8 @@ urlpatterns = [
     path("me/", views.my_membership, name="my_membership"),
     path("me/details/", views.edit_details, name="edit_details"),
     path("me/class/", views.change_class, name="change_class"),
+    path("me/shares/", views_cards.buy_shares, name="buy_shares"),
+    path("me/shares/done/", views_cards.buy_shares_done, name="buy_shares_done"),
     path("me/certificate/", views_shares.my_certificate, name="my_certificate"),
     path("me/resign/", views.resign, name="resign"),
     path("register/inspection/", views.inspection_copy, name="inspection_copy"),

@@ -75,7 +75,7 @@ def apply(request, society):
         else:
             return redirect("application_sent", society.slug)
     return render(request, "membership/apply.html", society_context(
-        request, society, form=form, card_payments=stripe_payments.card_payments_enabled(),
+        request, society, form=form, card_payments=stripe_payments.card_payments_enabled(society),
         privacy_notice=current_notice(society)))
 
 

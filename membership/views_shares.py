@@ -13,7 +13,16 @@ from django.views.decorators.http import require_POST
 from coop import permissions
 from coop.decorators import society_context, society_view
 
-from . import certificate, exports, reports, selectors, services, shares, stripe_payments
+from . import (
+    certificate,
+    exports,
+    payer_notices,
+    reports,
+    selectors,
+    services,
+    shares,
+    stripe_payments,
+)
 from .enums import PaymentMethod
 from .forms import HeldPaymentForm, OfflinePaymentForm, WithdrawalRepaidForm
 from .models import Application, Member, Payment, Withdrawal
@@ -42,7 +51,7 @@ def _pay_page(request, society, *, cancelled: bool):
                                        refunded_at__isnull=True).exists()
     return render(request, "membership/pay.html", society_context(
         request, society, application=application, cancelled=cancelled, held=held,
-        card_payments=stripe_payments.card_payments_enabled()))
+        card_payments=stripe_payments.card_payments_enabled(society)))
 
 
 @society_view()
@@ -237,6 +246,7 @@ def report_csv(request, society, report):
     if report not in reports.REPORTS:
         raise Http404("There is no such report.")
     frame = reports.csv_frame(reports.report_frame(society, report), report)
+    services.log_report_download(society, by=request.user, report=report, rows=len(frame))
     return exports.csv_response(frame, f"{society.slug}-{report}.csv")
 
 
@@ -260,7 +270,8 @@ def _reconciliation_page(request, society, *, bound: HeldPaymentForm | None = No
     unmatched = stripe_payments.unmatched_stripe_payments(society)
     return render(request, "membership/reconciliation.html", society_context(
         request, society, held=held, unmatched_payments=unmatched.payments,
-        unknown_sessions=[_session_row(event) for event in unmatched.events]))
+        unknown_sessions=[_session_row(event) for event in unmatched.events],
+        letters_waiting=payer_notices.letters_to_post(society).count()))
 
 
 def _resolve_held(request, society, payment_id, action: str, decide):
@@ -292,6 +303,9 @@ def refund_held_payment(request, society, payment_id):
 def accept_held_payment(request, society, payment_id):
     def decide(payment, **kwargs):
         member = stripe_payments.accept_held_payment(payment, **kwargs)
+        if payment.application_id is None:
+            return (f"The payment is accepted. {member.full_name} now holds "
+                    f"{member.shares_held} shares.")
         return (f"The payment is accepted. {member.full_name} is now member number "
                 f"{member.membership_number}.")
     return _resolve_held(request, society, payment_id, "accept", decide)

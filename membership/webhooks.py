@@ -1,5 +1,7 @@
-"""The endpoint Stripe posts events to. Only signed, recent events are accepted; what they do
-is decided in `stripe_payments.process_event`."""
+"""The endpoints Stripe posts events to: the platform's own (`STRIPE_WEBHOOK_SECRET`) and the
+Connect one (`STRIPE_CONNECT_WEBHOOK_SECRET`) for every society's connected account. Only
+signed, recent events are accepted; what they do is decided in
+`stripe_payments.process_event`."""
 
 import json
 import logging
@@ -15,27 +17,52 @@ from . import stripe_payments
 logger = logging.getLogger(__name__)
 
 
-@csrf_exempt
-@require_POST
-def stripe_webhook(request):
-    """200 once the event is stored (also when it matches nothing, so Stripe stops retrying);
-    400 for a bad or stale signature; 503 while no webhook secret is configured (Stripe
-    retries, so events sent before it is set are not lost)."""
-    secret = settings.STRIPE_WEBHOOK_SECRET
+def _text(message: str, status: int) -> HttpResponse:
+    return HttpResponse(message, status=status, content_type="text/plain")
+
+
+def _verified(request, secret: str, setting: str) -> dict | HttpResponse:
+    """The event, once its signature checks out with `secret`; else the answer to give."""
     if not secret:
-        logger.error("A Stripe webhook arrived but STRIPE_WEBHOOK_SECRET is not set")
-        return HttpResponse("Stripe webhooks are not configured.", status=503,
-                            content_type="text/plain")
+        logger.error("A Stripe webhook arrived but %s is not set", setting)
+        return _text("Stripe webhooks are not configured.", 503)
     try:
         stripe.Webhook.construct_event(request.body, request.headers.get("Stripe-Signature"),
                                        secret)
         payload = json.loads(request.body)
     except (ValueError, stripe.SignatureVerificationError) as error:
         logger.warning("Refused a Stripe webhook: %s", error)
-        return HttpResponse("Invalid signature or payload.", status=400,
-                            content_type="text/plain")
-    if not isinstance(payload.get("id"), str) or not isinstance(
+        return _text("Invalid signature or payload.", 400)
+    if not isinstance(payload, dict) or not isinstance(payload.get("id"), str) or not isinstance(
             (payload.get("data") or {}).get("object"), dict):
-        return HttpResponse("Not a Stripe event.", status=400, content_type="text/plain")
+        return _text("Not a Stripe event.", 400)
+    return payload
+
+
+@csrf_exempt
+@require_POST
+def stripe_webhook(request):
+    """200 once the event is stored (also when it matches nothing, so Stripe stops retrying);
+    400 for a bad or stale signature; 503 while no webhook secret is configured (Stripe
+    retries, so events sent before it is set are not lost)."""
+    payload = _verified(request, settings.STRIPE_WEBHOOK_SECRET, "STRIPE_WEBHOOK_SECRET")
+    if isinstance(payload, HttpResponse):
+        return payload
     event = stripe_payments.process_event(payload)
+    return JsonResponse({"id": event.id, "outcome": event.outcome})
+
+
+@csrf_exempt
+@require_POST
+def stripe_connect_webhook(request):
+    """Events for the societies' connected accounts, each carrying its `account`; an event
+    for an account no society owns is stored and changes nothing. Answers as above."""
+    payload = _verified(request, settings.STRIPE_CONNECT_WEBHOOK_SECRET,
+                        "STRIPE_CONNECT_WEBHOOK_SECRET")
+    if isinstance(payload, HttpResponse):
+        return payload
+    account = payload.get("account")
+    if not isinstance(account, str) or not account:
+        return _text("A Connect event names its account.", 400)
+    event = stripe_payments.process_event(payload, account=account)
     return JsonResponse({"id": event.id, "outcome": event.outcome})

@@ -8,11 +8,18 @@ from .register import (
     MemberClass,
     RegisterChange,
 )
-from .shares import Payment, ShareTransaction, StripeEvent, Withdrawal
+from .shares import (
+    PayerNotice,
+    Payment,
+    ShareTransaction,
+    StripeAccount,
+    StripeEvent,
+    Withdrawal,
+)
 
 __all__ = [
     "Declaration", "DeclarationReminder", "InterestTopic", "OfficerReturn",
     "Application", "ClassChangeRequest", "ContactDetails", "Member", "MemberClass",
-    "RegisterChange", "Payment", "Consent", "ErasureRequest", "PrivacyNotice",
-    "ShareTransaction", "StripeEvent", "Withdrawal",
+    "RegisterChange", "PayerNotice", "Payment", "ShareTransaction", "StripeAccount",
+    "StripeEvent", "Withdrawal", "Consent", "ErasureRequest", "PrivacyNotice",
 ]

@@ -94,6 +94,9 @@ class Payment(models.Model):
     held_reason = models.TextField(blank=True)
     refunded_at = models.DateTimeField(null=True, blank=True)
     refund_reference = models.CharField(max_length=255, blank=True)
+    # The connected Stripe account the card was charged on (Stripe Connect, a direct charge);
+    # empty for the platform's own account. Refunds go back through the same account.
+    stripe_account = models.CharField(max_length=255, blank=True, default="")
 
     objects = UndeletableQuerySet.as_manager()
 
@@ -138,6 +141,9 @@ class StripeEvent(models.Model):
     received_at = models.DateTimeField(default=timezone.now)
     processed_at = models.DateTimeField(null=True, blank=True)
     outcome = models.CharField(max_length=300, blank=True)
+    # The connected account an event from the Connect endpoint is about; empty for the
+    # platform's own events. Events act only on payments charged on that same account.
+    account = models.CharField(max_length=255, blank=True, default="")
 
     class Meta:
         ordering = ["-received_at"]
@@ -183,4 +189,56 @@ class Withdrawal(models.Model):
         return self.repaid_at is None and self.due_on <= timezone.localdate()
 
 
-__all__ = ["Payment", "ShareTransaction", "StripeEvent", "Withdrawal", "Decimal"]
+class StripeAccount(models.Model):
+    """A society's own Stripe account, connected to the platform (Stripe Connect). Card money
+    is charged directly on it, so it is the society's. Readiness mirrors what Stripe last said
+    (onboarding return, `account.updated`)."""
+
+    society = models.OneToOneField("coop.Society", on_delete=models.PROTECT,
+                                   related_name="stripe_account")
+    account_id = models.CharField(max_length=255, unique=True)
+    charges_enabled = models.BooleanField(default=False)
+    details_submitted = models.BooleanField(default=False)
+    payouts_enabled = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    checked_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"{self.account_id} ({self.society})"
+
+    @property
+    def state(self) -> str:
+        if self.charges_enabled:
+            return "ready"
+        if self.details_submitted:
+            return "checking"
+        return "started"
+
+
+class PayerNotice(models.Model):
+    """What we told a payer about their card payment (refunded, accepted), by email or as a
+    letter for the officers to post, by the payer's preference."""
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", "Email"
+        LETTER = "letter", "Letter"
+
+    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="notices")
+    channel = models.CharField(max_length=10, choices=Channel)
+    subject = models.CharField(max_length=200)
+    body = models.TextField()
+    name = models.CharField(max_length=200)
+    address = models.TextField(blank=True)
+    large_print = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    posted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self):
+        return f"{self.get_channel_display()} to {self.name}: {self.subject}"
+
+
+__all__ = ["PayerNotice", "Payment", "ShareTransaction", "StripeAccount", "StripeEvent",
+           "Withdrawal", "Decimal"]

@@ -1,6 +1,9 @@
 """Stripe's webhook events: each is stored once by its id and acted on once. A paid Checkout
-session admits the applicant, unless something about the payment needs an officer's eye, in
-which case the payment is held for them (see `held`)."""
+session admits the applicant (or issues a member's extra shares), unless something about the
+payment needs an officer's eye, in which case the payment is held for them (see `held`).
+
+An event from the Connect endpoint carries its connected `account`: it acts only on payments
+charged on that account, so one society's events never touch another's records."""
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -9,35 +12,41 @@ from coop import audit
 from coop.models import Society
 
 from ..errors import MembershipError
-from ..models import Payment, StripeEvent
+from ..models import Payment, StripeAccount, StripeEvent
 from ..services import current_membership
-from ..shares import confirm_joining_payment
+from ..shares import check_can_buy_more, confirm_card_payment
 from .client import CURRENCY, pence, pounds
+from .connect import account_updated
 
 # StripeEvent.outcome values that other code looks for.
 UNKNOWN_SESSION = "unknown session"
 UNKNOWN_PAYMENT = "unknown payment"
+UNKNOWN_ACCOUNT = "unknown account"
 
 # The events that say a Checkout session was paid.
 PAID_EVENTS = ("checkout.session.completed", "checkout.session.async_payment_succeeded")
 
 
-def process_event(payload: dict) -> StripeEvent:
+def process_event(payload: dict, *, account: str = "") -> StripeEvent:
     """Store a verified webhook event by its id and act on it once. A replay, or a second
     delivery racing the first, finds the stored row (locked until the first commits) and
     changes nothing. Side effects: depend on the event (see `_HANDLERS`); always the
-    StripeEvent row with its outcome, and an audit entry for each outcome."""
+    StripeEvent row with its outcome, and an audit entry for each outcome. `account` is the
+    connected account of a Connect event; one no society owns changes nothing."""
     with transaction.atomic():
         try:
             with transaction.atomic():
                 StripeEvent.objects.create(id=payload["id"], type=payload.get("type", ""),
-                                           payload=payload)
+                                           payload=payload, account=account)
         except IntegrityError:
             pass  # stored already: by an earlier delivery, or one committing just now
         event = StripeEvent.objects.select_for_update().get(pk=payload["id"])
         if event.processed_at is not None:
             return event
         handler = _HANDLERS.get(event.type, _ignore)
+        if event.account and not StripeAccount.objects.filter(
+                account_id=event.account).exists():
+            handler = _unknown_account
         event.outcome = handler(event, payload["data"]["object"])[:300]
         event.processed_at = timezone.now()
         event.save(update_fields=["outcome", "processed_at"])
@@ -49,15 +58,29 @@ def _ignore(event: StripeEvent, obj: dict) -> str:
     return f"ignored ({event.type})"
 
 
-def _payment_for_session(session: dict) -> Payment | None:
-    return (Payment.objects.select_for_update().filter(stripe_session_id=session.get("id"))
-            .first())
+def _unknown_account(event: StripeEvent, obj: dict) -> str:
+    audit.record("membership.stripe.unknown_account", obj=event,
+                 data={"event": event.id, "type": event.type, "account": event.account,
+                       "object": obj.get("id")})
+    return UNKNOWN_ACCOUNT
+
+
+def _payments(event: StripeEvent):
+    """The payments an event may act on: those charged on the event's own account."""
+    return Payment.objects.select_for_update().filter(stripe_account=event.account)
+
+
+def _payment_for_session(event: StripeEvent, session: dict) -> Payment | None:
+    return _payments(event).filter(stripe_session_id=session.get("id")).first()
 
 
 def _unknown(event: StripeEvent, obj: dict, outcome: str) -> str:
     slug = (obj.get("metadata") or {}).get("society", "")
-    audit.record("membership.stripe.unmatched", obj=event,
-                 society=Society.objects.filter(slug=slug).first() if slug else None,
+    if event.account:  # a connected account's event is its owner's, whatever it says
+        society = Society.objects.filter(stripe_account__account_id=event.account).first()
+    else:
+        society = Society.objects.filter(slug=slug).first() if slug else None
+    audit.record("membership.stripe.unmatched", obj=event, society=society,
                  data={"event": event.id, "type": event.type, "object": obj.get("id"),
                        "amount": obj.get("amount_total", obj.get("amount")),
                        "reference": (obj.get("metadata") or {}).get("reference", "")})
@@ -65,7 +88,7 @@ def _unknown(event: StripeEvent, obj: dict, outcome: str) -> str:
 
 
 def _session_completed(event: StripeEvent, session: dict) -> str:
-    payment = _payment_for_session(session)
+    payment = _payment_for_session(event, session)
     if payment is None:
         return _unknown(event, session, UNKNOWN_SESSION)
     if session.get("payment_status") == "paid":
@@ -80,14 +103,14 @@ def _session_completed(event: StripeEvent, session: dict) -> str:
 
 
 def _async_succeeded(event: StripeEvent, session: dict) -> str:
-    payment = _payment_for_session(session)
+    payment = _payment_for_session(event, session)
     if payment is None:
         return _unknown(event, session, UNKNOWN_SESSION)
     return _confirm(payment, session, event)
 
 
 def _async_failed(event: StripeEvent, session: dict) -> str:
-    payment = _payment_for_session(session)
+    payment = _payment_for_session(event, session)
     if payment is None:
         return _unknown(event, session, UNKNOWN_SESSION)
     if payment.confirmed_at or payment.failed_at:
@@ -100,7 +123,7 @@ def _async_failed(event: StripeEvent, session: dict) -> str:
 
 
 def _charge_refunded(event: StripeEvent, charge: dict) -> str:
-    payment = (Payment.objects.select_for_update()
+    payment = (_payments(event)
                .filter(stripe_payment_intent=charge.get("payment_intent") or "").first())
     if payment is None:
         return _unknown(event, charge, UNKNOWN_PAYMENT)
@@ -125,6 +148,7 @@ _HANDLERS = {
     "checkout.session.async_payment_succeeded": _async_succeeded,
     "checkout.session.async_payment_failed": _async_failed,
     "charge.refunded": _charge_refunded,
+    "account.updated": account_updated,
 }
 
 
@@ -136,8 +160,8 @@ def _noted(payment: Payment, event: StripeEvent, outcome: str,
 
 
 def _confirm(payment: Payment, session: dict, event: StripeEvent) -> str:
-    """Money has arrived: admit the applicant and issue their share, unless something about
-    it needs an officer's eye."""
+    """Money has arrived: admit the applicant and issue their share (or issue a member's
+    extra shares), unless something about it needs an officer's eye."""
     if payment.confirmed_at or payment.held_at:
         return _noted(payment, event, "nothing to do: already dealt with")
     problem = _problem_with(payment, session)
@@ -152,11 +176,14 @@ def _confirm(payment: Payment, session: dict, event: StripeEvent) -> str:
             audit.record("membership.payment.confirmed", society=payment.society, obj=payment,
                          data={"event": event.id, "amount": payment.amount,
                                "reference": payment.reference})
-            member = confirm_joining_payment(payment)
+            member = confirm_card_payment(payment)
     except MembershipError as error:
         payment.confirmed_at = payment.received_on = payment.stripe_payment_intent = None
-        payment.member = None
+        if payment.application_id is not None:
+            payment.member = None
         return _hold(payment, session, event, error.message)
+    if payment.application_id is None:
+        return f"confirmed: more shares for member no. {member.membership_number}"
     return f"confirmed: member no. {member.membership_number} admitted"
 
 
@@ -171,7 +198,7 @@ def _problem_with(payment: Payment, session: dict) -> str:
         return "Stripe said this payment failed, and later that it was paid."
     application = payment.application
     if application is None:
-        return "This card payment is not for a joining share."
+        return _extra_shares_problem(payment)
     member = current_membership(application.society, application.user)
     if member is not None:
         return (f"{application.full_name} is already a member (no. "
@@ -193,3 +220,13 @@ def _hold(payment: Payment, session: dict, event: StripeEvent, reason: str) -> s
                        "amount_total": session.get("amount_total"),
                        "currency": session.get("currency")})
     return f"held: {reason}"
+
+
+def _extra_shares_problem(payment: Payment) -> str:
+    if payment.member_id is None:
+        return "This card payment is not for a joining share or for more shares."
+    try:
+        check_can_buy_more(payment.member, payment.amount)
+    except MembershipError as error:
+        return f"{payment.member.full_name} cannot have these shares: {error.message}"
+    return ""

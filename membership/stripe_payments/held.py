@@ -1,5 +1,6 @@
 """Card payments held for an officer (a wrong amount, a second payment, an application that
-moved on): the officer refunds them to the card or accepts them as the joining share."""
+moved on): the officer refunds them to the card or accepts them as the joining share (or as
+the member's extra shares). Either way the payer is told, by email or letter."""
 
 from django.db import transaction
 from django.utils import timezone
@@ -9,8 +10,9 @@ from coop import audit
 from ..enums import PaymentMethod
 from ..errors import MembershipError
 from ..models import Application, Payment, StripeEvent
+from ..payer_notices import tell_payer
 from ..services import current_membership
-from ..shares import confirm_joining_payment
+from ..shares import check_can_buy_more, confirm_card_payment
 from .client import CURRENCY, card_payments_enabled, create_refund, pence, pounds
 from .events import PAID_EVENTS
 
@@ -19,8 +21,9 @@ NOTE_REQUIRED = "Write a note saying why you decided this."
 
 def refund_held_payment(payment: Payment, *, by, note: str) -> Payment:
     """An officer sends a held card payment back to the card in full. The payment's id is the
-    idempotency key, so trying again never refunds twice. Side effects: the payment marked
-    refunded; audit entry with the officer's note. On any Stripe error nothing is written."""
+    idempotency key, so trying again never refunds twice; under Connect the refund is made on
+    the account the card was charged on. Side effects: the payment marked refunded; audit
+    entry with the officer's note; the payer told. On any Stripe error nothing is written."""
     note = _required_note(note)
     if not card_payments_enabled():
         raise MembershipError("Card refunds are not available. Pay the money back another way "
@@ -32,7 +35,8 @@ def refund_held_payment(payment: Payment, *, by, note: str) -> Payment:
         if payment.method != PaymentMethod.CARD or not payment.stripe_payment_intent:
             raise MembershipError("There is no card payment in Stripe to refund for this "
                                   "payment. Pay the money back another way.")
-        refund = create_refund(payment, amount=_paid_in_stripe(payment)[0],
+        paid = _paid_in_stripe(payment)[0]
+        refund = create_refund(payment, amount=paid,
                                idempotency_key=f"refund-held-{payment.pk}",
                                what=f"held payment {payment.pk}")
         payment.refunded_at, payment.refund_reference = timezone.now(), refund["id"]
@@ -41,15 +45,21 @@ def refund_held_payment(payment: Payment, *, by, note: str) -> Payment:
                      obj=payment,
                      data={"amount": payment.amount, "reference": refund["id"], "note": note,
                            "held_reason": payment.held_reason})
+        tell_payer(payment, subject=f"{payment.society.name}: your card payment has been "
+                                    "sent back",
+                   template="membership/email/held_refunded.txt",
+                   context={"amount": pounds(paid), "reason": payment.held_reason,
+                            "note": note})
     return payment
 
 
 def accept_held_payment(payment: Payment, *, by, note: str):
     """An officer decides a held card payment is right after all: admit the applicant and
-    issue their share, as if the payment had gone through by itself. Only for the society's
-    share value in pounds, from an applicant still approved and waiting to pay. Side effects:
-    the payment confirmed; register entry, ledger line and welcome email; audit entries.
-    Nothing is written if any check fails. Returns the new member."""
+    issue their share (or a member's extra shares), as if the payment had gone through by
+    itself. Only for the amount expected in pounds, from an applicant still approved and
+    waiting to pay (or a member who may still hold that much more). Side effects: the payment
+    confirmed; register entry, ledger line and email; audit entries; the payer told. Nothing
+    is written if any check fails. Returns the member."""
     note = _required_note(note)
     with transaction.atomic():
         payment = Payment.objects.select_for_update().select_related("society").get(
@@ -57,7 +67,8 @@ def accept_held_payment(payment: Payment, *, by, note: str):
         _check_still_held(payment)
         problem = _acceptance_problem(payment)
         if problem:
-            raise MembershipError(f"{problem} It cannot be accepted as a joining share: refund "
+            what = "a joining share" if payment.application_id else "more shares"
+            raise MembershipError(f"{problem} It cannot be accepted as {what}: refund "
                                   "it to the card instead.")
         payment.confirmed_at = timezone.now()
         payment.received_on = payment.received_on or timezone.localdate()
@@ -66,7 +77,10 @@ def accept_held_payment(payment: Payment, *, by, note: str):
                      obj=payment,
                      data={"amount": payment.amount, "reference": payment.reference,
                            "note": note, "held_reason": payment.held_reason})
-        member = confirm_joining_payment(payment, by=by)
+        member = confirm_card_payment(payment, by=by)
+        tell_payer(payment, subject=f"{payment.society.name}: your card payment is accepted",
+                   template="membership/email/held_accepted.txt",
+                   context={"member": member, "reason": payment.held_reason, "note": note})
     return member
 
 
@@ -92,7 +106,7 @@ def _paid_in_stripe(payment: Payment) -> tuple[int, str]:
     currency is only in Stripe's event; without one, the payment's own amount."""
     if payment.stripe_session_id:
         event = (StripeEvent.objects
-                 .filter(type__in=PAID_EVENTS,
+                 .filter(type__in=PAID_EVENTS, account=payment.stripe_account,
                          payload__data__object__id=payment.stripe_session_id)
                  .order_by("-received_at").first())
         session = event.payload["data"]["object"] if event else {}
@@ -107,12 +121,12 @@ def _acceptance_problem(payment: Payment) -> str:
     if currency != CURRENCY:
         return (f"The payment was in {currency.upper() or 'an unknown currency'}, not in "
                 "pounds (GBP).")
-    if paid != pence(payment.amount) or payment.amount != society.share_value:
-        return f"£{pounds(paid)} was paid, but a share costs £{society.share_value}."
     if payment.failed_at:
         return "Stripe said this payment failed."
     if payment.application_id is None:
-        return "This payment is not for a joining share."
+        return _extra_shares_problem(payment, paid)
+    if paid != pence(payment.amount) or payment.amount != society.share_value:
+        return f"£{pounds(paid)} was paid, but a share costs £{society.share_value}."
     application = Application.objects.select_for_update().get(pk=payment.application_id)
     member = current_membership(society, application.user)
     if member is not None:
@@ -121,4 +135,16 @@ def _acceptance_problem(payment: Payment) -> str:
     if application.state != "approved":
         return (f"The application is no longer waiting for payment "
                 f"({application.get_state_display().lower()}).")
+    return ""
+
+
+def _extra_shares_problem(payment: Payment, paid: int) -> str:
+    if payment.member_id is None:
+        return "This payment is not for a joining share or for more shares."
+    if paid != pence(payment.amount):
+        return f"£{pounds(paid)} was paid, not the £{payment.amount} the shares cost."
+    try:
+        check_can_buy_more(payment.member, payment.amount)
+    except MembershipError as error:
+        return error.message
     return ""

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from coop.models import AuditEntry
 from membership import services
-from membership.models import Payment
+from membership.models import PayerNotice, Payment
 from tests.factories import ApplicationFactory, MemberFactory, OfficerFactory
 from tests.membership.test_shares_pages import set_rules
 from tests.pages import PageCheckingClient
@@ -43,6 +43,8 @@ TABLE = [
     ("GET",  "my_certificate",         (LOG, OK,  OK,  NO,  NO,  NO,   NO,  NO,   NO,   NO,   NO)),
     ("GET",  "resign",                 (LOG, OK,  GO,  NO,  NO,  NO,   NO,  NO,   NO,   NO,   NO)),
     ("GET",  "inspection_copy",        (LOG, OK,  NO,  NO,  NO,  NO,   NO,  NO,   NO,   NO,   NO)),
+    ("GET",  "buy_shares",             (LOG, OK,  NF,  NO,  NO,  NO,   NO,  NO,   NO,   NO,   NO)),
+    ("GET",  "buy_shares_done",        (LOG, NF,  NF,  NO,  NO,  NO,   NO,  NO,   NO,   NO,   NO)),
     ("GET",  "officer_dashboard",      (LOG, NO,  NO,  NO,  NO,  OK,   OK,  OK,   OK,   OK,   NO)),
     ("GET",  "applications",           (LOG, NO,  NO,  NO,  NO,  OK,   OK,  NO,   OK,   NO,   NO)),
     ("GET",  "application_detail",     (LOG, NO,  NO,  NO,  NO,  OK,   OK,  NO,   OK,   NO,   NO)),
@@ -57,6 +59,10 @@ TABLE = [
     ("GET",  "reports",                (LOG, NO,  NO,  NO,  NO,  OK,   OK,  OK,   OK,   NO,   NO)),
     ("GET",  "report_csv",             (LOG, NO,  NO,  NO,  NO,  OK,   OK,  OK,   OK,   NO,   NO)),
     ("GET",  "reconciliation",         (LOG, NO,  NO,  NO,  NO,  OK,   OK,  OK,   OK,   NO,   NO)),
+    ("GET",  "payer_letters",          (LOG, NO,  NO,  NO,  NO,  OK,   OK,  OK,   OK,   NO,   NO)),
+    ("GET",  "card_account",           (LOG, NO,  NO,  NO,  NO,  OK,   OK,  OK,   NO,   NO,   NO)),
+    ("GET",  "card_account_return",    (LOG, NO,  NO,  NO,  NO,  GO,   GO,  GO,   NO,   NO,   NO)),
+    ("GET",  "card_account_refresh",   (LOG, NO,  NO,  NO,  NO,  GO,   GO,  GO,   NO,   NO,   NO)),
     ("GET",  "class_changes",          (LOG, NO,  NO,  NO,  NO,  OK,   OK,  NO,   OK,   NO,   NO)),
     ("GET",  "decide_class_change",    (LOG, NO,  NO,  NO,  NO,  OK,   OK,  NO,   OK,   NO,   NO)),
     ("GET",  "member_classes",         (LOG, NO,  NO,  NO,  NO,  OK,   OK,  NO,   NO,   NO,   NO)),
@@ -79,6 +85,9 @@ TABLE = [
     ("POST", "refund_withdrawal",      (LOG, NO,  NO,  NO,  NO,  GO,   GO,  GO,   GO,   NO,   NO)),
     ("POST", "refund_held_payment",    (LOG, NO,  NO,  NO,  NO,  GO,   GO,  GO,   GO,   NO,   NO)),
     ("POST", "accept_held_payment",    (LOG, NO,  NO,  NO,  NO,  GO,   GO,  GO,   GO,   NO,   NO)),
+    ("POST", "buy_shares",             (LOG, 400, NF,  NO,  NO,  NO,   NO,  NO,   NO,   NO,   NO)),
+    ("POST", "payer_letter_posted",    (LOG, NO,  NO,  NO,  NO,  GO,   GO,  GO,   GO,   NO,   NO)),
+    ("POST", "connect_card_account",   (LOG, NO,  NO,  NO,  NO,  GO,   GO,  GO,   NO,   NO,   NO)),
     ("POST", "member_classes",         (LOG, NO,  NO,  NO,  NO,  OK,   OK,  NO,   NO,   NO,   NO)),
     ("POST", "society_rules",          (LOG, NO,  NO,  NO,  NO,  OK,   OK,  NO,   NO,   NO,   NO)),
     ("POST", "end_office",             (LOG, NO,  NO,  NO,  NO,  GO,   GO,  NO,   NO,   NO,   NO)),
@@ -103,6 +112,9 @@ POST_DATA = {
     "end_office": {},
     "erasure_request": {"record": "1", "record-received_on": "{today}"},
     "my_consents": {"news": "on"},
+    "buy_shares": {"shares": "1"},
+    "payer_letter_posted": {},
+    "connect_card_account": {},
 }
 
 CASES = [
@@ -144,6 +156,8 @@ def world(society, other_society):
         reference=held_for.payment_reference, stripe_payment_intent="pi_test_held",
         held_at=timezone.now(), received_on=timezone.localdate(), held_reason="Checking")
     withdrawal = {"withdrawal_id": former.withdrawals.get().pk}
+    letter = PayerNotice.objects.create(payment=held, channel="letter", subject="Refunded",
+                                        body="We sent it back.", name=held_for.full_name)
     kwargs = {
         "application_detail": {"application_id": ApplicationFactory(society=society).pk},
         "record_joining_payment": {"application_id": approved.pk},
@@ -160,6 +174,7 @@ def world(society, other_society):
         "erasure_request": {"number": former.membership_number},
         "subject_access_copy": {"number": former.membership_number},
         "end_office": {"officer_id": OfficerFactory(society=society, role="trustee").pk},
+        "payer_letter_posted": {"notice_id": letter.pk},
     }
     return users, kwargs
 

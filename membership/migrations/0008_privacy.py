@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('coop', '0007_personal_data_rules_and_audit_names'),
-        ('membership', '0006_memberclass_board_seats'),
+        ('membership', '0007_stripe_connect'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
