@@ -14,6 +14,22 @@ class EmptyClassPolicy(models.TextChoices):
     NOT_CAST = "not_cast", "Keep the empty class's share as not cast"
 
 
+class NotCastMoney(models.TextChoices):
+    """Where the pounds of a share kept as not cast go (allocation ballots, policy "not
+    cast"). Reserves by default: nobody in that class chose an option, and giving its share
+    to the options the other classes chose would hand them weight the rules deny them (that is
+    what the "rescale" policy is for). Reserves are where a surplus goes when members do not
+    decide otherwise, so the money stays the society's, for the whole membership."""
+
+    RESERVES = "reserves", "It goes to the co-op's reserves"
+    UNALLOCATED = "unallocated", "It stays unallocated, for the members to decide on later"
+
+
+class ProxyDeadlineUnit(models.TextChoices):
+    CLEAR_DAYS = "clear_days", "Clear days before the meeting (by the end of a day)"
+    HOURS = "hours", "Hours before the meeting starts (to the minute)"
+
+
 class ConflictPolicy(models.TextChoices):
     DECLARE = "declare", "Declare: members with an interest say so, and their votes count"
     RECUSE = "recuse", "Recuse: members with an interest do not vote"

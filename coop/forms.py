@@ -47,14 +47,15 @@ class SocietyRulesForm(AccessibleFormMixin, forms.ModelForm):
             "notice_clear_days", "quorum_minimum", "quorum_percent",
             "special_resolution_percent", "proxies_allowed", "max_proxies_per_holder",
             "online_meetings_allowed", "hybrid_meetings_allowed", "quorum_counts_proxies",
-            "proxy_deadline_clear_days", "requisition_percent", "requisition_maximum",
+            "proxy_deadline_unit", "proxy_deadline_clear_days", "proxy_deadline_hours",
+            "post_deemed_delivery_hours", "requisition_percent", "requisition_maximum",
             "agm_months_after_year_end", "agm_max_months_between", "trustee_term_years",
             "empty_class_policy",
             "conflict_policy", "class_breakdown_minimum", "shares_withdrawable",
             "withdrawal_notice_days", "withdrawals_suspended", "max_holding",
             "multiple_shares_allowed",
             "payment_instructions", "reserve_rule", "reserve_percent", "reserve_fixed",
-            "asset_lock",
+            "not_cast_money", "asset_lock",
             "register_retention_years", "contact_retention_years",
             "declaration_retention_years", "proxy_retention_years",
             "attendance_retention_years", "nomination_retention_years",
@@ -70,7 +71,13 @@ class SocietyRulesForm(AccessibleFormMixin, forms.ModelForm):
             "special_resolution_percent": "Special resolutions need this percentage of votes",
             "max_proxies_per_holder": "Most proxies one person may hold",
             "quorum_counts_proxies": "Proxies count towards the quorum",
+            "proxy_deadline_unit": "Count the proxy deadline in",
             "proxy_deadline_clear_days": "Clear days before a meeting to appoint a proxy by",
+            "proxy_deadline_hours": "Or: hours before the meeting starts to appoint a proxy by",
+            "post_deemed_delivery_hours": "A notice sent by post counts as delivered this many "
+                                          "hours after posting",
+            "not_cast_money": "The money of a share kept as not cast (a class in which nobody "
+                              "voted)",
             "requisition_percent": "Members can call a general meeting: this percentage of "
                                    "members",
             "requisition_maximum": "Or this many members, if fewer",
@@ -99,7 +106,9 @@ class SocietyRulesForm(AccessibleFormMixin, forms.ModelForm):
                    "payment_instructions": forms.Textarea(attrs={"rows": 4}),
                    "empty_class_policy": forms.RadioSelect,
                    "reserve_rule": forms.RadioSelect,
-                   "conflict_policy": forms.RadioSelect}
+                   "conflict_policy": forms.RadioSelect,
+                   "not_cast_money": forms.RadioSelect,
+                   "proxy_deadline_unit": forms.RadioSelect}
 
     def clean(self):
         data = super().clean()

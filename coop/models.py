@@ -9,7 +9,14 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from .enums import ConflictPolicy, EmptyClassPolicy, OfficerRole, ReserveRule
+from .enums import (
+    ConflictPolicy,
+    EmptyClassPolicy,
+    NotCastMoney,
+    OfficerRole,
+    ProxyDeadlineUnit,
+    ReserveRule,
+)
 
 
 class UserManager(BaseUserManager):
@@ -88,6 +95,17 @@ class Society(models.Model):
                                 "the quorum.")
     proxy_deadline_clear_days = models.PositiveSmallIntegerField(
         default=2, help_text="Clear days before a meeting by which proxies must be appointed.")
+    proxy_deadline_unit = models.CharField(
+        max_length=12, choices=ProxyDeadlineUnit, default=ProxyDeadlineUnit.CLEAR_DAYS,
+        help_text="Whether the proxy deadline is counted in clear days or in hours.")
+    proxy_deadline_hours = models.PositiveSmallIntegerField(
+        default=48, validators=[MaxValueValidator(24 * 28)],
+        help_text="Hours before the meeting starts by which proxies must be appointed, when "
+                  "the deadline is counted in hours (\"not less than 48 hours before\").")
+    post_deemed_delivery_hours = models.PositiveSmallIntegerField(
+        default=48, validators=[MaxValueValidator(24 * 14)],
+        help_text="A notice sent by post counts as delivered this many hours after posting; "
+                  "clear days are counted from then.")
     requisition_percent = models.DecimalField(max_digits=5, decimal_places=2,
                                               default=Decimal("10"))
     requisition_maximum = models.PositiveIntegerField(default=100)
@@ -129,6 +147,9 @@ class Society(models.Model):
     reserve_fixed = models.DecimalField(
         "reserves take this sum from a surplus (£)", max_digits=12, decimal_places=2,
         default=Decimal("0"), validators=[MinValueValidator(0)])
+    not_cast_money = models.CharField(
+        max_length=12, choices=NotCastMoney, default=NotCastMoney.RESERVES,
+        help_text="Where the money of a share kept as not cast goes (allocation ballots).")
     asset_lock = models.BooleanField(
         default=False, help_text="The rules lock the society's assets: no surplus may be paid "
                                  "out to members.")

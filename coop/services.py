@@ -31,7 +31,8 @@ RULE_FIELDS = [
     "payment_instructions", "reserve_rule", "reserve_percent", "reserve_fixed", "asset_lock",
     "quorum_counts_proxies", "proxy_deadline_clear_days", "requisition_percent",
     "requisition_maximum", "agm_months_after_year_end", "agm_max_months_between",
-    "trustee_term_years", "register_retention_years", "contact_retention_years",
+    "trustee_term_years", "not_cast_money", "proxy_deadline_unit", "proxy_deadline_hours",
+    "post_deemed_delivery_hours", "register_retention_years", "contact_retention_years",
     "declaration_retention_years", "proxy_retention_years", "attendance_retention_years",
     "nomination_retention_years", "ballot_challenge_days",
 ]

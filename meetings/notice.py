@@ -24,7 +24,8 @@ from django.utils import timezone
 
 from .enums import AgendaItemKind, AttendanceMode, MeetingKind, NoticeMethod
 from .models import Meeting, Minutes
-from .selectors import proxy_deadline
+from .rules import date_text, time_text  # noqa: F401 (read from here too)
+from .selectors import proxy_deadline_at
 
 BATCH = 200  # emails sent over one connection
 DURATION = timedelta(hours=2)  # how long the calendar invitation blocks out
@@ -64,19 +65,6 @@ def local(moment: datetime) -> datetime:
     return timezone.localtime(moment, timezone.get_default_timezone())
 
 
-def time_text(moment: datetime) -> str:
-    """GOV.UK style: 7pm, 7:30pm, midday, midnight."""
-    if moment.minute == 0 and moment.hour in (0, 12):
-        return "midnight" if moment.hour == 0 else "midday"
-    hour = moment.hour % 12 or 12
-    minutes = f":{moment.minute:02d}" if moment.minute else ""
-    return f"{hour}{minutes}{'am' if moment.hour < 12 else 'pm'}"
-
-
-def date_text(day) -> str:
-    return f"{day:%A} {day.day} {day:%B %Y}"
-
-
 def percent_text(value: Decimal) -> str:
     return f"{Decimal(value).normalize():f}"  # 75, 66.67
 
@@ -113,7 +101,7 @@ def notice_context(meeting: Meeting) -> dict:
     kind_label = MeetingKind(meeting.kind).label
     items = _items(meeting)
     proxies = meeting.takes_proxies
-    deadline = proxy_deadline(meeting) if proxies else None
+    deadline = proxy_deadline_at(meeting) if proxies else None
     args = (society.slug, meeting.pk)
     return {
         "society": society, "society_name": society.name,
@@ -127,8 +115,9 @@ def notice_context(meeting: Meeting) -> dict:
         "mode_label": AttendanceMode(meeting.mode).label,
         "access_notes": meeting.access_notes.strip(),
         "items": items, "resolutions": [i for i in items if i.resolution],
-        "proxies_allowed": proxies, "proxy_deadline": deadline,
-        "proxy_deadline_text": date_text(deadline) if deadline else "",
+        "proxies_allowed": proxies, "proxy_deadline": deadline.day if deadline else None,
+        "proxy_deadline_text": deadline.text if deadline else "",
+        "proxy_deadline_exact": deadline.exact if deadline else "",
         "max_proxies": society.max_proxies_per_holder,
         "cancelled": bool(meeting.cancelled_at), "cancel_reason": meeting.cancel_reason,
         "link": _site_url("meeting_detail", *args),
@@ -166,7 +155,7 @@ def _description(context: dict) -> str:
             lines.append(f"   {item.resolution.kind_label.capitalize()}, needs "
                          f"{item.resolution.needs}: {item.resolution.text}")
     if context["proxies_allowed"]:
-        lines += ["", f"Cannot come? You can appoint a proxy until the end of "
+        lines += ["", f"Cannot come? You can appoint a proxy until "
                       f"{context['proxy_deadline_text']}."]
     if context["link"]:
         lines += ["", f"Details: {context['link']}"]

@@ -6,7 +6,7 @@ meeting: notice sent on the 1st of a month for a meeting on the 16th gives 14 cl
 
 import math
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
@@ -15,6 +15,13 @@ from dateutil.relativedelta import relativedelta
 def clear_days(sent_on: date, meeting_on: date) -> int:
     """Whole days strictly between sending and the meeting (negative if after it)."""
     return (meeting_on - sent_on).days - 1
+
+
+def deemed_delivery_days(hours: int) -> int:
+    """Days from posting to the day a letter counts as delivered, `hours` after posting.
+    Posting is taken as late in the day as it could be, so 48 hours after posting on a
+    Monday is Wednesday, and so is 36 hours; email counts as delivered when sent (0)."""
+    return math.ceil(hours / 24)
 
 
 def earliest_meeting_date(sent_on: date, required: int) -> date:
@@ -31,6 +38,55 @@ def proxy_deadline(meeting_on: date, required: int) -> date:
     """The last day a proxy can be appointed: `required` clear days must be left before the
     meeting."""
     return latest_notice_date(meeting_on, required)
+
+
+def date_text(day) -> str:
+    return f"{day:%A} {day.day} {day:%B %Y}"
+
+
+def time_text(moment: datetime) -> str:
+    """GOV.UK style: 7pm, 7:30pm, midday, midnight."""
+    if moment.minute == 0 and moment.hour in (0, 12):
+        return "midnight" if moment.hour == 0 else "midday"
+    hour = moment.hour % 12 or 12
+    minutes = f":{moment.minute:02d}" if moment.minute else ""
+    return f"{hour}{minutes}{'am' if moment.hour < 12 else 'pm'}"
+
+
+@dataclass(frozen=True)
+class ProxyDeadline:
+    """The last moment a proxy can be appointed, in the meeting's local time: the end of the
+    last day that leaves the clear days the rules need, or a number of hours before the
+    meeting starts ("not less than 48 hours before the meeting")."""
+
+    at: datetime  # local, aware; a proxy counts if lodged at or before this moment
+    in_hours: bool
+
+    @property
+    def day(self) -> date:
+        return self.at.date()
+
+    @property
+    def text(self) -> str:
+        """As the notice says it: "the end of Monday 2 March 2026" or "6:30pm on ..."."""
+        if self.in_hours:
+            return self.exact
+        return f"the end of {date_text(self.day)}"
+
+    @property
+    def exact(self) -> str:
+        """Date and time: "11:59pm on Monday 2 March 2026"."""
+        return f"{time_text(self.at)} on {date_text(self.day)}"
+
+
+def proxy_deadline_at(starts_at: datetime, *, clear_days: int, hours: int | None) -> ProxyDeadline:
+    """`starts_at` is local and aware. With `hours`, that many hours before the start;
+    otherwise 11:59pm on the last day that leaves `clear_days` clear days."""
+    if hours is not None:
+        return ProxyDeadline(at=starts_at - timedelta(hours=hours), in_hours=True)
+    day = proxy_deadline(starts_at.date(), clear_days)
+    end = datetime.combine(day, time(23, 59, 59), tzinfo=starts_at.tzinfo)
+    return ProxyDeadline(at=end, in_hours=False)
 
 
 def quorum_required(members: int, minimum: int, percent: Decimal) -> int:

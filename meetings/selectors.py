@@ -6,7 +6,7 @@ from dataclasses import dataclass, field, replace
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from coop.enums import BOARD_ROLES
+from coop.enums import BOARD_ROLES, ProxyDeadlineUnit
 from membership.models import Member
 
 from . import rules
@@ -24,6 +24,20 @@ def notice_recipients(meeting: Meeting) -> list[Member]:
     if meeting.kind == MeetingKind.BOARD:
         members = members.filter(user__in=_board_user_ids(meeting.society))
     return list(members.order_by("full_name"))
+
+
+def sends_post(members) -> bool:
+    """Whether any of `members` gets notice by post: they asked for letters, or have no
+    email to send to (as `services.notice_methods` decides)."""
+    return members.filter(Q(contact_by_post=True) | Q(contact_by_email=False) | Q(email="")
+                          ).exists()
+
+
+def notice_goes_by_post(meeting: Meeting) -> bool:
+    members = current_members(meeting.society)
+    if meeting.kind == MeetingKind.BOARD:
+        members = members.filter(user__in=_board_user_ids(meeting.society))
+    return sends_post(members)
 
 
 def _board_user_ids(society):
@@ -148,9 +162,18 @@ def _directions(item) -> dict:
     return dict(ProxyInstruction.objects.filter(item=item).values_list("proxy_id", "direction"))
 
 
+def proxy_deadline_at(meeting: Meeting) -> rules.ProxyDeadline:
+    """The exact deadline under the society's rule: clear days, or hours before the start."""
+    society = meeting.society
+    in_hours = society.proxy_deadline_unit == ProxyDeadlineUnit.HOURS
+    return rules.proxy_deadline_at(timezone.localtime(meeting.starts_at),
+                                   clear_days=society.proxy_deadline_clear_days,
+                                   hours=society.proxy_deadline_hours if in_hours else None)
+
+
 def proxy_deadline(meeting: Meeting):
-    """The last day a proxy can be appointed for this meeting, by the society's rules."""
-    return rules.proxy_deadline(meeting.date, meeting.society.proxy_deadline_clear_days)
+    """The last day a proxy can be appointed for this meeting (the deadline's date)."""
+    return proxy_deadline_at(meeting).day
 
 
 def proxies_held(meeting: Meeting, holder: Member):

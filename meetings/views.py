@@ -124,10 +124,10 @@ def _your_votes(meeting, member, attendance, items) -> list[dict]:
 
 
 def _detail_context(request, society, meeting) -> dict:
-    user, today = request.user, timezone.localdate()
+    user = request.user
     member = acting_member(user, society)
     items = list(meeting.items.filter(withdrawn_at__isnull=True).select_related("ballot"))
-    deadline = selectors.proxy_deadline(meeting)
+    deadline = selectors.proxy_deadline_at(meeting)
     proxy = selectors.proxy_of(meeting, member) if member else None
     minutes = Minutes.objects.filter(meeting=meeting).first()
     manager = permissions.can_manage_meetings(user, society)
@@ -138,7 +138,8 @@ def _detail_context(request, society, meeting) -> dict:
         request, society, meeting=meeting, state=state, member=member, manager=manager,
         items=items,
         proxies_allowed=meeting.takes_proxies,
-        proxy_deadline=deadline, proxy_open=state == MeetingState.CALLED and today <= deadline,
+        proxy_deadline=deadline.day, proxy_deadline_text=deadline.text,
+        proxy_open=state == MeetingState.CALLED and timezone.now() <= deadline.at,
         proxy=proxy, directions=_directions(proxy, items),
         held=list(selectors.proxies_held(meeting, member)) if member else [],
         attendance=attendance,
@@ -220,10 +221,10 @@ def meeting_proxy(request, society, pk):
             messages.success(request, f"{appointed.holder.full_name} is now your proxy for "
                                       f"this meeting.")
             return _to_detail(meeting)
-    deadline = selectors.proxy_deadline(meeting)
+    deadline = selectors.proxy_deadline_at(meeting)
     return render(request, "meetings/member/proxy.html", society_context(
         request, society, meeting=meeting, form=form, proxy=proxy, deadline=deadline,
-        closed=meeting.state != MeetingState.CALLED or timezone.localdate() > deadline))
+        closed=meeting.state != MeetingState.CALLED or timezone.now() > deadline.at))
 
 
 @require_POST

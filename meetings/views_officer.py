@@ -5,6 +5,8 @@ the chair's live panel and the minutes in `views_run`.
 Each view is: permission, form, one service call, a domain error shown next to its field.
 Every object is looked up within the society in the address, so another co-op's is a 404."""
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.db.models import Count, Q
 from django.http import HttpResponse
@@ -91,8 +93,16 @@ def meeting_new(request, society):
             return to_manage(meeting)
     return page(request, society, "meeting_form.html", form=form, requisition=requisition,
                 required_days=society.notice_clear_days,
-                earliest=rules.earliest_meeting_date(timezone.localdate(),
-                                                     society.notice_clear_days))
+                earliest=rules.earliest_meeting_date(
+                    timezone.localdate() + timedelta(days=_post_delay(society)),
+                    society.notice_clear_days))
+
+
+def _post_delay(society) -> int:
+    """Days until letters posted today count as delivered, when any member gets post."""
+    if not selectors.sends_post(selectors.current_members(society)):
+        return 0
+    return rules.deemed_delivery_days(society.post_deemed_delivery_hours)
 
 
 @society_view(permissions.can_manage_meetings)
@@ -217,13 +227,13 @@ def _notice_plan(meeting) -> dict:
         methods = services.notice_methods(member)
         email += NoticeMethod.EMAIL in methods
         post += NoticeMethod.POST in methods
-    today = timezone.localdate()
-    required = meeting.required_clear_days
-    have = rules.clear_days(today, meeting.date)
-    return {"members": len(members), "email": email, "post": post, "today": today,
-            "clear_days": max(have, 0), "required": required, "enough": have >= required,
-            "earliest": rules.earliest_meeting_date(today, required),
-            "latest_notice": rules.latest_notice_date(meeting.date, required)}
+    timing = services.notice_timing(meeting)
+    have = timing.clear_days
+    return {"members": len(members), "email": email, "post": post, "today": timing.sent_on,
+            "clear_days": max(have, 0), "required": timing.required,
+            "enough": have >= timing.required, "earliest": timing.earliest,
+            "latest_notice": timing.latest_notice, "post_delivered_on": timing.delivered_on
+            if timing.by_post else None, "post_hours": timing.post_hours}
 
 
 @society_view(permissions.can_manage_meetings)
@@ -282,7 +292,7 @@ def meeting_proxy_from_post(request, society, pk):
     proxies = (selectors.active_proxies(meeting).select_related("appointer", "holder")
                .prefetch_related("instructions").order_by("appointer__full_name"))
     return page(request, society, "proxy_from_post.html", meeting=meeting, form=form,
-                proxies=proxies, deadline=selectors.proxy_deadline(meeting))
+                proxies=proxies, deadline=selectors.proxy_deadline_at(meeting))
 
 
 @society_view(permissions.can_manage_meetings)

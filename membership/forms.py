@@ -213,7 +213,7 @@ class MemberClassForm(AccessibleFormMixin, forms.ModelForm):
     class Meta:
         model = MemberClass
         fields = ["name", "description", "eligibility", "votes", "weight", "board_seats"]
-        labels = {"votes": "Members of this class can vote", "weight": "Weight (%)",
+        labels = {"votes": "Members of this class can vote", "weight": "Weight (parts)",
                   "board_seats": "Trustee seats this class elects"}
         widgets = {"description": forms.Textarea(attrs={"rows": 2}),
                    "eligibility": forms.Textarea(attrs={"rows": 2})}
@@ -227,7 +227,7 @@ MemberClassFormSet = forms.modelformset_factory(MemberClass, form=MemberClassFor
 
 
 class NewMemberClassForm(MemberClassForm):
-    """Add a class. It starts with 0% weight so the voting classes still total 100%."""
+    """Add a class. It starts with no weight, so the other classes' shares stay as they were."""
 
     class Meta(MemberClassForm.Meta):
         fields = ["name", "description", "eligibility", "votes"]

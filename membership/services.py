@@ -28,18 +28,24 @@ def create_default_classes(society: Society) -> list[MemberClass]:
 
 
 def check_weights(rows: list[dict]) -> None:
-    """Voting classes' weights must total exactly 100%; non-voting classes carry none."""
+    """Weights are whole-number parts: a voting class's share is its parts over the voting
+    classes' total, counted exactly (1:1:1 is a third each). Some voting class must carry
+    weight; non-voting classes carry none."""
     for row in rows:
-        if not row["votes"] and Decimal(row["weight"]) != 0:
+        try:
+            weight = Decimal(str(row["weight"]))
+        except ArithmeticError:
+            weight = Decimal("NaN")
+        if not weight.is_finite() or weight != weight.to_integral_value() or weight < 0:
+            raise MembershipError(f"Give “{row['name']}” a weight in whole-number parts, "
+                                  "like 1 or 2.", field="weight")
+        row["weight"] = int(weight)
+        if not row["votes"] and weight != 0:
             raise MembershipError(
-                f"“{row['name']}” does not vote, so its weight must be 0%.", field="weight")
-    total = sum(Decimal(r["weight"]) for r in rows if r["votes"])
-    if any(r["votes"] for r in rows) and total != 100:
-        raise MembershipError(
-            f"The weights of the voting classes add up to {total.normalize():f}%. "
-            "They must add up to 100%.",
-            field="weight",
-        )
+                f"“{row['name']}” does not vote, so its weight must be 0.", field="weight")
+    if any(r["votes"] for r in rows) and not sum(r["weight"] for r in rows if r["votes"]):
+        raise MembershipError("Give at least one voting class a weight of 1 part or more.",
+                              field="weight")
 
 
 def save_member_classes(society: Society, rows: list[dict], *, by) -> list[MemberClass]:

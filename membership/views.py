@@ -343,7 +343,7 @@ def member_classes(request, society):
                 rows.append({"id": None, "weight": 0, **new_form.cleaned_data})
                 services.save_member_classes(society, rows, by=request.user)
                 messages.success(request, f"The class “{new_form.cleaned_data['name']}” "
-                                          "has been added with 0% weight.")
+                                          "has been added with no weight (0 parts).")
                 return redirect("member_classes", society.slug)
         except services.MembershipError as error:
             messages.error(request, error.message)

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from coop.enums import NotCastMoney
 from coop.models import Society
 from membership.models import InterestTopic
 from voting.models import Ballot, BallotOption
@@ -78,6 +79,10 @@ class Proposal(models.Model):
     decided_at = models.DateTimeField(null=True, blank=True)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                    null=True, blank=True, related_name="+")
+    # Fixed with the decision: the pounds of a share kept as not cast and where they went.
+    not_cast_amount = models.DecimalField(**MONEY, default=0,
+                                          validators=[MinValueValidator(0)])
+    not_cast_money = models.CharField(max_length=12, choices=NotCastMoney, blank=True)
 
     class Meta:
         ordering = ["society", "-created_at"]

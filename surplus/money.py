@@ -60,6 +60,25 @@ def split_to_the_penny(total: Decimal, shares: dict, order: list | None = None) 
     return {k: (Decimal(floors[k]) * PENNY).quantize(PENNY) for k in order}
 
 
+NOT_CAST = "not_cast"
+
+
+@dataclass(frozen=True)
+class Split:
+    """Pounds per option and for the share kept as not cast, adding up to the total."""
+
+    pounds: dict
+    not_cast: Decimal
+
+
+def split_with_not_cast(total: Decimal, shares: dict, not_cast: Fraction, order: list) -> Split:
+    """Pounds that follow the shares shown: the share kept as not cast takes its own part
+    (the society's rule says where it goes) instead of being spread over the options, so
+    52.5% / 22.5% / 25% not cast of £1,000 is £525 / £225 / £250."""
+    parts = split_to_the_penny(total, {**shares, NOT_CAST: not_cast}, [*order, NOT_CAST])
+    return Split({k: parts[k] for k in order}, parts[NOT_CAST])
+
+
 @dataclass(frozen=True)
 class PayRise:
     amount: Decimal

@@ -12,6 +12,7 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from coop.enums import NotCastMoney
 from membership.interests.serializers import SocietyTopicField, TopicRefSerializer
 from membership.models import InterestTopic
 from membership.serializers import EnumField
@@ -26,7 +27,7 @@ from voting.api_results import (
 from voting.selectors import percent
 from voting.serializers import BallotStateField
 
-from . import money
+from . import services
 from .enums import OptionType, PayRiseKind, ProposalBallotKind
 from .models import Allocation, FinancialYear, Proposal, ProposalOption
 from .services import working_for
@@ -277,10 +278,15 @@ class OptionOutcomeSerializer(serializers.Serializer):
                                              help_text="Its ballot option's id (in `results`).")
     title = serializers.CharField()
     option_type = OptionTypeField()
-    share = percent_field("The weighted result for this option. Percent, 6 decimal places.")
+    share = percent_field("The weighted result for this option (a choice ballot's too). "
+                          "Percent, 6 decimal places.")
     share_fraction = fraction_field()
-    amount = money_out("Its pounds: the shares of the amount available, rounded to the penny "
-                       "by the largest-remainder method so the parts add up exactly.")
+    won = serializers.BooleanField(help_text="Choice ballots: this package won and gets the "
+                                             "whole amount (never true in a tie).")
+    amount = money_out("Its pounds: an allocation follows the weighted shares (with the share "
+                       "kept as not cast taking its own part, see `not_cast_amount`), rounded "
+                       "to the penny by the largest-remainder method so the parts add up "
+                       "exactly; a choice ballot gives the whole amount to the winner.")
     pay = PayRiseSerializer(allow_null=True, help_text="PA pay options only.")
     one_member_share = percent_field("The share under one member, one vote (comparison only).")
     one_member_amount = money_out("The pounds under one member, one vote (comparison only).")
@@ -309,6 +315,14 @@ class ProposalOutcomeSerializer(serializers.Serializer):
                                                "recorded.")
     decided = serializers.BooleanField()
     tie = serializers.BooleanField(help_text="Choice ballots: the vote was a tie.")
+    not_cast_share = percent_field("Allocations under the “not cast” policy: the share of the "
+                                   "weight of classes in which nobody voted.")
+    not_cast_fraction = fraction_field()
+    not_cast_amount = money_out("The pounds of that share. With the options' amounts they add "
+                                "up exactly to `amount_available`.")
+    not_cast_money = serializers.ChoiceField(
+        choices=NotCastMoney.choices, allow_blank=True,
+        help_text="The society's rule for those pounds: `reserves` or `unallocated`.")
     options = OptionOutcomeSerializer(many=True)
     one_member_one_vote = OutcomeComparisonSerializer()
     without_interest = OutcomeComparisonSerializer(allow_null=True, help_text=(
@@ -328,14 +342,7 @@ def _pct(share) -> str | None:
 def _pounds(proposal, options, tally_outcome) -> dict:
     """Pounds per option (by proposal option id) under another count of the same ballot, the
     way the real outcome is worked out."""
-    if proposal.ballot_kind == ProposalBallotKind.CHOICE:
-        winners = tally_outcome.winners
-        shares = {o.pk: Fraction(int(len(winners) == 1 and o.ballot_option_id in winners))
-                  for o in options}
-    else:
-        shares = {o.pk: tally_outcome.shares.get(o.ballot_option_id, Fraction(0))
-                  for o in options}
-    return money.split_to_the_penny(proposal.amount_available, shares, [o.pk for o in options])
+    return services.pounds_for(proposal, options, tally_outcome).pounds
 
 
 def _comparison(note, tally_outcome) -> dict | None:
@@ -359,7 +366,7 @@ def outcome_payload(result) -> dict:
         rows.append({
             "id": option.pk, "ballot_option": ballot_option, "title": option.title,
             "option_type": option.option_type, "share": _pct(row.share),
-            "share_fraction": str(row.share), "amount": row.amount,
+            "share_fraction": str(row.share), "amount": row.amount, "won": row.won,
             "pay": None if row.pay is None else {
                 "current_hourly_rate": row.pay.current_rate,
                 "pa_hours_per_year": row.pay.hours, "rise_per_hour": row.pay.rise_per_hour,
@@ -376,6 +383,10 @@ def outcome_payload(result) -> dict:
         "proposal": proposal.pk, "amount_available": proposal.amount_available,
         "ballot_kind": proposal.ballot_kind, "ballot": ballot.pk, "ballot_state": ballot.state,
         "ready": result.ready, "decided": proposal.is_decided, "tie": result.tie,
+        "not_cast_share": _pct(result.not_cast_share),
+        "not_cast_fraction": str(result.not_cast_share),
+        "not_cast_amount": result.not_cast_amount,
+        "not_cast_money": result.not_cast_money,
         "options": rows, "one_member_one_vote": _comparison(ONE_MEMBER_NOTE, one),
         "without_interest": _comparison(WITHOUT_INTEREST_NOTE, without),
         "without_interest_hidden": results.without_interest_hidden,

@@ -284,9 +284,10 @@ def _ballot_summary(proposal: Proposal) -> str:
 @dataclass
 class OutcomeRow:
     option: ProposalOption
-    share: Fraction
+    share: Fraction  # the weighted result (a choice ballot's too), 0..1
     amount: Decimal
     pay: money.PayRise | None = None
+    won: bool = False  # choice ballots: the package that gets the money
 
 
 @dataclass
@@ -296,6 +297,28 @@ class Outcome:
     tie: bool = False
     ready: bool = False  # certified, so the pounds can be worked out
     results: object = None
+    not_cast_share: Fraction = Fraction(0)  # allocation, policy "not cast"
+    not_cast_amount: Decimal = Decimal("0.00")
+    not_cast_money: str = ""  # the society's rule for those pounds (NotCastMoney)
+
+    @property
+    def total(self) -> Decimal:
+        return sum((row.amount for row in self.rows), self.not_cast_amount)
+
+
+def pounds_for(proposal: Proposal, options: list, tally_outcome) -> money.Split:
+    """Pounds per proposal option under a count of its ballot: a choice ballot gives it all
+    to the one winning package (a tie gives nobody anything); an allocation follows the
+    weighted shares, with the share kept as not cast taking its own part."""
+    order = [o.pk for o in options]
+    if proposal.ballot_kind == ProposalBallotKind.CHOICE:
+        winners = tally_outcome.winners
+        shares = {o.pk: Fraction(int(len(winners) == 1 and o.ballot_option_id in winners))
+                  for o in options}
+        return money.split_with_not_cast(proposal.amount_available, shares, Fraction(0), order)
+    shares = {o.pk: tally_outcome.shares.get(o.ballot_option_id, Fraction(0)) for o in options}
+    return money.split_with_not_cast(proposal.amount_available, shares,
+                                     tally_outcome.not_cast, order)
 
 
 def outcome(proposal: Proposal) -> Outcome:
@@ -308,28 +331,24 @@ def outcome(proposal: Proposal) -> Outcome:
         return Outcome(proposal)
     ballot = proposal.ballot
     results = voting.results(ballot)
-    done = Outcome(proposal, ready=ballot.certified_at is not None, results=results)
-    by_ballot_option = {o.ballot_option_id: o for o in options}
+    tally_outcome = results.outcome
+    split = pounds_for(proposal, options, tally_outcome)
+    done = Outcome(proposal, ready=ballot.certified_at is not None, results=results,
+                   not_cast_share=tally_outcome.not_cast, not_cast_amount=split.not_cast,
+                   not_cast_money=proposal.not_cast_money or proposal.society.not_cast_money)
     if proposal.ballot_kind == ProposalBallotKind.CHOICE:
-        winners = [by_ballot_option[pk] for pk in results.outcome.winners]
-        done.tie = len(winners) > 1
-        shares = {o.pk: Fraction(1 if (len(winners) == 1 and o in winners) else 0)
-                  for o in options}
-    else:
-        shares = {by_ballot_option[pk].pk: s for pk, s in results.outcome.shares.items()
-                  if pk in by_ballot_option}
-    pounds = money.split_to_the_penny(proposal.amount_available, shares,
-                                      [o.pk for o in options])
-    if done.tie:
-        pounds = {o.pk: Decimal("0.00") for o in options}
+        done.tie = len(tally_outcome.winners) > 1
+        done.not_cast_share = Fraction(0)  # the winner takes it all whatever was not cast
     for option in options:
+        amount = split.pounds[option.pk]
         pay = None
         if option.option_type == OptionType.PA_PAY:
-            pay = money.pay_rise(pounds[option.pk], hours=option.pa_hours_per_year,
+            pay = money.pay_rise(amount, hours=option.pa_hours_per_year,
                                  current_rate=option.current_hourly_rate,
                                  permanent=option.pay_rise_kind == PayRiseKind.PERMANENT)
-        done.rows.append(OutcomeRow(option, shares.get(option.pk, Fraction(0)),
-                                    pounds[option.pk], pay))
+        done.rows.append(OutcomeRow(
+            option, tally_outcome.shares.get(option.ballot_option_id, Fraction(0)), amount,
+            pay, won=not done.tie and option.ballot_option_id in tally_outcome.winners))
     return done
 
 
@@ -354,7 +373,7 @@ def record_decision(proposal: Proposal, *, by, resolution_reference: str, decide
         if result.tie:
             raise SurplusError("The vote was a tie between packages. The rules do not break "
                                "ties: the members must decide again.")
-        if sum(row.amount for row in result.rows) != proposal.amount_available:
+        if result.total != proposal.amount_available:
             raise SurplusError("No votes were counted, so there is nothing to divide. The "
                                "members must decide again.")
         Allocation.objects.bulk_create([
@@ -363,10 +382,16 @@ def record_decision(proposal: Proposal, *, by, resolution_reference: str, decide
         proposal.resolution_reference = resolution_reference.strip()
         proposal.decided_on, proposal.decision_notes = decided_on, notes.strip()
         proposal.decided_at, proposal.decided_by = timezone.now(), by
+        proposal.not_cast_amount = result.not_cast_amount
+        proposal.not_cast_money = result.not_cast_money if result.not_cast_amount else ""
         proposal.save(update_fields=["resolution_reference", "decided_on", "decision_notes",
-                                     "decided_at", "decided_by"])
+                                     "decided_at", "decided_by", "not_cast_amount",
+                                     "not_cast_money"])
+        data = {"reference": proposal.resolution_reference,
+                "allocations": {row.option.title: row.amount for row in result.rows}}
+        if result.not_cast_amount:
+            data["not_cast"] = {"amount": result.not_cast_amount,
+                                "to": proposal.not_cast_money}
         audit.record("surplus.proposal.decided", society=proposal.society, actor=by,
-                     obj=proposal, data={"reference": proposal.resolution_reference,
-                                         "allocations": {row.option.title: row.amount
-                                                         for row in result.rows}})
+                     obj=proposal, data=data)
     return proposal

@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, render
 
 from coop import permissions as coop_permissions
 from coop.decorators import society_context, society_view
+from coop.enums import NotCastMoney
 from membership.services import current_membership
 from voting import charts as voting_charts
 from voting import permissions as voting_permissions
@@ -24,6 +25,11 @@ from . import exports, money, selectors, services
 from .charts import money_chart, pounds
 from .enums import OptionType, ProposalBallotKind
 from .permissions import can_manage_accounts, can_manage_proposals
+
+# Where the pounds of a share kept as not cast go, as the outcome page says it.
+NOT_CAST_WORDS = {NotCastMoney.RESERVES: "goes to the co-op's reserves",
+                  NotCastMoney.UNALLOCATED: "stays unallocated, for the members to decide on "
+                                            "later"}
 
 EXAMPLE_PARTS = (Fraction(1, 4), Fraction(1, 2), Fraction(1))
 
@@ -154,45 +160,44 @@ def outcome_context(proposal, result) -> dict:
     in pounds under one member one vote and without votes cast with an interest."""
     results = result.results
     context = results_context(results)
-    order = [row.option.pk for row in result.rows]
-    by_ballot = {row.option.ballot_option_id: row.option.pk for row in result.rows}
+    options = [row.option for row in result.rows]
     is_choice = proposal.ballot_kind == ProposalBallotKind.CHOICE
-    omov = _split(proposal, results.one_member_outcome, by_ballot, order, is_choice)
+    omov = services.pounds_for(proposal, options, results.one_member_outcome).pounds
     without = None
     if results.without_interest is not None and not results.without_interest_hidden:
-        without = _split(proposal, results.without_interest, by_ballot, order, is_choice)
+        without = services.pounds_for(proposal, options, results.without_interest).pounds
     rows = [{"option": row.option, "amount": row.amount, "share": pct(row.share),
+             "won": row.won,
              "pay": row.pay, "pay_sentence": pay_sentence(row.pay) if row.pay else "",
              "omov": omov.get(row.option.pk), "without": (without or {}).get(row.option.pk)}
             for row in result.rows]
-    total = sum((row.amount for row in result.rows), Decimal("0.00"))
-    return {**context, "outcome": result, "money_rows": rows, "total": total,
-            "adds_up": total == proposal.amount_available or result.tie,
+    share_total = sum((row.share for row in result.rows), result.not_cast_share)
+    def part(amount):
+        available = Fraction(proposal.amount_available)
+        return Fraction(amount) / available if available else Fraction(0)
+
+    bars = [voting_charts.Bar(f"{r.option.title}: {pounds(r.amount)}", part(r.amount))
+            for r in result.rows]
+    if result.not_cast_amount:
+        bars.append(voting_charts.Bar(f"Not cast: {pounds(result.not_cast_amount)}",
+                                      part(result.not_cast_amount)))
+    return {**context, "outcome": result, "money_rows": rows, "total": result.total,
+            "share_total": pct(share_total),
+            "not_cast_pounds": result.not_cast_amount if result.not_cast_share else None,
+            "not_cast_share": pct(result.not_cast_share),
+            "not_cast_to": NOT_CAST_WORDS.get(result.not_cast_money, ""),
+            "adds_up": result.total == proposal.amount_available or result.tie,
             "is_choice": is_choice, "winner": _winner(result),
             "has_without": without is not None,
             "money_chart": None if result.tie else voting_charts.bar_chart(
                 f"outcome-chart-{proposal.pk}",
-                f"Share of the {pounds(proposal.amount_available)} for each option",
-                [voting_charts.Bar(f"{r.option.title}: {pounds(r.amount)}", r.share)
-                 for r in result.rows])}
-
-
-def _split(proposal, outcome, by_ballot, order, is_choice) -> dict:
-    """Pounds per option under another count (the winner takes all in a choice ballot; a tie
-    gives nobody anything)."""
-    if is_choice:
-        winners = [by_ballot[pk] for pk in outcome.winners if pk in by_ballot]
-        shares = {pk: Fraction(1 if len(winners) == 1 and pk in winners else 0)
-                  for pk in order}
-    else:
-        shares = {by_ballot[pk]: s for pk, s in outcome.shares.items() if pk in by_ballot}
-    return money.split_to_the_penny(proposal.amount_available, shares, order)
+                f"Share of the {pounds(proposal.amount_available)} for each option", bars)}
 
 
 def _winner(result):
     if result.tie:
         return None
-    best = [row for row in result.rows if row.share == 1]
+    best = [row for row in result.rows if row.won]
     return best[0].option if best else None
 
 

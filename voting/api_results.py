@@ -8,6 +8,7 @@ from fractions import Fraction
 from rest_framework import serializers
 
 from .enums import BallotKind
+from .results_export import weights_note
 from .selectors import percent
 from .serializers import BallotKindField, BallotStateField, WeightingField
 from .stv import StvResult
@@ -50,8 +51,18 @@ class ClassOptionSerializer(serializers.Serializer):
 
 class ClassResultSerializer(serializers.Serializer):
     name = serializers.CharField()
-    weight = serializers.DecimalField(max_digits=7, decimal_places=4,
-                                      help_text="The class's weight in this ballot (%).")
+    weight = serializers.IntegerField(help_text="The class's weight in this ballot, in "
+                                                "whole-number parts.")
+    weight_share = percent_field("Those parts as a share of all the ballot's parts (the "
+                                 "weight set). " + PERCENT_HELP, allow_null=True)
+    weight_share_fraction = fraction_field(allow_null=True)
+    weight_used = percent_field(
+        "The weight the count actually gave the class, after the society's rule for classes "
+        "that cast no votes that count (see `weighting_note`); null unless the ballot is "
+        "weighted by class share. " + PERCENT_HELP, allow_null=True)
+    weight_used_fraction = fraction_field(allow_null=True)
+    empty = serializers.BooleanField(help_text="Nobody in the class cast a vote that counts "
+                                               "(none, or only abstentions).")
     on_roll = serializers.IntegerField()
     voted = serializers.IntegerField()
     turnout = percent_field(allow_null=True)
@@ -139,6 +150,9 @@ class ResultsSerializer(serializers.Serializer):
         "compared with the threshold. " + PERCENT_HELP, allow_null=True)
     for_share_of_cast_fraction = fraction_field(allow_null=True)
     threshold_percent = serializers.DecimalField(max_digits=7, decimal_places=4)
+    weighting_note = serializers.CharField(help_text=(
+        "Why the weights used differ from the weights set, when a class cast no votes that "
+        "count; empty otherwise."))
     failed_classes = serializers.ListField(
         child=serializers.IntegerField(),
         help_text="Ids of the classes in which “for” did not beat “against”, when the "
@@ -190,7 +204,11 @@ def _class_row(row, option_ids) -> dict:
     if row.shown:
         options = [{"option": pk, "head_count": row.counts.get(pk, 0),
                     "share": _pct(row.shares.get(pk, 0))} for pk in option_ids]
-    return {"name": row.name, "weight": row.weight, "on_roll": row.on_roll,
+    return {"name": row.name, "weight": row.weight, "weight_share": _pct(row.weight_set),
+            "weight_share_fraction": _fraction(row.weight_set),
+            "weight_used": _pct(row.weight_used),
+            "weight_used_fraction": _fraction(row.weight_used), "empty": row.empty,
+            "on_roll": row.on_roll,
             "voted": row.voted, "turnout": _pct(row.turnout), "shown": row.shown,
             "options": options}
 
@@ -218,6 +236,7 @@ def results_payload(results) -> dict:
         "recused": results.recused,
         "votes_with_interest": results.with_interest,
         "classes": [_class_row(row, list(by_id)) for row in results.classes],
+        "weighting_note": weights_note(ballot, results.classes),
         "without_interest": _without_interest(results),
         "without_interest_hidden": results.without_interest_hidden,
         "one_member_one_vote": {"note": ONE_MEMBER_NOTE, "passed": one.passed,

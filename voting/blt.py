@@ -16,10 +16,16 @@ comments (from `#` to the end of a line), names written without quotes, doubled 
 inside a name (`"Sam ""Red"" Jones"`), a ballot id in brackets at the start of a ballot line
 (`(a12) 1 2 3 0`), and equal rankings joined with `=` (counted in the written order, since
 the Scottish rules do not allow equal preferences).
+
+Two variants found in published council files are read too:
+- a candidate line with a second quoted field, `"Ann Lee" "Green Party"`: the second field is
+  the candidate's affiliation (party), kept and shown beside the name;
+- names given only in comment lines, `# ALTERNATIVE NAME 1: "Ann Lee"`, one per candidate,
+  with nothing but the title after the ballots. Name lines, when the file has them, win.
 """
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from . import stv
 
@@ -35,6 +41,14 @@ class BltElection:
     ballots: list[tuple[tuple[int, ...], int]]  # (candidate numbers, how many)
     title: str
     withdrawn: frozenset[int] = frozenset()
+    affiliations: list[str] = field(default_factory=list)  # "" where none was given
+
+    @property
+    def labels(self) -> list[str]:
+        """Names as shown in a count: with the affiliation in brackets where there is one."""
+        parties = self.affiliations or [""] * len(self.names)
+        return [f"{name} ({party})" if party else name
+                for name, party in zip(self.names, parties, strict=True)]
 
     @property
     def candidates(self) -> list[int]:
@@ -46,7 +60,7 @@ class BltElection:
         ballots = [(tuple(c for c in ranking if c not in self.withdrawn), n)
                    for ranking, n in self.ballots]
         return stv.count(self.candidates, ballots, seats or self.seats,
-                         names=dict(enumerate(self.names, start=1)))
+                         names=dict(enumerate(self.labels, start=1)))
 
 
 def _quote(text: str) -> str:
@@ -122,14 +136,20 @@ def parse_blt(text: str) -> BltElection:
             withdrawn.add(k)
         position += 1
     ballots, position = _read_ballots(lines, position, n_candidates)
-    names = [_text(lines[position + i], "a candidate name") if position + i < len(lines)
-             else _missing(lines, f"the name of candidate {i + 1}") for i in range(n_candidates)]
-    position += n_candidates
+    alternative = _alternative_names(text, n_candidates)
+    if len(alternative) == n_candidates and len(lines) - position <= 1:
+        candidates = [alternative[k] for k in range(1, n_candidates + 1)]
+    else:
+        candidates = [_candidate(lines[position + i]) if position + i < len(lines)
+                      else _missing(lines, f"the name of candidate {i + 1}")
+                      for i in range(n_candidates)]
+        position += n_candidates
     title = _text(lines[position], "the title") if position < len(lines) else ""
     if position + 1 < len(lines):
         raise BltError(f"Line {lines[position + 1][0]}: unexpected text after the title.")
-    return BltElection(names=names, seats=seats, ballots=ballots, title=title,
-                       withdrawn=frozenset(withdrawn))
+    return BltElection(names=[name for name, _ in candidates], seats=seats, ballots=ballots,
+                       title=title, withdrawn=frozenset(withdrawn),
+                       affiliations=[party for _, party in candidates])
 
 
 def _read_ballots(lines, position, n_candidates):
@@ -175,6 +195,39 @@ def _text(line, what: str) -> str:
     if any(kind == "name" for kind, _ in tokens):
         raise BltError(f"Line {number}: expected {what} in double quotes.")
     return raw  # an unquoted name or title: take the whole line
+
+
+def _candidate(line) -> tuple[str, str]:
+    """A candidate line: a name, or a quoted name and a quoted affiliation (party)."""
+    number, tokens, _ = line
+    if len(tokens) == 2 and all(kind == "name" for kind, _ in tokens):
+        return tokens[0][1], tokens[1][1]
+    if len(tokens) > 2 and all(kind == "name" for kind, _ in tokens):
+        raise BltError(f"Line {number}: a candidate line holds a name and at most one "
+                       f"affiliation in double quotes, found {len(tokens)} quoted fields.")
+    return _text(line, "a candidate name"), ""
+
+
+_ALTERNATIVE = re.compile(r"\s*#\s*ALTERNATIVE\s+NAME\s+(\S+?)\s*:\s*(.*)$", re.IGNORECASE)
+
+
+def _alternative_names(text: str, n_candidates: int) -> dict[int, tuple[str, str]]:
+    """Candidate number -> (name, affiliation) from `# ALTERNATIVE NAME k: ...` comments."""
+    found = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        match = _ALTERNATIVE.match(line)
+        if not match:
+            continue
+        k = _int(match.group(1), number, "a candidate number")
+        _check_candidate(k, n_candidates, number)
+        if k in found:
+            raise BltError(f"Line {number}: candidate {k}'s alternative name is given twice.")
+        tokens = [("name", m.group(1).replace('""', '"')) if m.group(1) is not None
+                  else ("word", m.group(2)) for m in _TOKEN.finditer(match.group(2))]
+        if not tokens:
+            raise BltError(f"Line {number}: the alternative name of candidate {k} is empty.")
+        found[k] = _candidate((number, tokens, match.group(2).strip()))
+    return found
 
 
 def _missing(lines, what: str):

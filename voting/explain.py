@@ -6,6 +6,7 @@ from django.utils import dateformat
 from coop.enums import EmptyClassPolicy
 
 from .enums import BallotKind, ResolutionKind, Weighting
+from .results_export import parts_texts
 
 
 def _day(value) -> str:
@@ -46,7 +47,9 @@ def weighting_text(ballot, weights) -> list[str]:
     if ballot.weighting == Weighting.ONE_MEMBER_ONE_VOTE or ballot.only_class_id:
         lines.append("One member, one vote: every member's vote counts the same.")
     elif ballot.weighting == Weighting.CLASS_SHARE:
-        shares = ", ".join(f"{w.member_class.name} {w.weight.normalize():f}%" for w in weights)
+        texts = parts_texts([w.weight for w in weights])
+        shares = ", ".join(f"{w.member_class.name} {text}"
+                           for w, text in zip(weights, texts, strict=True))
         lines.append(f"Each class of member carries a fixed share of the result: {shares}. "
                      "Within a class, every member's vote counts the same.")
         lines.append("If nobody in a class votes, the other classes' shares are scaled up to "

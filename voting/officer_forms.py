@@ -213,9 +213,10 @@ def option_rows(formset) -> list[dict]:
 class ClassWeightForm(AccessibleFormMixin, forms.Form):
     """One class's weight in this ballot."""
 
-    weight = forms.DecimalField(min_value=0, max_value=100, max_digits=7, decimal_places=4,
-                                error_messages={"required": "Enter a weight, 0 if none.",
-                                                "invalid": "Enter the weight as a number."})
+    weight = forms.IntegerField(min_value=0, max_value=1_000_000, error_messages={
+        "required": "Enter a weight in whole-number parts, 0 if none.",
+        "invalid": "Enter the weight as a whole number of parts, like 1 or 2.",
+        "min_value": "Enter a weight of 0 parts or more."})
     votes_per_member = forms.IntegerField(min_value=1, max_value=1000, error_messages={
         "required": "Enter how many votes each member has.",
         "invalid": "Enter a whole number."})
@@ -223,7 +224,7 @@ class ClassWeightForm(AccessibleFormMixin, forms.Form):
     def __init__(self, *args, member_class, **kwargs):
         super().__init__(*args, **kwargs)
         self.member_class = member_class
-        self.fields["weight"].label = f"{member_class.name}: share of the result (%)"
+        self.fields["weight"].label = f"{member_class.name}: weight (parts)"
         self.fields["votes_per_member"].label = f"{member_class.name}: votes per member"
 
 
@@ -235,7 +236,7 @@ def plain(number) -> str:
 def weight_forms(data=None, *, rows) -> list[ClassWeightForm]:
     """rows: (member_class, weight, votes_per_member), from the ballot or the society."""
     return [ClassWeightForm(data, prefix=f"weights-{cls.pk}", member_class=cls,
-                            initial={"weight": plain(weight),
+                            initial={"weight": weight,
                                      "votes_per_member": votes})
             for cls, weight, votes in rows]
 

@@ -9,6 +9,8 @@ from fractions import Fraction
 
 from django.http import HttpResponse
 
+from coop.enums import EmptyClassPolicy
+
 from . import stv
 from .enums import BallotKind, BallotState, ResolutionKind, Weighting
 from .selectors import Results, not_cast_label, percent
@@ -39,14 +41,46 @@ def weighted_word(ballot) -> str:
     return "" if ballot.weighting == Weighting.ONE_MEMBER_ONE_VOTE else "weighted "
 
 
+def parts_texts(weights: list[int]) -> list[str]:
+    """Whole-number weights as people read them: "2 parts (50.0%)", "1 part (25.0%)"."""
+    total = sum(weights)
+    return [f"{w} part{'' if w == 1 else 's'} ({pct(Fraction(w, total) if total else None)})"
+            for w in weights]
+
+
 def rule_text(ballot, results: Results) -> str:
     """How this ballot was counted, in one sentence."""
     if ballot.weighting == Weighting.CLASS_SHARE:
-        parts = [f"{row.name} {Decimal(row.weight).normalize():f}%" for row in results.classes]
-        return f"Each class carries a fixed share of the result: {and_list(parts)}."
+        texts = parts_texts([row.weight for row in results.classes])
+        parts = [f"{row.name} {text}" for row, text in zip(results.classes, texts, strict=True)]
+        text = f"Each class carries a fixed share of the result: {and_list(parts)}."
+        note = weights_note(ballot, results.classes)
+        return f"{text} {note}" if note else text
     if ballot.weighting == Weighting.PER_MEMBER:
         return "Each member's vote counts as many times as their class's number of votes."
     return "One member, one vote: every vote counts the same."
+
+
+def weights_note(ballot, classes) -> str:
+    """Why the weights the count used differ from the weights set, when a class counted no
+    votes (none, or only abstentions): the society's empty-class policy, in words."""
+    empty = [row for row in classes if row.empty]
+    if ballot.weighting != Weighting.CLASS_SHARE or not empty:
+        return ""
+    names = and_list([row.name for row in empty])
+    verb = "was" if len(empty) == 1 else "were"
+    if ballot.empty_class_policy == EmptyClassPolicy.NOT_CAST:
+        share = pct(sum((row.weight_used or Fraction(0) for row in empty), Fraction(0)))
+        return (f"Nobody in {names} cast a vote that counts (for an option, not an "
+                f"abstention), so under the co-op's rules {'its' if len(empty) == 1 else 'their'}"
+                f" share, {share}, {verb} kept as not cast: it counts for no option.")
+    used = [f"{row.name} {pct(row.weight_used)}" for row in classes if not row.empty]
+    if not used:
+        return "Nobody in any class cast a vote that counts, so no weights were used."
+    return (f"Nobody in {names} cast a vote that counts (for an option, not an abstention), "
+            f"so under the co-op's rules {'its' if len(empty) == 1 else 'their'} share "
+            f"{verb} shared among the other classes in proportion to their own. The weights "
+            f"used: {and_list(used)}.")
 
 
 def outcome_sentence(results: Results) -> str:
@@ -221,6 +255,11 @@ def csv_rows(results: Results) -> list[list]:
                 share = exact(cls.shares.get(option.pk)) if counted else ""
                 rows.append(["class result", cls.name, option.label, share,
                              cls.counts.get(option.pk, 0), share, "", "", ""])
+    if results.ballot.weighting == Weighting.CLASS_SHARE and \
+            results.ballot.kind != BallotKind.RANKED:
+        for cls in results.classes:
+            rows.append(["class weight used", cls.name, _weight_reason(results.ballot, cls),
+                         exact(cls.weight_used), "", "", "", "", ""])
     for cls in results.classes:
         rows.append(["turnout", cls.name, "", "", "", "", cls.on_roll, cls.voted,
                      exact(cls.turnout) if cls.turnout is not None else ""])
@@ -229,6 +268,17 @@ def csv_rows(results: Results) -> list[list]:
     for state, n in results.papers.items():
         rows.append([f"paper ballots {state}", "All classes", "", "", n, "", "", "", ""])
     return rows
+
+
+def _weight_reason(ballot, cls) -> str:
+    """The CSV's word on a class's weight used (it goes in the `option` column)."""
+    set_text = f"set at {cls.weight} part{'' if cls.weight == 1 else 's'} ({pct(cls.weight_set)})"
+    if not cls.empty:
+        return set_text if cls.weight_used == cls.weight_set else \
+            f"{set_text}, with the share of classes that cast no votes that count"
+    if ballot.empty_class_policy == EmptyClassPolicy.NOT_CAST:
+        return f"{set_text}, cast no votes that count: kept as not cast"
+    return f"{set_text}, cast no votes that count: shared among the other classes"
 
 
 def _candidate_rows(results: Results) -> list[list]:

@@ -74,10 +74,12 @@ def count_ballot(ballot: Ballot, *, without_interest: bool = False) -> list[tall
     several marks, one over the votes for the head count per class). `without_interest`
     leaves out votes cast with an interest in the ballot's topics."""
     weights = list(ballot.class_weights.select_related("member_class"))
+    total = sum(w.weight for w in weights)
     classes = {
         w.member_class_id: tally.ClassCount(
             class_id=w.member_class_id, name=w.member_class.name,
-            weight=Fraction(w.weight) / 100, votes_per_member=w.votes_per_member, voters=0)
+            weight=Fraction(w.weight, total) if total else Fraction(0),  # exact: 1:1:1 is 1/3
+            votes_per_member=w.votes_per_member, voters=0)
         for w in weights
     }
     marks = VoteMark.objects.filter(ballot=ballot, current=True)
@@ -110,12 +112,18 @@ def count_ballot(ballot: Ballot, *, without_interest: bool = False) -> list[tall
 @dataclass
 class ClassRow:
     name: str
-    weight: Decimal
+    weight: int  # whole-number parts, as set
     on_roll: int
     voted: int
     shown: bool
     counts: dict[int, int] = field(default_factory=dict)
     shares: dict[int, Fraction] = field(default_factory=dict)
+    class_id: int = 0
+    # Class share: the weight the count really gave the class (0..1) after the empty-class
+    # policy, and whether it counted no votes (none, or only abstentions).
+    weight_used: Fraction | None = None
+    empty: bool = False
+    weight_set: Fraction | None = None  # the parts as a share of all the ballot's parts
 
     @property
     def turnout(self) -> Fraction | None:
@@ -197,6 +205,7 @@ def results(ballot: Ballot) -> Results:
             .order_by().values_list("member_class_id", "n", "v", "r")}
     weights = {w.member_class_id: w.weight for w in ballot.class_weights.all()}
     rows = _class_rows(ballot, classes, option_ids, rules, roll, weights)
+    _mark_weights_used(rows, outcome)
     head_counts = {pk: 0 for pk in option_ids}
     for cls in classes:
         for pk, n in cls.counts.items():
@@ -219,11 +228,19 @@ def _class_rows(ballot, classes, option_ids, rules, roll, weights) -> list[Class
         on_roll, voted, _ = roll.get(cls.class_id, (0, 0, 0))
         shown = cls.voters >= ballot.breakdown_minimum
         class_outcome = tally.decide([cls], option_ids, rules, Weighting.ONE_MEMBER_ONE_VOTE)
-        rows.append(ClassRow(name=cls.name, weight=weights.get(cls.class_id, Decimal(0)),
+        rows.append(ClassRow(name=cls.name, weight=weights.get(cls.class_id, 0),
+                             weight_set=cls.weight,
                              on_roll=on_roll, voted=voted, shown=shown,
                              counts=dict(cls.counts) if shown else {},
-                             shares=class_outcome.shares if shown else {}))
+                             shares=class_outcome.shares if shown else {},
+                             class_id=cls.class_id))
     return rows
+
+
+def _mark_weights_used(rows: list[ClassRow], outcome: tally.Outcome) -> None:
+    for row in rows:
+        row.weight_used = outcome.weights_used.get(row.class_id)
+        row.empty = row.class_id in outcome.empty_classes
 
 
 def _without_interest(ballot, real, option_ids, rules, roll, weights) -> dict:
@@ -240,14 +257,15 @@ def _without_interest(ballot, real, option_ids, rules, roll, weights) -> dict:
         return {"with_interest": interested, "without_interest_hidden": True}
     classes = count_ballot(ballot, without_interest=True)
     rows = _class_rows(ballot, classes, option_ids, rules, roll, weights)
+    without = tally.decide(classes, option_ids, rules)
+    _mark_weights_used(rows, without)
     real_voters = {c.class_id: c.voters for c in real}
     for cls, row in zip(classes, rows, strict=True):
         left_out = real_voters.get(cls.class_id, 0) - cls.voters
         row.voted = cls.voters  # the votes left in this table, not the class's turnout
         if 0 < left_out < ballot.breakdown_minimum:
             row.shown, row.counts, row.shares = False, {}, {}
-    return {"with_interest": interested,
-            "without_interest": tally.decide(classes, option_ids, rules),
+    return {"with_interest": interested, "without_interest": without,
             "without_interest_classes": rows}
 
 

@@ -180,8 +180,11 @@ class OptionInputSerializer(serializers.Serializer):
 class WeightInputSerializer(serializers.Serializer):
     member_class = SocietyClassField(queryset=MemberClass.objects.all(),
                                      help_text="The class's id.")
-    weight = serializers.DecimalField(max_digits=7, decimal_places=4, min_value=0,
-                                      max_value=100, help_text="Its share of the result (%).")
+    weight = serializers.IntegerField(
+        min_value=0, max_value=1_000_000,
+        help_text="Its weight in whole-number parts: its share of the result is its parts "
+                  "over all the classes' parts, counted exactly (1, 1, 1 is a third each).",
+        error_messages={"invalid": "Give the weight as a whole number of parts, like 1 or 2."})
     votes_per_member = serializers.IntegerField(min_value=1, max_value=1000, default=1)
 
 

@@ -46,6 +46,10 @@ class Outcome:
     passed: bool | None = None  # resolutions only
     for_ratio: Fraction | None = None  # weighted for ÷ (for + against)
     failed_classes: list[int] = field(default_factory=list)
+    # Class share only: class id -> the weight the count actually gave it (0..1), after the
+    # empty-class policy; and the classes that counted no votes (none, or only abstentions).
+    weights_used: dict[int, Fraction] = field(default_factory=dict)
+    empty_classes: list[int] = field(default_factory=list)
 
 
 def class_denominator(kind: str, cls: ClassCount, rules: Rules) -> int:
@@ -121,11 +125,29 @@ def resolution_passes(ratio: Fraction, for_share: Fraction, against_share: Fract
     return ratio >= rules.threshold
 
 
+def weights_used(classes: list[ClassCount], rules: Rules) -> tuple[dict, list[int]]:
+    """The weight each class really carried under the empty-class policy, and the empty
+    classes: rescale shares an empty class's weight among the others in proportion to
+    theirs; not cast keeps every weight and the empty classes' part counts for no option."""
+    empty = [c.class_id for c in classes if class_denominator(rules.kind, c, rules) == 0]
+    weight_all = sum((c.weight for c in classes), Fraction(0))
+    if rules.empty_class_policy == EmptyClassPolicy.RESCALE:
+        scale = weight_all - sum((c.weight for c in classes if c.class_id in empty),
+                                 Fraction(0))
+    else:
+        scale = weight_all
+    return ({c.class_id: (Fraction(0) if not scale or (
+        c.class_id in empty and rules.empty_class_policy == EmptyClassPolicy.RESCALE)
+        else c.weight / scale) for c in classes}, empty)
+
+
 def decide(classes: list[ClassCount], options: list[int], rules: Rules,
            weighting: str | None = None) -> Outcome:
     """Weigh the counts under `weighting` (the ballot's own by default) and find the outcome."""
     weighting = weighting or rules.weighting
     shares, not_cast = shares_for(weighting, classes, options, rules)
+    used, empty = weights_used(classes, rules) if weighting == Weighting.CLASS_SHARE \
+        else ({}, [])
     if rules.kind == BallotKind.RESOLUTION:
         for_share = shares.get(rules.for_option, Fraction(0))
         against_share = shares.get(rules.against_option, Fraction(0))
@@ -140,9 +162,9 @@ def decide(classes: list[ClassCount], options: list[int], rules: Rules,
                       <= c.counts.get(rules.against_option, 0)]
             passed = passed and not failed
         return Outcome(shares, not_cast, [], passed=passed, for_ratio=ratio,
-                       failed_classes=failed)
+                       failed_classes=failed, weights_used=used, empty_classes=empty)
     top = max(shares.values(), default=Fraction(0))
     winners = [o for o, s in shares.items() if s == top and top > 0]
     if rules.kind == BallotKind.ALLOCATION:
         winners = []
-    return Outcome(shares, not_cast, winners)
+    return Outcome(shares, not_cast, winners, weights_used=used, empty_classes=empty)

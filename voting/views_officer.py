@@ -37,6 +37,7 @@ from .officer_forms import (
     plain,
     weight_forms,
 )
+from .results_export import parts_texts
 
 
 def _ballot(society, pk) -> Ballot:
@@ -228,7 +229,9 @@ def _render_manage(request, society, ballot, **bound):
         board=board, scrutineer=scrutineer, timeline=_timeline(ballot),
         turnout=_turnout(ballot), papers=selectors.paper_counts(ballot),
         options=list(ballot.options.all()), threshold=plain(ballot.threshold_percent),
-        weights=[(c, plain(w), v) for c, w, v in _ballot_weights(ballot)],
+        weights=[(c, text, v) for (c, _, v), text in zip(
+            _ballot_weights(ballot), parts_texts([w for _, w, _ in _ballot_weights(ballot)]),
+            strict=True)],
         results_ready=selectors.results_visible(ballot, officer=board, scrutineer=scrutineer),
         problems=problems(*bound.values()), **forms))
 

@@ -27,7 +27,9 @@ def notice_summary(meeting: Meeting) -> dict:
                                  if sent else None),
             "required": meeting.required_clear_days,
             "proxy_deadline": (selectors.proxy_deadline(meeting) if meeting.takes_proxies
-                               else None)}
+                               else None),
+            "proxy_deadline_at": (selectors.proxy_deadline_at(meeting).at
+                                  if meeting.takes_proxies else None)}
 
 
 def viewer_summary(meeting: Meeting, member) -> dict:
@@ -49,16 +51,15 @@ def viewer_summary(meeting: Meeting, member) -> dict:
 
 def notice_status(meeting: Meeting, *, board: bool) -> dict:
     """Whether notice can be sent today and, for the board, how it went out."""
-    today = timezone.localdate()
-    required = meeting.required_clear_days
+    timing = services.notice_timing(meeting)
     summary = notice_summary(meeting)
     return {
         "sent_at": summary["sent_at"],
         "clear_days_given": summary["clear_days_given"],
-        "clear_days_today": rules.clear_days(today, meeting.date),
-        "required": required,
-        "earliest_valid_date": rules.earliest_meeting_date(today, required),
-        "latest_notice_date": rules.latest_notice_date(meeting.date, required),
+        "clear_days_today": timing.clear_days,
+        "required": timing.required,
+        "earliest_valid_date": timing.earliest,
+        "latest_notice_date": timing.latest_notice,
         "can_send": not (reason := cannot_send_because(meeting)),
         "cannot_send_because": reason,
         "deliveries": delivery_counts(meeting) if board else None,

@@ -56,6 +56,11 @@ class NoticeSummarySerializer(serializers.Serializer):
     proxy_deadline = serializers.DateField(
         allow_null=True, help_text="The last day to appoint a proxy (null where proxies are "
                                    "not allowed).")
+    proxy_deadline_at = serializers.DateTimeField(
+        allow_null=True, help_text="The exact deadline: a proxy counts if appointed at or "
+                                   "before this moment. The end of `proxy_deadline` when the "
+                                   "rules count clear days; so many hours before the start "
+                                   "when they count hours.")
 
 
 class ViewerSerializer(serializers.Serializer):
@@ -150,7 +155,9 @@ class NoticeSerializer(serializers.Serializer):
     clear_days_given = serializers.IntegerField(
         allow_null=True, help_text="Clear days between sending and the meeting, once sent.")
     clear_days_today = serializers.IntegerField(
-        help_text="Clear days the meeting would have if notice were sent today.")
+        help_text="Clear days the meeting would have if notice were sent today, counted "
+                  "from deemed delivery: by post, the society's deemed-delivery hours after "
+                  "posting (when any member gets letters).")
     required = serializers.IntegerField(help_text="Clear days the rules require (none for a "
                                                   "board meeting).")
     earliest_valid_date = serializers.DateField(

@@ -12,6 +12,7 @@ from .calling import (
     create_meeting,
     move_item,
     notice_methods,
+    notice_timing,
     send_notice,
     update_meeting,
     withdraw_item,
@@ -35,7 +36,7 @@ from .requisitions import start_requisition, support_requisition
 __all__ = [
     "MEETING_VOTE_HOURS", "MeetingError", "require_member_of", "add_item", "appoint_proxy",
     "cancel_meeting", "cast_proxy_vote", "check_can_send_notice", "check_in",
-    "check_notice_period", "close_item_vote",
+    "check_notice_period", "close_item_vote", "notice_timing",
     "create_meeting", "declare_result", "end_meeting", "enter_teller_counts", "move_item",
     "notice_methods", "open_item_vote", "record_apology",
     "record_withdrawal", "revoke_proxy", "send_notice", "start_meeting", "start_requisition",

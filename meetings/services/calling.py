@@ -1,6 +1,9 @@
 """Calling a meeting: its time and place, its agenda (with resolutions, which must be in
 the notice) and sending the notice by each member's preference."""
 
+from dataclasses import dataclass
+from datetime import date, timedelta
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -222,18 +225,61 @@ def notice_methods(member: Member) -> list[str]:
     return methods
 
 
-def check_notice_period(meeting: Meeting, sent_on=None) -> None:
-    """Refuse notice with fewer clear days than the rules require, naming the earliest
-    valid meeting date."""
+@dataclass(frozen=True)
+class NoticeTiming:
+    """Clear days counted from when notice is deemed delivered: email on the day it is
+    sent, post the society's deemed-delivery hours after posting (48 by default). The
+    slowest method this meeting's notice uses decides."""
+
+    sent_on: date
+    delivered_on: date  # deemed delivery of the slowest method used
+    by_post: bool
+    post_hours: int
+    required: int
+    meeting_on: date
+
+    @property
+    def clear_days(self) -> int:
+        return rules.clear_days(self.delivered_on, self.meeting_on)
+
+    @property
+    def earliest(self) -> date:
+        return rules.earliest_meeting_date(self.delivered_on, self.required)
+
+    @property
+    def latest_notice(self) -> date:
+        return rules.latest_notice_date(self.meeting_on, self.required) - (
+            self.delivered_on - self.sent_on)
+
+
+def notice_timing(meeting: Meeting, sent_on: date | None = None) -> NoticeTiming:
     sent_on = sent_on or timezone.localdate()
-    required = meeting.required_clear_days
-    have = rules.clear_days(sent_on, meeting.date)
+    hours = meeting.society.post_deemed_delivery_hours
+    by_post = meeting.required_clear_days > 0 and selectors.notice_goes_by_post(meeting)
+    delay = rules.deemed_delivery_days(hours) if by_post else 0
+    return NoticeTiming(sent_on=sent_on, delivered_on=sent_on + timedelta(days=delay),
+                        by_post=by_post, post_hours=hours, required=meeting.required_clear_days,
+                        meeting_on=meeting.date)
+
+
+def check_notice_period(meeting: Meeting, sent_on=None) -> None:
+    """Refuse notice with fewer clear days than the rules require, counted from the deemed
+    delivery of the slowest method used (post, when any member gets letters), naming the
+    earliest valid meeting date."""
+    timing = notice_timing(meeting, sent_on)
+    have, required = timing.clear_days, timing.required
     if have < required:
-        earliest = rules.earliest_meeting_date(sent_on, required)
+        when = "today" if timing.sent_on == timezone.localdate() else \
+            f"on {timing.sent_on:%A %-d %B %Y}"
+        gives = f"Notice sent {when} gives {max(have, 0)} clear days"
+        if timing.by_post:
+            gives = (f"Notice posted {when} counts as delivered on "
+                     f"{timing.delivered_on:%A %-d %B %Y} ({timing.post_hours} hours after "
+                     f"posting, under the co-op's rules), which gives {max(have, 0)} clear "
+                     "days")
         raise MeetingError(
-            f"Notice sent today gives {max(have, 0)} clear days, and the rules need "
-            f"{required}. The earliest date this meeting can be held is "
-            f"{earliest:%A %-d %B %Y}. Change the date, then send the notice.",
+            f"{gives}, and the rules need {required}. The earliest date this meeting can be "
+            f"held is {timing.earliest:%A %-d %B %Y}. Change the date, then send the notice.",
             field="starts_at")
 
 

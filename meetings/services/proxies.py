@@ -36,10 +36,9 @@ def appoint_proxy(meeting: Meeting, appointer: Member, holder: Member, *,
     if meeting.state not in (MeetingState.CALLED,):
         raise MeetingError("Proxies can be appointed once notice is sent and until the "
                            "deadline before the meeting.")
-    deadline = selectors.proxy_deadline(meeting)
-    if timezone.localdate() > deadline:
-        raise MeetingError(f"The deadline for appointing a proxy was the end of "
-                           f"{deadline:%A %-d %B %Y}.")
+    deadline = selectors.proxy_deadline_at(meeting)
+    if timezone.now() > deadline.at:
+        raise MeetingError(f"The deadline for appointing a proxy was {deadline.text}.")
     require_member_of(society, appointer, "appointer", "You")
     require_member_of(society, holder, "holder", "Your proxy")
     if holder.pk == appointer.pk:

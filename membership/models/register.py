@@ -1,7 +1,6 @@
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -21,10 +20,11 @@ class MemberClass(models.Model):
     eligibility = models.TextField(
         blank=True, help_text="Who can join this class, in plain English.")
     votes = models.BooleanField(default=True, help_text="Members of this class can vote.")
-    weight = models.DecimalField(
-        max_digits=5, decimal_places=2, default=Decimal("0"),
-        validators=[MinValueValidator(0), MaxValueValidator(100)],
-        help_text="Share of a class-weighted vote, in percent. Voting classes total 100%.",
+    weight = models.PositiveIntegerField(
+        "weight (parts)", default=0,
+        help_text="The class's share of a class-weighted vote, in whole-number parts of the "
+                  "voting classes' total: 1, 1 and 1 give each a third exactly; 2, 1 and 1 "
+                  "give the first half.",
     )
     votes_per_member = models.PositiveSmallIntegerField(
         default=1, help_text="Votes each member carries under per-member weighting.")
@@ -37,8 +37,7 @@ class MemberClass(models.Model):
         verbose_name_plural = "member classes"
         constraints = [
             models.UniqueConstraint(fields=["society", "name"], name="memberclass_unique_name"),
-            models.CheckConstraint(condition=Q(weight__gte=0) & Q(weight__lte=100),
-                                   name="memberclass_weight_range"),
+            models.CheckConstraint(condition=Q(weight__gte=0), name="memberclass_weight_parts"),
             models.CheckConstraint(condition=Q(votes=True) | Q(weight=0),
                                    name="memberclass_nonvoting_has_no_weight"),
         ]

@@ -77,10 +77,12 @@ class RegisterEntrySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Member
-        fields = ["membership_number", "full_name", "address", "postcode", "email",
+        fields = ["id", "membership_number", "full_name", "address", "postcode", "email",
                   "member_class", "shares_held", "amount_paid", "admitted_on", "ceased_on",
                   "cessation_reason"]
         read_only_fields = fields
+        extra_kwargs = {"id": {"help_text": "The member's id, as the attendance, apologies "
+                                            "and proxy endpoints take it."}}
 
 
 class OwnEntrySerializer(serializers.ModelSerializer):

@@ -352,7 +352,7 @@ def test_classes_lists_what_an_applicant_chooses_from(signed_in, user, society):
     assert response.status_code == 200
     assert [c["name"] for c in response.json()] == ["Service user", "Carer",
                                                      "Personal assistant"]
-    assert [c["weight"] for c in response.json()] == ["50.00", "25.00", "25.00"]
+    assert [c["weight"] for c in response.json()] == [50, 25, 25]
 
 
 def test_classes_then_apply_through_the_api_alone(signed_in, user, society):

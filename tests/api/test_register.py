@@ -23,6 +23,7 @@ def test_register_list_shows_register_columns_to_officers(register_reader, membe
     body = response.json()
     assert body["count"] == 1
     row = body["results"][0]
+    assert row["id"] == member.pk  # what the attendance and proxy endpoints take
     assert row["membership_number"] == member.membership_number
     assert row["full_name"] == member.full_name
     assert row["member_class"]["name"] == member.member_class.name

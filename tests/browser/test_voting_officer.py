@@ -59,11 +59,12 @@ def test_new_ballot_weights_error(page, sign_in, assert_accessible, society, sec
     users = society.member_classes.get(name="Service user")
     page.get_by_label("Title").fill("Where should we meet?")
     page.get_by_label("Plain-English summary").fill("Pick where meetings happen.")
-    page.get_by_label(f"{users.name}: share of the result (%)").fill("60")
+    for cls in society.member_classes.all():
+        page.get_by_label(f"{cls.name}: weight (parts)").fill("0")
     page.get_by_role("button", name="Save the draft").click()
 
     summary = page.locator(".error-summary")
-    assert "The class weights add up to 110%." in summary.inner_text()
+    assert "Give at least one class a weight of 1 part or more." in summary.inner_text()
     summary.get_by_role("link").first.click()
     focused = page.evaluate("document.activeElement.id")
     assert focused == f"id_weights-{users.pk}-weight"

@@ -169,11 +169,13 @@ def test_notice_refused_with_too_few_clear_days_then_sent(client, society, secre
     members(society, 2)
     MemberFactory(society=society, contact_by_email=False, contact_by_post=True)
     meeting = call(society, secretary, days=5)
-    earliest = (timezone.localdate() + timedelta(days=15)).strftime("%A %-d %B %Y")
+    # The letter counts as delivered 48 hours after posting: clear days count from then.
+    earliest = (timezone.localdate() + timedelta(days=17)).strftime("%A %-d %B %Y")
     page = text(client.get(url("meeting_send_notice", society, meeting.pk)))
     assert "3 members will get notice: 2 by email (with a calendar invitation) and 1 by " \
            "letter" in page
-    assert "gives 4 clear days" in page and "That is not enough" in page
+    assert "gives 2 clear days" in page and "That is not enough" in page
+    assert "a letter counts as delivered 48 hours after posting" in page
     assert earliest in page
     response = client.post(url("meeting_send_notice", society, meeting.pk))
     assert response.status_code == 200

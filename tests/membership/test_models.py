@@ -142,9 +142,9 @@ def test_member_class_non_voting_with_weight_refused(society):
                                    weight=Decimal("10"))
 
 
-def test_member_class_weight_over_100_refused(society):
+def test_member_class_negative_weight_refused(society):
     with refused(), transaction.atomic():
-        MemberClass.objects.create(society=society, name="Everyone", weight=Decimal("101"))
+        MemberClass.objects.create(society=society, name="Everyone", weight=-1)
 
 
 def test_class_change_to_same_class_refused(member):

@@ -569,10 +569,16 @@ def test_ceased_member_reapplies_and_gets_new_number(society, user, secretary):
 
 # --- member classes -------------------------------------------------------------------------
 
-def test_save_classes_weights_must_total_100(society, secretary):
-    rows = class_rows(society, Carer={"weight": Decimal("15")})
+@pytest.mark.parametrize(("weights", "message"), [
+    ((Decimal("33.3"), 1, 1), "whole-number parts"),
+    ((0, 0, 0), "at least one voting class a weight of 1 part"),
+])
+def test_save_classes_weights_are_whole_parts_with_some_weight(society, secretary, weights,
+                                                               message):
+    names = ["Service user", "Carer", "Personal assistant"]
+    rows = class_rows(society, **{n: {"weight": w} for n, w in zip(names, weights, strict=True)})
 
-    with pytest.raises(MembershipError, match=r"add up to 90(\.0+)?%") as error:
+    with pytest.raises(MembershipError, match=message) as error:
         services.save_member_classes(society, rows, by=secretary)
 
     assert error.value.field == "weight"
@@ -588,7 +594,7 @@ def test_save_classes_new_weights_saved_and_audited(society, secretary):
 
     assert [c.weight for c in society.member_classes.all()] == [60, 20, 20]
     entry = AuditEntry.objects.get(action="membership.classes.changed")
-    assert entry.data["Service user"]["weight"] == {"from": "50.00", "to": "60"}
+    assert entry.data["Service user"]["weight"] == {"from": 50, "to": 60}
 
 
 def test_save_classes_non_voting_class_must_have_no_weight(society, secretary):

@@ -232,7 +232,7 @@ def test_outcome_in_pounds_adds_up_to_the_amount(decided):
     # Users (50%) split 70/30, PAs (25%) 20/80, carers none: rescaled to 2/3 and 1/3.
     assert "Sensory garden 53.3% £10,666.67" in page
     assert "PA pay 46.7% £9,333.33" in page
-    assert "Total 100% £20,000.00" in page
+    assert "Total 100.0% £20,000.00" in page
     assert "These sums add up exactly to the £20,000.00 available." in page
     assert ("£9,333.33 would raise PA pay by 46p an hour (from £12.60 to £13.06) for the "
             "20,000 hours PAs work in a year") in page
@@ -272,7 +272,8 @@ def test_choice_ballot_outcome_names_the_winning_package(society, secretary, yea
                                             secretary), secretary, users, pas)
     page = text(client_for(users[0].user).get(url("proposal_outcome", proposal)))
     assert "The members chose “Sensory garden”. It gets all £20,000.00." in page
-    assert "Sensory garden Yes £20,000.00" in page
+    assert "Sensory garden 66.7% Yes £20,000.00" in page  # the weighted share, then the money
+    assert "PA pay 33.3% No £0.00" in page
 
 
 def test_choice_ballot_tie_says_no_package_won(society, secretary, year):

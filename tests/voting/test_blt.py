@@ -117,11 +117,80 @@ def test_parse_blt_reads_comments_withdrawn_candidates_ids_and_equal_multiplicit
     ("2 1\n1 1 0\n", "The file ends before the 0 line"),
     ("2 1\n1 1 0\n0\n\"A\"\n", "Line 4: the file ends before the name of candidate 2"),
     ("2 1\n0\n\"A\"\n\"B\"\n\"T\"\nmore\n", "Line 6: unexpected text after the title"),
-    ("2 1\n0\n\"A\" \"B\"\n\"B\"\n", "Line 3: expected a candidate name in double quotes"),
+    ("2 1\n0\n\"A\" B\n\"B\"\n", "Line 3: expected a candidate name in double quotes"),
+    ("2 1\n0\n\"A\" \"Red\" \"Blue\"\n\"B\"\n",
+     "Line 3: a candidate line holds a name and at most"),
+    ("2 1\n0\n# ALTERNATIVE NAME 1: \"A\"\n\"T\"\n",
+     "Line 4: the file ends before the name of candidate 2"),
+    ("2 1\n0\n# ALTERNATIVE NAME 3: \"C\"\n", "Line 3: there is no candidate 3"),
+    ("2 1\n0\n# ALTERNATIVE NAME 1: \"A\"\n# ALTERNATIVE NAME 1: \"B\"\n",
+     "Line 4: candidate 1's alternative name is given twice"),
+    ("2 1\n0\n# ALTERNATIVE NAME x: \"A\"\n", "Line 3: expected a candidate number, found 'x'"),
 ])
 def test_parse_blt_names_the_line_of_a_mistake(text, message):
     with pytest.raises(BltError, match=message):
         parse_blt(text)
+
+
+PARTY_FILE = """3 2
+4 1 2 0
+3 2 1 0
+2 3 0
+0
+"Ann LEE" "Scottish Green Party"
+"Bob KERR" "Independent"
+"Cat DUNN"
+"Ward 9 - Riverside"
+"""
+
+ALTERNATIVE_FILE = """3 2
+4 1 2 0
+3 2 1 0
+2 3 0
+0
+# ALTERNATIVE NAME 1: "Ann LEE" "Scottish Green Party"
+# ALTERNATIVE NAME 2: "Bob KERR"
+#alternative name 3: Cat DUNN
+"Ward 9 - Riverside"
+"""
+
+
+def test_parse_blt_keeps_a_second_quoted_field_as_the_candidates_affiliation():
+    election = parse_blt(PARTY_FILE)
+
+    assert election.names == ["Ann LEE", "Bob KERR", "Cat DUNN"]
+    assert election.affiliations == ["Scottish Green Party", "Independent", ""]
+    assert election.title == "Ward 9 - Riverside"
+    assert election.labels[0] == "Ann LEE (Scottish Green Party)"
+
+
+def test_parse_blt_reads_names_given_only_in_alternative_name_comments():
+    election = parse_blt(ALTERNATIVE_FILE)
+
+    assert election.names == ["Ann LEE", "Bob KERR", "Cat DUNN"]
+    assert election.affiliations == ["Scottish Green Party", "", ""]
+    assert election.title == "Ward 9 - Riverside"
+
+
+def test_name_lines_win_over_alternative_name_comments():
+    text = PARTY_FILE.replace("0\n\"Ann", "0\n# ALTERNATIVE NAME 1: \"Annie LEE\"\n\"Ann")
+
+    assert parse_blt(text).names[0] == "Ann LEE"
+
+
+@pytest.mark.parametrize("text", [PARTY_FILE, ALTERNATIVE_FILE])
+def test_count_blt_counts_both_variants_and_shows_the_party(tmp_path, capsys, text):
+    path = tmp_path / "ward9.blt"
+    path.write_text(text, encoding="utf-8")
+
+    call_command("count_blt", str(path))
+
+    out = capsys.readouterr().out
+    assert "Ward 9 - Riverside" in out
+    assert "Seats: 2   Valid votes: 9   Quota: 4.00000" in out
+    elected = [line.strip() for line in out.split("Elected, in order:")[1].strip().splitlines()]
+    assert elected == ["1. Ann LEE (Scottish Green Party)", "2. Bob KERR" +
+                       (" (Independent)" if text is PARTY_FILE else "")]
 
 
 # --- writing: a real ballot round trip ------------------------------------------------------

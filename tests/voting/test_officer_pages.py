@@ -218,15 +218,15 @@ def test_custom_resolution_needs_a_threshold(signed_in, society, secretary):
     assert not Ballot.objects.exists()
 
 
-def test_weights_not_summing_to_100_refused_and_nothing_saved(signed_in, society, secretary,
-                                                             classes):
+def test_weights_that_are_not_whole_parts_refused_and_nothing_saved(signed_in, society,
+                                                                    secretary, classes):
     users = classes[0]
     response = signed_in(secretary).post(url("ballot_new", society), ballot_data(
-        society, **{f"weights-{users.pk}-weight": "60"}))
+        society, **{f"weights-{users.pk}-weight": "33.3"}))
 
     assert response.status_code == 200
     assert_field_error(response, f"weights-{users.pk}-weight",
-                       "The class weights add up to 110%. They must add up to 100%.")
+                       "Enter the weight as a whole number of parts, like 1 or 2.")
     assert not Ballot.objects.exists()
     assert not AuditEntry.objects.filter(action__startswith="voting.").exists()
 
@@ -547,7 +547,7 @@ def test_limited_to_one_class_carries_the_whole_result(signed_in, society, secre
 
     ballot = Ballot.objects.get()
     assert ballot.only_class == carers
-    assert [(w.member_class, w.weight) for w in ballot.class_weights.all()] == [(carers, 100)]
+    assert [(w.member_class, w.weight) for w in ballot.class_weights.all()] == [(carers, 1)]
 
 
 def test_custom_threshold_kept_when_editing(signed_in, society, secretary):

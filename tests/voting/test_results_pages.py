@@ -194,8 +194,8 @@ def test_worked_example_choice(classes, make_members, open_ballot, secretary):
     page = text(client_for(secretary).get(url("ballot_results", ballot)))
     assert "A won with 52.5%." in page
     assert "A 52.5% 40 43.5%" in page and "B 47.5% 52 56.5%" in page
-    assert ("Each class carries a fixed share of the result: Service user 50%, Carer 25% "
-            "and Personal assistant 25%.") in page
+    assert ("Each class carries a fixed share of the result: Service user 50 parts (50.0%), "
+            "Carer 25 parts (25.0%) and Personal assistant 25 parts (25.0%).") in page
 
 
 def test_a_tie_is_reported_as_a_tie(classes, make_members, open_ballot, secretary):

@@ -189,8 +189,8 @@ class ClassWeight(_FrozenOnOpen):
 
     ballot = models.ForeignKey(Ballot, on_delete=models.PROTECT, related_name="class_weights")
     member_class = models.ForeignKey(MemberClass, on_delete=models.PROTECT, related_name="+")
-    weight = models.DecimalField(max_digits=7, decimal_places=4,
-                                 validators=[MinValueValidator(0), MaxValueValidator(100)])
+    weight = models.PositiveIntegerField(
+        help_text="Whole-number parts: the class's share is its parts over the ballot's total.")
     votes_per_member = models.PositiveSmallIntegerField(default=1)
 
     class Meta:
@@ -198,11 +198,10 @@ class ClassWeight(_FrozenOnOpen):
         constraints = [
             models.UniqueConstraint(fields=["ballot", "member_class"],
                                     name="classweight_one_per_class"),
-            models.CheckConstraint(condition=Q(weight__gte=0) & Q(weight__lte=100),
-                                   name="classweight_range"),
+            models.CheckConstraint(condition=Q(weight__gte=0), name="classweight_parts"),
             models.CheckConstraint(condition=Q(votes_per_member__gte=1),
                                    name="classweight_at_least_one_vote"),
         ]
 
     def __str__(self):
-        return f"{self.member_class}: {self.weight}%"
+        return f"{self.member_class}: {self.weight} parts"

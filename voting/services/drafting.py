@@ -98,7 +98,7 @@ def _prefill_weights(ballot: Ballot) -> None:
         classes = classes.filter(pk=ballot.only_class_id)
     ClassWeight.objects.bulk_create([
         ClassWeight(ballot=ballot, member_class=c, votes_per_member=c.votes_per_member,
-                    weight=Decimal("100") if ballot.only_class_id else c.weight)
+                    weight=1 if ballot.only_class_id else c.weight)
         for c in classes
     ])
 
@@ -170,19 +170,33 @@ def update_draft(ballot: Ballot, *, by, options: list | None = None, topics=None
     return ballot
 
 
+def whole_parts(weight) -> int:
+    """A weight as whole-number parts ("2", 2, Decimal("2.0")), or a VotingError."""
+    try:
+        value = Decimal(str(weight))
+    except ArithmeticError:
+        value = Decimal("NaN")
+    if not value.is_finite() or value != value.to_integral_value() or value < 0:
+        raise VotingError("Give each weight in whole-number parts, like 1 or 2 (0 for "
+                          "none).", field="weight")
+    return int(value)
+
+
 def set_weights(ballot: Ballot, rows: list[dict], *, by) -> None:
-    """rows: {member_class (id), weight, votes_per_member}. Class shares must total 100%."""
-    total = sum(Decimal(r["weight"]) for r in rows)
-    if ballot.weighting == Weighting.CLASS_SHARE and rows and total != 100:
-        raise VotingError(f"The class weights add up to {total.normalize():f}%. They must add "
-                          "up to 100%.", field="weight")
+    """rows: {member_class (id), weight, votes_per_member}. Weights are whole-number parts
+    (a class's share is its parts over the total, counted exactly); a class-share ballot
+    needs some weight."""
+    rows = [{**row, "weight": whole_parts(row["weight"])} for row in rows]
+    if ballot.weighting == Weighting.CLASS_SHARE and rows and not sum(
+            int(r["weight"]) for r in rows):
+        raise VotingError("Give at least one class a weight of 1 part or more.",
+                          field="weight")
     with transaction.atomic():
         ballot = require_draft(ballot)
         for row in rows:
-            if Decimal(row["weight"]) < 0 or int(row.get("votes_per_member", 1)) < 1:
-                raise VotingError("Weights cannot be negative and each member has at least "
-                                  "one vote.", field="weight")
+            if int(row.get("votes_per_member", 1)) < 1:
+                raise VotingError("Each member has at least one vote.", field="weight")
             ClassWeight.objects.filter(ballot=ballot, member_class_id=row["member_class"]).update(
-                weight=row["weight"], votes_per_member=row.get("votes_per_member", 1))
+                weight=int(row["weight"]), votes_per_member=row.get("votes_per_member", 1))
         audit.record("voting.ballot.weights_set", society=ballot.society, actor=by, obj=ballot,
-                     data={"weights": {str(r["member_class"]): str(r["weight"]) for r in rows}})
+                     data={"weights": {str(r["member_class"]): int(r["weight"]) for r in rows}})

@@ -40,9 +40,9 @@ def _check_ready(ballot: Ballot, now) -> None:
     weights = list(ballot.class_weights.all())
     if not weights:
         raise VotingError("No class of members can vote in this ballot.")
-    if ballot.weighting == Weighting.CLASS_SHARE and sum(w.weight for w in weights) != 100:
-        raise VotingError("The class weights must add up to 100% before the ballot opens.",
-                          field="weight")
+    if ballot.weighting == Weighting.CLASS_SHARE and not sum(w.weight for w in weights):
+        raise VotingError("Give at least one class a weight of 1 part or more before the "
+                          "ballot opens.", field="weight")
 
 
 def schedule_ballot(ballot: Ballot, *, by, opens_at, closes_at) -> Ballot:

@@ -10,8 +10,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('coop', '0007_personal_data_rules_and_audit_names'),
-        ('membership', '0007_stripe_connect'),
+        ('coop', '0008_personal_data_rules_and_audit_names'),
+        ('membership', '0008_class_weights_as_parts'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

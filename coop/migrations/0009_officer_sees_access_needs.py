@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('coop', '0007_personal_data_rules_and_audit_names'),
+        ('coop', '0008_personal_data_rules_and_audit_names'),
     ]
 
     operations = [

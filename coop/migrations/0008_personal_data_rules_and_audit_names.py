@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('coop', '0006_meeting_rules_and_trustee_terms'),
+        ('coop', '0007_not_cast_money_deemed_delivery_proxy_hours'),
     ]
 
     operations = [
