@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 
+from . import audit_names
 from .models import AuditEntry
 
 GENESIS = "0" * 64
@@ -41,23 +42,32 @@ def _normalise(data) -> dict:
     return json.loads(json.dumps(mask(data or {}), cls=DjangoJSONEncoder))
 
 
+def lock_chain() -> None:
+    """Serialise writers of the chain on PostgreSQL (SQLite serialises writes anyway). Call
+    inside a transaction."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK])
+
+
 def record(action: str, *, society=None, actor=None, obj=None, data=None) -> AuditEntry:
     """Append one entry. Call inside the transaction that makes the change, so that the change
-    and its record commit together or not at all."""
+    and its record commit together or not at all. People are named by pseudonym only."""
     with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK])
+        lock_chain()
         last = AuditEntry.objects.order_by("-id").values_list("hash", flat=True).first()
+        # Names become `[person:<pid>]` tokens before hashing (coop/audit_names.py).
+        named = audit_names.pseudonymise(society=society, actor=actor, obj=obj,
+                                         data=_normalise(data))
         entry = AuditEntry(
             society=society,
             actor=actor if actor is not None and actor.is_authenticated else None,
-            actor_label=str(actor) if actor is not None else "system",
+            actor_label=named.actor_label,
             action=action,
             object_type=obj._meta.label if obj is not None else "",
             object_id=str(obj.pk) if obj is not None else "",
-            object_repr=str(obj)[:200] if obj is not None else "",
-            data=_normalise(data),
+            object_repr=named.object_repr,
+            data=named.data,
             prev_hash=last or GENESIS,
         )
         entry.hash = entry.compute_hash()
@@ -86,3 +96,10 @@ def verify() -> Break | None:
 
 def audit_entries_for_object(obj):
     return AuditEntry.objects.filter(object_type=obj._meta.label, object_id=str(obj.pk))
+
+
+def reanchor(people_by_society) -> "audit_names.Reanchored":
+    """Rewrite entries written before pseudonyms (names into tokens) and record the re-anchoring;
+    see `audit_names.reanchor`."""
+    return audit_names.reanchor(people_by_society, lock=lock_chain, genesis=GENESIS,
+                                record=record)

@@ -98,6 +98,22 @@ def _leaver(society, *, by):
                      on=timezone.localdate() - timedelta(days=40))
 
 
+def _long_gone(society, rng, *, by):
+    """Two former members for retention to act on (`manage.py apply_retention --dry-run`):
+    one who left 11 years ago (past the 10-year register period: anonymised) and one who left
+    2 years ago (past the 1-year contact period: contact details removed)."""
+    from membership.services import cease_membership
+
+    today = timezone.localdate()
+    for email, name, admitted_days, ceased_days in (
+            ("former1@demo.coop", "Hilda Longgone", 16 * 365, 11 * 365 + 3),
+            ("former2@demo.coop", "Owen Lastyear", 6 * 365, 2 * 365)):
+        member = _admit(society, _user(email, name), society.member_classes.first(),
+                        _details(rng, name, email), by=by, days_ago=admitted_days, rng=rng)
+        cease_membership(member, by=member.user, reason="resigned",
+                         on=today - timedelta(days=ceased_days))
+
+
 def _populate(society, rng, plan, named, *, prefix, admin):
     """plan: list of (class, count). named: {class index: [(email, name)]} admitted first."""
     classes = list(society.member_classes.all())
@@ -140,7 +156,8 @@ def seed() -> bool:
     for email, role in [("secretary@demo.coop", "secretary"), ("trustee1@demo.coop", "chair"),
                         ("trustee1@demo.coop", "trustee"), ("trustee2@demo.coop", "trustee")]:
         appoint_officer(society, user=User.objects.get(email=email), role=role,
-                        started_on=today - timedelta(days=400), by=admin)
+                        started_on=today - timedelta(days=400), by=admin,
+                        sees_access_needs=role == "secretary")
     scrutineer = _user("scrutineer@demo.coop", "Pat Reid")
     appoint_officer(society, user=scrutineer, role="scrutineer", by=admin)
 
@@ -157,6 +174,7 @@ def seed() -> bool:
         if i >= 3:  # approved, and the treasurer is waiting for their share money
             approve_application(application, by=admin)
     _leaver(society, by=admin)
+    _long_gone(society, rng, by=admin)
     from membership.interests import demo as interests_demo
     from voting import demo as voting_demo
 

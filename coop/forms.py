@@ -56,6 +56,10 @@ class SocietyRulesForm(AccessibleFormMixin, forms.ModelForm):
             "multiple_shares_allowed",
             "payment_instructions", "reserve_rule", "reserve_percent", "reserve_fixed",
             "not_cast_money", "asset_lock",
+            "register_retention_years", "contact_retention_years",
+            "declaration_retention_years", "proxy_retention_years",
+            "attendance_retention_years", "nomination_retention_years",
+            "ballot_challenge_days",
         ]
         labels = {
             "financial_year_end_day": "Financial year ends: day",
@@ -89,6 +93,14 @@ class SocietyRulesForm(AccessibleFormMixin, forms.ModelForm):
             "shares_withdrawable": "Members can take their share money out when they leave",
             "withdrawal_notice_days": "Days' notice before share money is paid back",
             "withdrawals_suspended": "Pause paying share money back",
+            "register_retention_years": "Years a former member stays on the register",
+            "contact_retention_years": "Years a former member's contact details are kept",
+            "declaration_retention_years": "Years an ended declaration of interest is kept",
+            "proxy_retention_years": "Years proxy appointments are kept after a meeting",
+            "attendance_retention_years": "Years attendance and apologies are kept",
+            "nomination_retention_years": "Years nominations are kept after a meeting",
+            "ballot_challenge_days": "Days after a result is published before who voted is "
+                                     "reduced to counts",
         }
         widgets = {"address": forms.Textarea(attrs={"rows": 3}),
                    "payment_instructions": forms.Textarea(attrs={"rows": 4}),

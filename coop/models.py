@@ -60,6 +60,11 @@ class User(AbstractUser):
         return self.display_name or self.email
 
 
+def default_register_retention() -> int:
+    """New societies start from the deployment's `REGISTER_RETENTION_YEARS` (10 by default)."""
+    return settings.REGISTER_RETENTION_YEARS
+
+
 class Society(models.Model):
     """A registered society (a co-operative) and the rules that other parts read."""
 
@@ -148,6 +153,31 @@ class Society(models.Model):
     asset_lock = models.BooleanField(
         default=False, help_text="The rules lock the society's assets: no surplus may be paid "
                                  "out to members.")
+    # Personal data: how long things are kept (membership/privacy/rules.py gives the reasons).
+    register_retention_years = models.PositiveSmallIntegerField(
+        default=default_register_retention, validators=[MinValueValidator(1)],
+        help_text="A former member's register entry is kept this long after they ceased, "
+                  "then anonymised.")
+    contact_retention_years = models.PositiveSmallIntegerField(
+        default=1, validators=[MinValueValidator(0)],
+        help_text="A former member's contact details, access needs and preferences are removed "
+                  "this long after they ceased.")
+    declaration_retention_years = models.PositiveSmallIntegerField(
+        default=6, validators=[MinValueValidator(1)],
+        help_text="Ended declarations of interest are deleted this long after they ended.")
+    proxy_retention_years = models.PositiveSmallIntegerField(
+        default=2, validators=[MinValueValidator(1)],
+        help_text="Proxy appointments are deleted this long after the meeting.")
+    attendance_retention_years = models.PositiveSmallIntegerField(
+        default=3, validators=[MinValueValidator(1)],
+        help_text="Attendance and apologies are deleted this long after the meeting.")
+    nomination_retention_years = models.PositiveSmallIntegerField(
+        default=3, validators=[MinValueValidator(1)],
+        help_text="Nominations are deleted this long after the meeting.")
+    ballot_challenge_days = models.PositiveSmallIntegerField(
+        default=28, validators=[MinValueValidator(1)],
+        help_text="After a result is published, who voted is kept this many days for a "
+                  "challenge, then reduced to counts.")
     # Membership numbers are never reused: the counter only goes up.
     last_membership_number = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
@@ -196,6 +226,9 @@ class Officer(models.Model):
     term_ends_on = models.DateField(
         null=True, blank=True, help_text="When an elected trustee's term runs out: they retire "
                                          "at the first AGM on or after this day.")
+    sees_access_needs = models.BooleanField(
+        default=False, help_text="Sees members' access needs (health data), to arrange "
+                                 "meetings and letters. Each time they look is recorded.")
 
     class Meta:
         ordering = ["society", "role", "started_on"]
@@ -277,6 +310,30 @@ class AuditEntry(models.Model):
         }
         blob = json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str)
         return hashlib.sha256(blob.encode()).hexdigest()
+
+
+class AuditName(models.Model):
+    """The readable name behind a pseudonymous id in the audit log. Audit entries carry only
+    the id (in their hashed text), so clearing `label` anonymises a person without touching
+    the hash chain. One id per person per society; platform-wide entries use society None."""
+
+    pid = models.CharField(max_length=32, unique=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                             related_name="+")
+    society = models.ForeignKey(Society, on_delete=models.PROTECT, null=True, blank=True,
+                                related_name="+")
+    label = models.CharField(max_length=200, blank=True)
+    anonymised_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "society"], name="auditname_one_per_society"),
+            models.UniqueConstraint(fields=["user"], condition=Q(society__isnull=True),
+                                    name="auditname_one_platform_wide"),
+        ]
+
+    def __str__(self):
+        return f"{self.pid}: {self.label or 'anonymised'}"
 
 
 class ApiToken(models.Model):

@@ -16,6 +16,10 @@ class AppointOfficerForm(AccessibleFormMixin, forms.Form):
     started_on = forms.DateField(label="Start date", initial=timezone.localdate,
                                  widget=forms.DateInput(attrs={"type": "date"}),
                                  error_messages={"invalid": "Enter a real date."})
+    sees_access_needs = forms.BooleanField(
+        label="Sees members' access needs", required=False,
+        help_text="Only for officers who arrange meetings or letters. Access needs are health "
+                  "data; each time they look is recorded.")
 
     def clean_email(self):
         email = self.cleaned_data["email"].lower()

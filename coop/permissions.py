@@ -39,8 +39,13 @@ def can_record_payments(user, society) -> bool:
 
 
 def can_see_care_data(user, society) -> bool:
-    """Access needs and other care-related details: the board only, not the treasurer."""
-    return bool(current_roles(user, society) & BOARD_ROLES)
+    """Access needs (health data): only officers whose office carries the flag, because they
+    arrange meetings or letters. Views that show them record each look (`log_care_data_view`)."""
+    if not is_officer(user, society):
+        return False
+    today = timezone.localdate()
+    return user.offices.filter(society=society, sees_access_needs=True,
+                               started_on__lte=today).exclude(ended_on__lt=today).exists()
 
 
 def can_record_death_or_expulsion(user, society) -> bool:

@@ -1,9 +1,13 @@
 """Reads shared by views and the API."""
 
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from . import hooks
+from . import audit_names, hooks
 from .models import AuditEntry, Officer, Society
 
 
@@ -36,3 +40,28 @@ def officers_register(society):
 
 def audit_log(society):
     return AuditEntry.objects.filter(society=society).select_related("actor").order_by("-id")
+
+
+@dataclass(frozen=True)
+class ReadableEntry:
+    """An audit entry as officers read it: pseudonyms replaced by names from the names table
+    (or "an anonymised person" once the name has been cleared)."""
+
+    created_at: datetime
+    who: str
+    action: str
+    about: str
+    details: list[tuple[str, str]]
+
+
+def readable_entries(entries) -> list[ReadableEntry]:
+    entries = list(entries)
+    texts = [f"{e.actor_label} {e.object_repr} {json.dumps(e.data)}" for e in entries]
+    names = audit_names.labels(texts)
+
+    def show(value) -> str:
+        text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+        return audit_names.readable(text, names)
+
+    return [ReadableEntry(e.created_at, show(e.actor_label), e.action, show(e.object_repr),
+                          [(k, show(v)) for k, v in e.data.items()]) for e in entries]

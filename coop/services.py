@@ -32,7 +32,9 @@ RULE_FIELDS = [
     "quorum_counts_proxies", "proxy_deadline_clear_days", "requisition_percent",
     "requisition_maximum", "agm_months_after_year_end", "agm_max_months_between",
     "trustee_term_years", "not_cast_money", "proxy_deadline_unit", "proxy_deadline_hours",
-    "post_deemed_delivery_hours",
+    "post_deemed_delivery_hours", "register_retention_years", "contact_retention_years",
+    "declaration_retention_years", "proxy_retention_years", "attendance_retention_years",
+    "nomination_retention_years", "ballot_challenge_days",
 ]
 
 
@@ -73,7 +75,7 @@ def update_rules(society: Society, *, by, **changes) -> Society:
 
 
 def appoint_officer(society: Society, *, user, role: str, started_on: date | None = None,
-                    by=None) -> Officer:
+                    by=None, sees_access_needs: bool = False) -> Officer:
     """Add a term of office to the register of officers."""
     if role not in OfficerRole.values:
         raise CoopError("Choose a role from the list.", field="role")
@@ -82,10 +84,12 @@ def appoint_officer(society: Society, *, user, role: str, started_on: date | Non
         raise CoopError(f"{user} is already {OfficerRole(role).label.lower()}.", field="user")
     with transaction.atomic():
         officer = Officer.objects.create(society=society, user=user, role=role,
-                                         started_on=started_on or timezone.localdate())
+                                         started_on=started_on or timezone.localdate(),
+                                         sees_access_needs=sees_access_needs)
         audit.record("coop.officer.appointed", society=society, actor=by, obj=officer,
                      data={"role": role, "user": user.email,
-                           "started_on": officer.started_on})
+                           "started_on": officer.started_on,
+                           "sees_access_needs": sees_access_needs})
     return officer
 
 

@@ -24,6 +24,8 @@ SECRET_KEY = os.environ.get("SECRET_KEY", "django-insecure-development-key-chang
 # The key that turns a (ballot, member) pair into an anonymous voter token. Kept outside the
 # database so that reading the database alone cannot tie a vote to a member.
 VOTE_KEY = os.environ.get("VOTE_KEY", SECRET_KEY)
+# Key for care data encrypted at rest (access needs); like VOTE_KEY it lives outside the database.
+FIELD_KEY = os.environ.get("FIELD_KEY", SECRET_KEY)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")

@@ -30,6 +30,10 @@ RULE_SECTIONS = [
     ("Voting", ["empty_class_policy", "conflict_policy", "class_breakdown_minimum"]),
     ("Surplus", ["reserve_rule", "reserve_percent", "reserve_fixed", "not_cast_money",
                  "asset_lock"]),
+    ("Keeping personal data", ["register_retention_years", "contact_retention_years",
+                               "declaration_retention_years", "proxy_retention_years",
+                               "attendance_retention_years", "nomination_retention_years",
+                               "ballot_challenge_days"]),
 ]
 
 
@@ -69,7 +73,8 @@ def officers_register(request, society):
             services.appoint_officer(society, user=form.cleaned_data["user"],
                                      role=form.cleaned_data["role"],
                                      started_on=form.cleaned_data["started_on"],
-                                     by=request.user)
+                                     by=request.user,
+                                     sees_access_needs=form.cleaned_data["sees_access_needs"])
         except services.CoopError as error:
             form.add_service_error(error)
         else:
@@ -102,7 +107,8 @@ def end_office(request, society, officer_id):
 @society_view(permissions.can_view_audit_log)
 def audit_log(request, society):
     page = Paginator(selectors.audit_log(society), 50).get_page(request.GET.get("page"))
-    return render(request, "coop/audit_log.html", society_context(request, society, page=page))
+    return render(request, "coop/audit_log.html", society_context(
+        request, society, page=page, entries=selectors.readable_entries(page.object_list)))
 
 
 @login_required

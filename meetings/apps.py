@@ -8,4 +8,6 @@ class MeetingsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import receivers  # noqa: F401  (connects meetings' answers to coop.hooks)
+        from . import privacy, receivers  # noqa: F401  (receivers connect to coop.hooks)
+
+        privacy.register()

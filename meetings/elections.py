@@ -8,10 +8,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from coop import audit
+from coop import audit, audit_names
 from coop.enums import OfficerRole
 from coop.models import Officer
 from membership.models import Member, MemberClass
+from membership.privacy.parts import member_person
 
 from .enums import MeetingKind, MeetingState
 from .models import Contest, Meeting, Nomination
@@ -165,7 +166,9 @@ def _start(contest, candidates, *, by, closes_at):
             audit.record("meetings.election.unopposed", society=contest.meeting.society,
                          actor=by, obj=contest.meeting,
                          data={"class": contest.member_class.name,
-                               "elected": [n.candidate.full_name for n in candidates]})
+                               "elected": [audit_names.ref(member_person(n.candidate),
+                                                           contest.meeting.society)
+                                           for n in candidates]})
             return None
         ballot = voting.create_ballot(
             contest.meeting.society, by=by, kind=BallotKind.RANKED,
@@ -251,6 +254,8 @@ def appoint_elected(contest: Contest, *, by) -> list[Officer]:
         contest.save(update_fields=["appointed_at"])
         audit.record("meetings.trustees.appointed", society=meeting.society, actor=by,
                      obj=meeting, data={"class": contest.member_class.name,
-                                        "elected": [n.candidate.full_name for n in elected],
+                                        "elected": [audit_names.ref(member_person(n.candidate),
+                                                                    meeting.society)
+                                                    for n in elected],
                                         "term_ends_on": ends, "retired": retired})
     return officers

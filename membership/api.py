@@ -30,6 +30,7 @@ from coop.permissions import can_manage_register, can_record_payments
 from . import selectors, services, shares
 from .enums import ApplicationState
 from .models import Application, Member, Payment
+from .privacy import care
 from .serializers import (
     ApplicationCreateSerializer,
     ApplicationFilterSerializer,
@@ -210,7 +211,11 @@ class ApplicationViewSet(SocietyScopedMixin, viewsets.GenericViewSet):
                    responses={200: ApplicationSerializer, 401: UNAUTHENTICATED,
                               403: FORBIDDEN, 404: NOT_FOUND})
     def retrieve(self, request, slug, pk):
-        return Response(ApplicationSerializer(self.get_object()).data)
+        return self._officer_response(self.get_object())
+
+    def _officer_response(self, application) -> Response:
+        return Response(care.officer_copy(ApplicationSerializer(application).data, application,
+                                          user=self.request.user, where="api"))
 
     @extend_schema(
         summary="Approve: the applicant is asked to pay for their share",
@@ -225,7 +230,7 @@ class ApplicationViewSet(SocietyScopedMixin, viewsets.GenericViewSet):
         application = self.get_object()
         ApproveSerializer(data=request.data).is_valid(raise_exception=True)
         application = services.approve_application(application, by=request.user)
-        return Response(ApplicationSerializer(application).data)
+        return self._officer_response(application)
 
     @extend_schema(summary="Do not approve, with a reason the applicant is told",
                    request=RejectSerializer,
@@ -238,7 +243,7 @@ class ApplicationViewSet(SocietyScopedMixin, viewsets.GenericViewSet):
         body.is_valid(raise_exception=True)
         application = services.reject_application(application, by=request.user,
                                                   **body.validated_data)
-        return Response(ApplicationSerializer(application).data)
+        return self._officer_response(application)
 
 
 @extend_schema(tags=["payments"], parameters=[SLUG_PARAMETER])

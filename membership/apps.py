@@ -7,3 +7,6 @@ class MembershipConfig(AppConfig):
 
     def ready(self):
         from . import receivers  # noqa: F401  (connects membership's answers to coop.hooks)
+        from .privacy import parts
+
+        parts.register()

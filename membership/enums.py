@@ -99,3 +99,25 @@ DEFAULT_DEEMED = [("Personal assistant", "PA pay and conditions")]
 # Officers declare on taking office and then every DECLARATION_MONTHS months.
 DECLARATION_MONTHS = 12
 DECLARATION_REMINDER_DAYS = 30
+
+
+class ConsentPurpose(models.TextChoices):
+    """Messages that need consent. Statutory notices (meetings, ballots) go to every member by
+    their chosen means and need none."""
+
+    NEWS = "news", "News and updates from the co-op"
+    SURVEYS = "surveys", "Surveys and asking your views"
+    MESSAGES = "messages", "Other messages from officers"
+
+
+class ConsentMethod(models.TextChoices):
+    WEBSITE = "website", "On this website"
+    PAPER = "paper", "On a paper form"
+    PHONE = "phone", "By phone"
+    IN_PERSON = "in_person", "In person"
+    EMAIL = "email", "By email"
+
+
+class ErasureOutcome(models.TextChoices):
+    CARRIED_OUT = "carried_out", "Carried out: what the law lets us remove is removed"
+    REFUSED = "refused", "Refused: the law needs us to keep it"

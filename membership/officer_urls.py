@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views, views_cards, views_shares
+from .privacy import views as privacy_views
 
 urlpatterns = [
     path("applications/", views.applications, name="applications"),
@@ -41,4 +42,9 @@ urlpatterns = [
     path("class-changes/<int:request_id>/", views.decide_class_change,
          name="decide_class_change"),
     path("classes/", views.member_classes, name="member_classes"),
+    path("privacy-notice/", privacy_views.edit_privacy_notice, name="edit_privacy_notice"),
+    path("register/<int:number>/erasure/", privacy_views.erasure_request,
+         name="erasure_request"),
+    path("register/<int:number>/data.json", privacy_views.subject_access_copy,
+         name="subject_access_copy"),
 ]

@@ -8,6 +8,7 @@ from coop.models import Society
 
 from .enums import ApplicationState
 from .models import Application, ClassChangeRequest, Member, Payment, ShareTransaction
+from .privacy import registry
 
 
 def member_for(society: Society, user) -> Member | None:
@@ -140,8 +141,10 @@ PAYMENT_FIELDS = ["id", "method", "amount", "currency", "reference", "note", "re
                   "stripe_payment_intent"]
 
 
-def personal_data(user) -> dict:
-    """Everything the platform holds about one person (subject access request)."""
+def personal_data(user, society: Society | None = None) -> dict:
+    """Everything the platform holds about one person (subject access request): the person's
+    own download, or with `society` the copy an officer gives for a request to that society.
+    Apps above membership add their sections through `privacy.registry`."""
     def row(obj, fields):
         return {f: getattr(obj, f) for f in fields}
 
@@ -155,7 +158,9 @@ def personal_data(user) -> dict:
         return {**row(p, PAYMENT_FIELDS), "state": p.state}
 
     memberships = []
-    for m in (Member.objects.filter(user=user).select_related("society", "member_class")
+    in_society = {} if society is None else {"society": society}
+    for m in (Member.objects.filter(user=user, **in_society)
+              .select_related("society", "member_class")
               .prefetch_related("changes", "class_requests__to_class", "payments", "withdrawals",
                                 Prefetch("share_transactions",
                                          ShareTransaction.objects.order_by("on", "id")))):
@@ -183,10 +188,10 @@ def personal_data(user) -> dict:
          **row(a, contact),
          # Payments that admitted the person are listed under the membership.
          "payments": [payment(p) for p in a.payments.all() if p.member_id is None]}
-        for a in Application.objects.filter(user=user).select_related("society", "member_class")
-        .prefetch_related("payments")
+        for a in Application.objects.filter(user=user, **in_society)
+        .select_related("society", "member_class").prefetch_related("payments")
     ]
-    return {
+    data = {
         "account": {"email": user.email, "display_name": user.display_name,
                     "date_joined": user.date_joined, "last_login": user.last_login},
         "email_addresses": list(user.emailaddress_set.values("email", "verified", "primary")),
@@ -194,11 +199,15 @@ def personal_data(user) -> dict:
         "applications": applications,
         "offices": [
             {"society": o.society.name, "role": o.role, "started_on": o.started_on,
-             "ended_on": o.ended_on} for o in user.offices.select_related("society")],
+             "ended_on": o.ended_on}
+            for o in user.offices.filter(**in_society).select_related("society")],
         "api_tokens": [
             {"name": t.name, "prefix": t.prefix, "created_at": t.created_at,
              "revoked_at": t.revoked_at} for t in user.api_tokens.all()],
     }
+    for part in registry.copy_parts():
+        data[part.name] = part.rows(user, society)
+    return data
 
 
 def home_summary(user) -> list[dict]:

@@ -24,3 +24,14 @@ def send_declaration_reminders_task() -> dict:
         for kind, n in send_return_reminders(society).items():
             totals[kind] += n
     return totals
+
+
+@task()
+def apply_retention_task() -> dict:
+    """Apply every society's retention rules (membership/privacy/retention.py); returns the
+    counts per society. Scheduled daily through `manage.py apply_retention --queue`."""
+    from coop.models import Society
+
+    from .privacy.retention import apply_retention
+
+    return {s.slug: apply_retention(s).counts for s in Society.objects.order_by("pk")}

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views, views_cards, views_shares
+from .privacy import views as privacy_views
 
 urlpatterns = [
     path("", views.society_page, name="society"),
@@ -18,4 +19,6 @@ urlpatterns = [
     path("me/certificate/", views_shares.my_certificate, name="my_certificate"),
     path("me/resign/", views.resign, name="resign"),
     path("register/inspection/", views.inspection_copy, name="inspection_copy"),
+    path("privacy/", privacy_views.privacy_notice, name="privacy_notice"),
+    path("me/messages/", privacy_views.my_consents, name="my_consents"),
 ]

@@ -30,6 +30,8 @@ from .forms import (
 )
 from .models import Application, ClassChangeRequest, Member
 from .permissions import is_current_member, is_member
+from .privacy import care
+from .privacy.notice import current_notice
 
 REGISTER_PAGE_SIZE = 50
 
@@ -73,7 +75,8 @@ def apply(request, society):
         else:
             return redirect("application_sent", society.slug)
     return render(request, "membership/apply.html", society_context(
-        request, society, form=form, card_payments=stripe_payments.card_payments_enabled(society)))
+        request, society, form=form, card_payments=stripe_payments.card_payments_enabled(society),
+        privacy_notice=current_notice(society)))
 
 
 @society_view()
@@ -213,9 +216,12 @@ def application_detail(request, society, application_id):
                     return redirect("applications", society.slug)
         except services.MembershipError as error:
             messages.error(request, error.message)
+    sees_care = care.officer_may_see(request.user, society)
+    if sees_care:
+        care.log_view(application, by=request.user, where="application")
     return render(request, "membership/application_detail.html", society_context(
         request, society, application=application, approve_form=approve_form,
-        reject_form=reject_form,
+        reject_form=reject_form, can_see_care_data=sees_care,
         can_record_payments=permissions.can_record_payments(request.user, society)))
 
 
@@ -278,13 +284,15 @@ def member_detail(request, society, number):
             messages.success(request, f"{member.full_name}'s membership has ended. "
                                       "They stay on the register as a former member.")
             return redirect("member_detail", society.slug, number)
+    sees_care = care.officer_may_see(request.user, society)
+    if sees_care:
+        care.log_view(member, by=request.user, where="register entry")
     return render(request, "membership/member_detail.html", society_context(
         request, society, member=member,
-        history=selectors.member_history(
-            member, with_care_data=permissions.can_see_care_data(request.user, society)),
+        history=selectors.member_history(member, with_care_data=sees_care),
         form=form, can_manage=can_manage,
         can_record_payments=permissions.can_record_payments(request.user, society),
-        can_see_care_data=permissions.can_see_care_data(request.user, society),
+        can_see_care_data=sees_care,
         account=selectors.share_account(member)))
 
 

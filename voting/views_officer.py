@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.views.decorators.http import require_POST, require_safe
 
+from coop import audit_names
 from coop.decorators import society_context, society_view
 from coop.models import AuditEntry
 from membership.models import Member, MemberClass
@@ -177,7 +178,9 @@ def _opened_by(ballot) -> str:
     label = (AuditEntry.objects.filter(action="voting.ballot.opened", object_type="voting.Ballot",
                                        object_id=str(ballot.pk))
              .values_list("actor_label", flat=True).first())
-    return "automatically, as scheduled" if label in (None, "", "system") else label
+    if label in (None, "", "system"):
+        return "automatically, as scheduled"
+    return audit_names.readable(label, audit_names.labels([label]))
 
 
 def _timeline(ballot) -> list[dict]:

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from coop import audit
+from coop import audit, audit_names
 from coop.models import Officer
 from coop.notify import email_after_commit
 
@@ -129,7 +129,9 @@ def send_return_reminders(society, today: date | None = None) -> dict[str, int]:
                                                    due_on=status.due_on, kind=kind)
                 if kind == "overdue":
                     audit.record("membership.interest.return_overdue", society=society,
-                                 data={"officer": str(status.person), "due_on": status.due_on})
+                                 data={"officer": audit_names.ref(
+                                     audit_names.person_of_user(status.person), society),
+                                     "due_on": status.due_on})
                 email_after_commit(status.person.email, _subject(society, kind),
                                    "membership/email/declaration_due.txt",
                                    {"society": society, "status": status})

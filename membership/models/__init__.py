@@ -1,4 +1,5 @@
 from .interests import Declaration, DeclarationReminder, InterestTopic, OfficerReturn
+from .privacy import Consent, ErasureRequest, PrivacyNotice
 from .register import (
     Application,
     ClassChangeRequest,
@@ -20,5 +21,5 @@ __all__ = [
     "Declaration", "DeclarationReminder", "InterestTopic", "OfficerReturn",
     "Application", "ClassChangeRequest", "ContactDetails", "Member", "MemberClass",
     "RegisterChange", "PayerNotice", "Payment", "ShareTransaction", "StripeAccount",
-    "StripeEvent", "Withdrawal",
+    "StripeEvent", "Withdrawal", "Consent", "ErasureRequest", "PrivacyNotice",
 ]

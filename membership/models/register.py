@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from coop.fields import EncryptedTextField
 from coop.models import Society
 
 from ..enums import CessationReason, RequestState
@@ -57,7 +58,8 @@ class ContactDetails(models.Model):
     contact_by_post = models.BooleanField("post", default=False)
     large_print = models.BooleanField("large print", default=False)
     easy_read = models.BooleanField("easy read", default=False)
-    access_needs = models.TextField(blank=True)
+    # Health data (a special category): encrypted at rest, never searched (coop/fields.py).
+    access_needs = EncryptedTextField(blank=True)
 
     class Meta:
         abstract = True
@@ -158,6 +160,10 @@ class Member(ContactDetails):
     cessation_note = models.TextField(blank=True)
     shares_held = models.PositiveIntegerField(default=0)
     amount_paid = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal("0"))
+    # Retention (membership/privacy/retention.py): when contact details were removed, and
+    # when the entry itself was anonymised.
+    contact_removed_at = models.DateTimeField(null=True, blank=True)
+    anonymised_at = models.DateTimeField(null=True, blank=True)
 
     objects = MemberQuerySet.as_manager()
 
@@ -195,8 +201,9 @@ class RegisterChange(models.Model):
 
     member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="changes")
     field = models.CharField(max_length=50)
-    old_value = models.TextField(blank=True)
-    new_value = models.TextField(blank=True)
+    # Encrypted like access needs, whose changes are kept here too.
+    old_value = EncryptedTextField(blank=True)
+    new_value = EncryptedTextField(blank=True)
     changed_at = models.DateTimeField(default=timezone.now)
     changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                    null=True, related_name="+")

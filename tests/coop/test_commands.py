@@ -1,11 +1,13 @@
 """Management commands: create_society, seed_demo and demo_logins."""
 
+from datetime import timedelta
 from io import StringIO
 
 import pytest
 from django.core import mail
 from django.core.management import CommandError, call_command
 from django.db.models import Sum
+from django.utils import timezone
 
 from coop import demo
 from coop.models import AuditEntry, Officer, Society, User
@@ -109,11 +111,26 @@ def test_seed_demo_shares_agree_with_the_ledger(seeded):
         members.count())
     assert {p.method for p in Payment.objects.filter(society=society)} <= {
         "cash", "cheque", "bank_transfer"}
-    [leaver] = members.former()
+    leaver = members.former().get(ceased_on=timezone.localdate() - timedelta(days=40))
     [owed] = leaver.withdrawals.all()
     assert (leaver.shares_held, owed.amount, owed.is_due) == (0, society.share_value, True)
     awaiting = [a for a in society.applications.all() if a.state == "approved"]
     assert len(awaiting) == 2
+
+
+def test_apply_retention_dry_run_on_the_demo_lists_the_right_people(seeded):
+    out = StringIO()
+
+    call_command("apply_retention", "--dry-run", "--society", demo.DEMO_SLUG, stdout=out)
+
+    text = out.getvalue()
+    anonymised = text.split("register entries anonymised: 1")[1].split("contact details")[0]
+    assert "Hilda Longgone" in anonymised
+    contact = text.split("contact details removed: 1")[1].split("declarations")[0]
+    assert "Owen Lastyear" in contact
+    leaver = Member.objects.former().get(ceased_on=timezone.localdate() - timedelta(days=40))
+    assert leaver.full_name not in text, "left 40 days ago: nothing is due yet"
+    assert Member.objects.filter(anonymised_at__isnull=False).count() == 0, "a dry run"
 
 
 def test_seed_demo_logins_exist_and_can_sign_in(seeded):

@@ -69,6 +69,11 @@ TABLE = [
     ("GET",  "society_rules",          (LOG, NO,  NO,  NO,  NO,  OK,   OK,  NO,   NO,   NO,   NO)),
     ("GET",  "officers_register",      (LOG, NO,  NO,  NO,  NO,  OK,   OK,  OK,   OK,   OK,   NO)),
     ("GET",  "audit_log",              (LOG, NO,  NO,  NO,  NO,  OK,   OK,  OK,   OK,   NO,   NO)),
+    ("GET",  "privacy_notice",         (OK,  OK,  OK,  OK,  OK,  OK,   OK,  OK,   OK,   OK,   OK)),
+    ("GET",  "my_consents",            (LOG, OK,  NO,  NO,  NO,  NO,   NO,  NO,   NO,   NO,   NO)),
+    ("GET",  "edit_privacy_notice",    (LOG, NO,  NO,  NO,  NO,  OK,   OK,  NO,   NO,   NO,   NO)),
+    ("GET",  "erasure_request",        (LOG, NO,  NO,  NO,  NO,  OK,   OK,  NO,   OK,   NO,   NO)),
+    ("GET",  "subject_access_copy",    (LOG, NO,  NO,  NO,  NO,  OK,   OK,  NO,   OK,   NO,   NO)),
     # Writes. A refused write changes nothing (checked below).
     ("POST", "pay_by_card",            (LOG, GO,  NF,  NF,  NF,  NF,   NF,  NF,   NF,   NF,   GO)),
     ("POST", "application_detail",     (LOG, NO,  NO,  NO,  NO,  GO,   GO,  NO,   GO,   NO,   NO)),
@@ -86,6 +91,8 @@ TABLE = [
     ("POST", "member_classes",         (LOG, NO,  NO,  NO,  NO,  OK,   OK,  NO,   NO,   NO,   NO)),
     ("POST", "society_rules",          (LOG, NO,  NO,  NO,  NO,  OK,   OK,  NO,   NO,   NO,   NO)),
     ("POST", "end_office",             (LOG, NO,  NO,  NO,  NO,  GO,   GO,  NO,   NO,   NO,   NO)),
+    ("POST", "erasure_request",        (LOG, NO,  NO,  NO,  NO,  GO,   GO,  NO,   GO,   NO,   NO)),
+    ("POST", "my_consents",            (LOG, GO,  NO,  NO,  NO,  NO,   NO,  NO,   NO,   NO,   NO)),
 ]
 
 # What each write sends: enough to act when allowed.
@@ -103,6 +110,8 @@ POST_DATA = {
     "member_classes": {"add": "1", "new-name": ""},
     "society_rules": {"name": ""},
     "end_office": {},
+    "erasure_request": {"record": "1", "record-received_on": "{today}"},
+    "my_consents": {"news": "on"},
     "buy_shares": {"shares": "1"},
     "payer_letter_posted": {},
     "connect_card_account": {},
@@ -162,6 +171,8 @@ def world(society, other_society):
         "refund_held_payment": {"payment_id": held.pk},
         "accept_held_payment": {"payment_id": held.pk},
         "decide_class_change": {"request_id": member.class_requests.get().pk},
+        "erasure_request": {"number": former.membership_number},
+        "subject_access_copy": {"number": former.membership_number},
         "end_office": {"officer_id": OfficerFactory(society=society, role="trustee").pk},
         "payer_letter_posted": {"notice_id": letter.pk},
     }

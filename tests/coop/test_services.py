@@ -7,7 +7,7 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from coop import audit, services
+from coop import audit, audit_names, services
 from coop.models import AuditEntry, Officer, Society, User
 from coop.permissions import current_roles
 from coop.services import CoopError
@@ -133,7 +133,9 @@ def test_appoint_officer_adds_current_term_and_role(society, user, secretary):
     assert current_roles(User.objects.get(pk=user.pk), society) == {"treasurer"}
     entry = AuditEntry.objects.get(action="coop.officer.appointed")
     assert entry.data["role"] == "treasurer"
-    assert entry.data["user"] == user.email
+    assert entry.data["user"] != user.email, "named by pseudonym in the hashed text"
+    names = audit_names.labels([entry.data["user"]])
+    assert audit_names.readable(entry.data["user"], names) == str(user)
 
 
 def test_appoint_officer_twice_to_same_role_refused(society, user, secretary):

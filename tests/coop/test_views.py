@@ -258,6 +258,11 @@ def rules_data(society, **changes) -> dict:
         "payment_instructions": society.payment_instructions,
         "reserve_rule": society.reserve_rule, "reserve_percent": society.reserve_percent,
         "reserve_fixed": society.reserve_fixed, "asset_lock": society.asset_lock,
+        **{f: getattr(society, f) for f in (
+            "register_retention_years", "contact_retention_years",
+            "declaration_retention_years", "proxy_retention_years",
+            "attendance_retention_years", "nomination_retention_years",
+            "ballot_challenge_days")},
         **changes,
     }
     data = {}
@@ -289,7 +294,7 @@ def test_rules_page_groups_share_rules_under_headings(signed_in, society, secret
     headings = re.findall(r"<h2>([^<]+)</h2>", html)
     assert headings == ["About the society", "Financial year", "Shares",
                         "When a member leaves", "General meetings", "Proxies", "Voting",
-                        "Surplus"]
+                        "Surplus", "Keeping personal data"]
     shares = html[html.index("<h2>Shares</h2>"):html.index("<h2>When a member leaves</h2>")]
     leaving = html[html.index("<h2>When a member leaves</h2>"):
                    html.index("<h2>General meetings</h2>")]

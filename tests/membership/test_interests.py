@@ -12,6 +12,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from coop import audit_names
 from coop.models import AuditEntry, Officer, Society
 from membership.enums import DEFAULT_TOPICS, InterestType
 from membership.interests import returns, selectors, services
@@ -456,7 +457,10 @@ def test_an_overdue_return_is_audited_and_emailed_once(society,
     assert "was due on 15 March 2026" in mail.outbox[0].body
     entry = AuditEntry.objects.get(action="membership.interest.return_overdue")
     assert entry.society == society
-    assert entry.data == {"officer": str(trustee), "due_on": "2026-03-15"}
+    assert entry.data["due_on"] == "2026-03-15"
+    assert str(trustee) not in entry.data["officer"], "named by pseudonym"
+    names = audit_names.labels([entry.data["officer"]])
+    assert audit_names.readable(entry.data["officer"], names) == str(trustee)
 
 
 def test_a_new_return_starts_the_reminders_again_for_the_next_due_date(

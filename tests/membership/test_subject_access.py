@@ -173,3 +173,115 @@ def test_my_data_anonymous_is_sent_to_sign_in(client, person):
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("account_login"))
     assert "next=/account/my-data.json" in response["Location"]
+
+
+# --- completeness ---------------------------------------------------------------------------
+
+PROJECT_APPS = {"coop", "membership", "voting", "surplus", "meetings"}
+
+
+def links_to_people() -> set[str]:
+    """Every foreign key (or one-to-one or many-to-many) in the project to a member or a login,
+    as "app.Model.field"."""
+    from django.apps import apps
+
+    from coop.models import User
+    from membership.models import Member
+
+    return {f"{model._meta.label}.{field.name}"
+            for model in apps.get_models() if model._meta.app_label in PROJECT_APPS
+            for field in model._meta.get_fields()
+            if field.is_relation and not field.auto_created
+            and field.related_model in (Member, User)}
+
+
+def test_every_link_to_a_member_or_user_is_in_the_subject_access_copy():
+    from membership.privacy import registry
+    from membership.privacy.parts import BASE_LINKS
+
+    covered = set(BASE_LINKS) | {link for part in registry.copy_parts() for link in part.links}
+
+    missing = links_to_people() - covered
+    assert not missing, ("These keys to a member or login are in no section of the subject "
+                         f"access copy (membership/privacy/registry.py): {sorted(missing)}")
+    assert covered - links_to_people() == set(), "a part names a key that does not exist"
+
+
+@pytest.fixture
+def busy(society, person, secretary):
+    """Alex, a member of `society`, with a declaration, a meeting record, a ballot roll entry,
+    a consent and a requisition."""
+    from meetings.models import (
+        Apology,
+        Attendance,
+        Contest,
+        Meeting,
+        Nomination,
+        Proxy,
+        Requisition,
+        RequisitionSupport,
+    )
+    from membership import consent
+    from membership.interests import services as interests
+    from tests.factories import MemberFactory as Members
+    from voting.models import Ballot, RollEntry
+
+    alex = person.memberships.get(society=society)
+    other = Members(society=society, full_name="Bernadette Quigley")
+    interests.declare(society, person, by=person, topics=[society.interest_topics.first()],
+                      interest_type="financial", description="Shares in a care agency")
+    meeting = Meeting.objects.create(society=society, kind="agm", title="AGM 2026",
+                                     starts_at=timezone.now(), place="Hall",
+                                     created_by=secretary)
+    Attendance.objects.create(meeting=meeting, member=alex)
+    later = Meeting.objects.create(society=society, kind="general", title="Special meeting",
+                                   starts_at=timezone.now(), place="Hall", created_by=secretary)
+    Apology.objects.create(meeting=later, member=alex)
+    Proxy.objects.create(meeting=later, appointer=alex, holder=other)
+    Proxy.objects.create(meeting=meeting, appointer=other, holder=alex)
+    contest = Contest.objects.create(meeting=meeting, member_class=alex.member_class, seats=1,
+                                     nominations_close_at=timezone.now())
+    Nomination.objects.create(contest=contest, candidate=alex, proposer=other,
+                              statement="I will listen.")
+    requisition = Requisition.objects.create(society=society, purpose="Discuss PA pay",
+                                             started_by=other, supporters_needed=3)
+    RequisitionSupport.objects.create(requisition=requisition, member=alex)
+    ballot = Ballot.objects.create(society=society, title="Adopt new rules",
+                                   created_by=secretary)
+    RollEntry.objects.create(ballot=ballot, member=alex, member_class=alex.member_class,
+                             has_voted=True)
+    consent.record_consent(alex, purpose="news", given=True, method="website")
+    return person
+
+
+def test_my_data_has_every_part_the_issue_lists(client, busy):
+    data = my_data(client, busy).json()
+
+    assert [d["description"] for d in data["declarations"]] == ["Shares in a care agency"]
+    assert {(r["meeting"], r.get("present"), r.get("apologies"))
+            for r in data["meetings_attended"]} == {("AGM 2026", True, None),
+                                                   ("Special meeting", None, True)}
+    assert sorted(p["role"] for p in data["proxies"]) == ["you appointed a proxy",
+                                                          "you held a proxy"]
+    assert [(n["role"], n["statement"]) for n in data["nominations"]] == [
+        ("candidate", "I will listen.")]
+    assert [r["you"] for r in data["requisitions"]] == ["supported it"]
+    assert [(b["ballot"], b["has_voted"]) for b in data["ballots"]] == [
+        ("Adopt new rules", True)]
+    assert [(c["purpose"], c["given"], c["how"]) for c in data["consents"]] == [
+        ("news", True, "website")]
+    assert "membership.member.admitted" in {e["action"] for e in data["audit_log"]}
+    assert "officers_returns" in data
+
+
+def test_my_data_ballots_say_whether_they_voted_never_how(client, busy):
+    [ballot] = my_data(client, busy).json()["ballots"]
+
+    assert set(ballot) == {"society", "ballot", "opened_at", "has_voted", "recused"}
+
+
+def test_my_data_with_every_part_still_has_nothing_about_others(client, busy, others):
+    text = my_data(client, busy).content.decode()
+
+    for private in OTHERS:
+        assert private not in text
