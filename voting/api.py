@@ -39,7 +39,7 @@ from coop.api import (
     SocietyScopedMixin,
 )
 
-from . import permissions, selectors, services
+from . import permissions, selectors, services, vote_reads
 from .api_results import ResultsSerializer, results_payload
 from .api_support import (
     CONFLICT,
@@ -130,7 +130,7 @@ class BallotViewSet(SocietyScopedMixin, viewsets.GenericViewSet):
         """The person's entry on this ballot's roll, with the ballot (from the shared cache)
         and the member: being on the roll shows they may vote here, so the usual society
         lookup is not needed; without an entry, the slower path explains why."""
-        return selectors.roll_entry_to_vote(self.kwargs["pk"], self.kwargs["slug"],
+        return vote_reads.roll_entry_to_vote(self.kwargs["pk"], self.kwargs["slug"],
                                             self.request.user)
 
     def ballot_to_vote_in(self) -> Ballot:

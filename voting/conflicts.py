@@ -13,7 +13,7 @@ from membership.interests import selectors as interest_selectors
 from membership.interests import services as interest_services
 
 from .errors import DeclaredUnderRecusal, VotingError
-from .selectors import frozen_facts
+from .vote_reads import frozen_facts
 
 
 @dataclass

@@ -18,7 +18,7 @@ from ..enums import (
 )
 from ..errors import DeclaredUnderRecusal, VotingError
 from ..models import Ballot, BallotPaper, Envelope, RollEntry
-from ..selectors import frozen_facts
+from ..vote_reads import frozen_facts
 
 # --- casting -----------------------------------------------------------------------------------
 
