@@ -118,28 +118,6 @@ class Delivery(models.Model):
         return f"{self.message} to {self.member} by {self.method}"
 
 
-class NewsConsent(models.Model):
-    """A member's agreement to get news, and its withdrawal. See `communications.consent`."""
-
-    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="+")
-    purpose = models.CharField(max_length=20, default="news")
-    given_at = models.DateTimeField(default=timezone.now)
-    how = models.CharField(max_length=100, help_text="How it was given, e.g. 'Messages page'.")
-    withdrawn_at = models.DateTimeField(null=True, blank=True)
-    withdrawn_how = models.CharField(max_length=100, blank=True)
-
-    class Meta:
-        ordering = ["-given_at"]
-        constraints = [
-            models.UniqueConstraint(fields=["member", "purpose"],
-                                    condition=Q(withdrawn_at__isnull=True),
-                                    name="newsconsent_one_current"),
-        ]
-
-    def __str__(self):
-        return f"{self.member}: {self.purpose}"
-
-
 class AddressProblem(models.Model):
     """An email address the provider reported as bouncing or complaining. Later messages to
     it go by post, or not at all, by the member's preferences."""

@@ -8,6 +8,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from coop.decorators import society_context, society_view
+from membership.enums import ConsentMethod
 from membership.models import Member
 
 from . import consent, selectors
@@ -34,10 +35,10 @@ def my_messages(request, society):
     if request.method == "POST" and member is not None:
         if form.is_valid():
             if form.cleaned_data["news"]:
-                consent.give(member, how="Messages page")
+                consent.give(member, how=ConsentMethod.WEBSITE)
                 flash.success(request, "Thank you. We will send you news.")
             else:
-                consent.withdraw(member, how="Messages page")
+                consent.withdraw(member, how=ConsentMethod.WEBSITE)
                 flash.success(request, "We will not send you news. You will still get notices "
                                        "the law says we must send.")
             return redirect("my_messages", society.slug)
@@ -76,7 +77,7 @@ def unsubscribe(request, token):
         return render(request, T + "unsubscribe.html", {"invalid": True}, status=404)
     done = False
     if request.method == "POST":
-        consent.withdraw(member, how="unsubscribe link")
+        consent.withdraw(member, how=ConsentMethod.EMAIL)
         done = True
     return render(request, T + "unsubscribe.html", {
         "member_society": member.society, "done": done or not consent.may_send_news(member),

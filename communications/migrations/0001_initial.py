@@ -76,21 +76,6 @@ class Migration(migrations.Migration):
                 'ordering': ['message', 'member__full_name', 'method'],
             },
         ),
-        migrations.CreateModel(
-            name='NewsConsent',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('purpose', models.CharField(default='news', max_length=20)),
-                ('given_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('how', models.CharField(help_text="How it was given, e.g. 'Messages page'.", max_length=100)),
-                ('withdrawn_at', models.DateTimeField(blank=True, null=True)),
-                ('withdrawn_how', models.CharField(blank=True, max_length=100)),
-                ('member', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='membership.member')),
-            ],
-            options={
-                'ordering': ['-given_at'],
-            },
-        ),
         migrations.AddConstraint(
             model_name='message',
             constraint=models.CheckConstraint(condition=models.Q(('posted_at__isnull', True), ('queued_at__isnull', False), _connector='OR'), name='message_posted_only_after_queued'),
@@ -114,9 +99,5 @@ class Migration(migrations.Migration):
         migrations.AddConstraint(
             model_name='delivery',
             constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'failed'), _negated=True), models.Q(('reason', ''), _negated=True), _connector='OR'), name='delivery_failure_has_reason'),
-        ),
-        migrations.AddConstraint(
-            model_name='newsconsent',
-            constraint=models.UniqueConstraint(condition=models.Q(('withdrawn_at__isnull', True)), fields=('member', 'purpose'), name='newsconsent_one_current'),
         ),
     ]

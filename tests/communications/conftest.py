@@ -83,5 +83,5 @@ def people(society, classes):
     }
     for key, member in made.items():
         if key != "quiet":
-            consent.give(member, how="test")
+            consent.give(member, how="website")
     return made

@@ -121,7 +121,7 @@ def test_refused_address_is_recorded_with_its_reason_and_the_rest_go(
 
 
 def test_news_respects_withdrawn_consent(news, people, secretary, smtp, committed):
-    consent.withdraw(people["both"], how="test")
+    consent.withdraw(people["both"], how="website")
     committed(services.send_now, news, by=secretary)
     assert people["both"].email not in {m["To"] for m in smtp.messages}
     assert not Delivery.objects.filter(message=news, member=people["both"]).exists()
