@@ -3,7 +3,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from .enums import OfficerRole
-from .forms import AccessibleFormMixin
+from .forms import AccessibleFormMixin, date_field
 
 
 class AppointOfficerForm(AccessibleFormMixin, forms.Form):
@@ -13,9 +13,7 @@ class AppointOfficerForm(AccessibleFormMixin, forms.Form):
                                                         "name@example.com."})
     role = forms.ChoiceField(label="Role", choices=OfficerRole, widget=forms.RadioSelect,
                              error_messages={"required": "Choose a role."})
-    started_on = forms.DateField(label="Start date", initial=timezone.localdate,
-                                 widget=forms.DateInput(attrs={"type": "date"}),
-                                 error_messages={"invalid": "Enter a real date."})
+    started_on = date_field("Start date", initial=timezone.localdate)
 
     def clean_email(self):
         email = self.cleaned_data["email"].lower()

@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 
 from coop.enums import EmptyClassPolicy
-from coop.forms import AccessibleFormMixin
+from coop.forms import AccessibleFormMixin, DateInput, validate_date_window
 from membership.models import InterestTopic, MemberClass
 
 from .enums import ALLOCATION_POINTS, BallotKind, ResolutionKind, Weighting
@@ -28,6 +28,7 @@ def datetime_field(label: str, *, required: bool = True, help_text: str = ""):
         label=label, required=required, help_text=help_text,
         input_formats=[DATETIME_FORMAT, "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"],
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_FORMAT),
+        validators=[validate_date_window],
         error_messages={"required": f"Enter the {label.lower()}.",
                         "invalid": "Enter a date and time, for example 2027-03-01 17:00."})
 
@@ -88,7 +89,7 @@ class BallotForm(AccessibleFormMixin, forms.ModelForm):
             "empty_class_policy": forms.RadioSelect,
             "conflict_policy": forms.RadioSelect,
             "topics": forms.CheckboxSelectMultiple,
-            "record_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "record_date": DateInput,
         }
         error_messages = {
             "title": {"required": "Enter a title."},
@@ -110,6 +111,7 @@ class BallotForm(AccessibleFormMixin, forms.ModelForm):
         only_class.empty_label = "No: every voting class"
         only_class.label_from_instance = lambda member_class: member_class.name
         fields["threshold_percent"].required = False
+        fields["record_date"].validators.append(validate_date_window)
         fields["easy_read_summary"].help_text = (
             "Short sentences and everyday words. Members who asked for easy read get it "
             "with their ballot paper and see it next to the summary.")
