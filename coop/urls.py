@@ -24,3 +24,6 @@ urlpatterns = [
     path("stripe/webhook/", webhooks.stripe_webhook, name="stripe_webhook"),
     path("admin/", admin.site.urls),
 ]
+
+handler404 = "coop.errors.page_not_found"
+handler500 = "coop.errors.server_error"

@@ -1,7 +1,6 @@
 """The endpoint Stripe posts events to. Only signed, recent events are accepted; what they do
 is decided in `stripe_payments.process_event`."""
 
-import json
 import logging
 
 import stripe
@@ -9,6 +8,8 @@ from django.conf import settings
 from django.http import HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
+
+from coop.errors import loads
 
 from . import stripe_payments
 
@@ -27,9 +28,12 @@ def stripe_webhook(request):
         return HttpResponse("Stripe webhooks are not configured.", status=503,
                             content_type="text/plain")
     try:
+        # Parsed first: stripe's own parsing trips over a body that is not an object.
+        payload = loads(request.body)
+        if not isinstance(payload, dict):
+            raise ValueError("The body is not a JSON object.")
         stripe.Webhook.construct_event(request.body, request.headers.get("Stripe-Signature"),
                                        secret)
-        payload = json.loads(request.body)
     except (ValueError, stripe.SignatureVerificationError) as error:
         logger.warning("Refused a Stripe webhook: %s", error)
         return HttpResponse("Invalid signature or payload.", status=400,

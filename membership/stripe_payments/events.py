@@ -2,6 +2,8 @@
 session admits the applicant, unless something about the payment needs an officer's eye, in
 which case the payment is held for them (see `held`)."""
 
+import logging
+
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -17,6 +19,9 @@ from .client import CURRENCY, pence, pounds
 # StripeEvent.outcome values that other code looks for.
 UNKNOWN_SESSION = "unknown session"
 UNKNOWN_PAYMENT = "unknown payment"
+MALFORMED = "refused: not in the shape Stripe documents"
+
+logger = logging.getLogger(__name__)
 
 # The events that say a Checkout session was paid.
 PAID_EVENTS = ("checkout.session.completed", "checkout.session.async_payment_succeeded")
@@ -37,11 +42,24 @@ def process_event(payload: dict) -> StripeEvent:
         event = StripeEvent.objects.select_for_update().get(pk=payload["id"])
         if event.processed_at is not None:
             return event
-        handler = _HANDLERS.get(event.type, _ignore)
-        event.outcome = handler(event, payload["data"]["object"])[:300]
+        event.outcome = _handle(event, payload["data"]["object"])[:300]
         event.processed_at = timezone.now()
         event.save(update_fields=["outcome", "processed_at"])
     return event
+
+
+def _handle(event: StripeEvent, obj: dict) -> str:
+    """Run the event's handler in a savepoint. The signature proves Stripe sent the event,
+    not that its object has the shape Stripe documents (a list where a dict belongs): such an
+    event is stored, refused and audited, and nothing it began to write is kept."""
+    handler = _HANDLERS.get(event.type, _ignore)
+    try:
+        with transaction.atomic():
+            return handler(event, obj)
+    except (AttributeError, TypeError, KeyError, IndexError, ValueError, ArithmeticError):
+        logger.warning("Stripe event %s is not in the expected shape", event.id, exc_info=True)
+        audit.record("membership.stripe.malformed", obj=event, data={"type": event.type})
+        return MALFORMED
 
 
 def _ignore(event: StripeEvent, obj: dict) -> str:
@@ -50,7 +68,14 @@ def _ignore(event: StripeEvent, obj: dict) -> str:
 
 
 def _payment_for_session(session: dict) -> Payment | None:
-    return (Payment.objects.select_for_update().filter(stripe_session_id=session.get("id"))
+    """The card payment whose Checkout session is exactly this one, in the society the session
+    was made for. An event without a session id matches nothing: filtering on a missing id
+    would match every payment made another way (they have none), whichever co-op's."""
+    session_id, metadata = session.get("id"), session.get("metadata")
+    if not isinstance(session_id, str) or not session_id or not isinstance(metadata, dict):
+        return None
+    return (Payment.objects.select_for_update()
+            .filter(stripe_session_id=session_id, society__slug=metadata.get("society") or "")
             .first())
 
 
@@ -100,8 +125,9 @@ def _async_failed(event: StripeEvent, session: dict) -> str:
 
 
 def _charge_refunded(event: StripeEvent, charge: dict) -> str:
-    payment = (Payment.objects.select_for_update()
-               .filter(stripe_payment_intent=charge.get("payment_intent") or "").first())
+    intent = charge.get("payment_intent")
+    payment = (Payment.objects.select_for_update().filter(stripe_payment_intent=intent).first()
+               if isinstance(intent, str) and intent else None)
     if payment is None:
         return _unknown(event, charge, UNKNOWN_PAYMENT)
     if payment.refunded_at:
@@ -111,6 +137,8 @@ def _charge_refunded(event: StripeEvent, charge: dict) -> str:
         return _noted(payment, event, f"partly refunded in Stripe (£{amount}): left for an "
                                       "officer", action="membership.payment.partly_refunded")
     refunds = (charge.get("refunds") or {}).get("data") or []
+    if not isinstance(refunds, list):
+        raise TypeError("refunds.data is not a list")
     payment.refunded_at = timezone.now()
     payment.refund_reference = refunds[0]["id"] if refunds else charge.get("id", "")
     payment.save(update_fields=["refunded_at", "refund_reference"])
