@@ -95,7 +95,7 @@ def test_proxy_holders_of_another_societys_or_no_meeting_are_a_404(society, othe
     assert as_member.get(url(theirs, "proxies", "holders").replace(
         other_society.slug, society.slug)).status_code == 404
     assert as_member.get(
-        f"/api/v1/societies/mutual/meetings/999999/proxies/holders/").status_code == 404
+        "/api/v1/societies/mutual/meetings/999999/proxies/holders/").status_code == 404
 
 
 def test_a_deeply_nested_body_is_a_400(society, member, open_ballot):

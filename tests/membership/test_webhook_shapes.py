@@ -31,7 +31,8 @@ def test_a_signed_body_that_is_not_an_event_is_a_400(client, db, webhook_secret,
     assert not StripeEvent.objects.exists()
 
 
-@pytest.mark.parametrize("refunds", ["not a list", {"data": "x"}, {"data": [7]}, {"data": {"id": "re_1"}}])
+@pytest.mark.parametrize("refunds", ["not a list", {"data": "x"}, {"data": [7]},
+                                     {"data": {"id": "re_1"}}])
 def test_a_refund_event_of_the_wrong_shape_changes_nothing(client, society, webhook_secret,
                                                            refunds):
     payment = Payment.objects.create(society=society, method="card", amount=1, currency="GBP",
