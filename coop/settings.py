@@ -101,6 +101,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# dumpdata's JSON keeps microseconds (older audit entries' hashes cover them).
+SERIALIZATION_MODULES = {"json": "coop.json_serializer"}
 
 AUTH_USER_MODEL = "coop.User"
 AUTHENTICATION_BACKENDS = [
