@@ -53,3 +53,14 @@ def secretary(officer_for):
 @pytest.fixture
 def user(db):
     return UserFactory()
+
+
+def pytest_collection_modifyitems(config, items):
+    """The nets (tests/nets: page crawl, API fuzzing, backup and restore) take minutes, so
+    they run only when asked for with `-m nets` (`make test-nets`, their own CI step)."""
+    if "nets" in (config.option.markexpr or ""):
+        return
+    kept = [item for item in items if item.get_closest_marker("nets") is None]
+    if len(kept) != len(items):
+        config.hook.pytest_deselected(items=[i for i in items if i not in kept])
+        items[:] = kept

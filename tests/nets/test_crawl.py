@@ -25,7 +25,7 @@ from coop.models import User
 pytestmark = pytest.mark.nets
 
 FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-PAGES_PER_PERSON = int(os.environ.get("CRAWL_PAGES", "600"))
+PAGES_PER_PERSON = int(os.environ.get("CRAWL_PAGES", "400"))
 VARIANTS_PER_PATH = 3  # ?page=2, ?q=… : a few of each, not every one
 NEVER_FOLLOW = re.compile(r"^/(accounts/logout|admin/|static/|media/|stripe/)")
 EVERYONE = [email for _, email in demo.LOGINS] + ["admin@demo.coop", None]
@@ -64,8 +64,9 @@ def seeded(django_db_setup, django_db_blocker):
 
 
 class Crawl:
-    def __init__(self, client: Client):
+    def __init__(self, client: Client, pages: int = PAGES_PER_PERSON):
         self.client = client
+        self.pages = pages
         self.seen: set[str] = set()
         self.variants: dict[str, int] = {}
         self.failures: list[str] = []
@@ -85,7 +86,7 @@ class Crawl:
     def run(self, start="/") -> None:
         queue = deque([(start, "(start)")])
         self.seen.add(start)
-        while queue and self.visited < PAGES_PER_PERSON:
+        while queue and self.visited < self.pages:
             path, came_from = queue.popleft()
             self.errors.clear()
             response = self.client.get(path)
