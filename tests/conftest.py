@@ -13,6 +13,7 @@ def _test_settings(settings, tmp_path):
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.ACCOUNT_RATE_LIMITS = False
+    settings.API_THROTTLES_DISABLED = True  # tests/api/test_throttles.py turns them on
     settings.STORAGES = {
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
                     "OPTIONS": {"location": str(tmp_path)}},
