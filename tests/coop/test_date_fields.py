@@ -9,7 +9,7 @@ import pytest
 from django import forms
 from django.utils import timezone
 
-from coop.forms import DateInput
+from coop.forms import DATE_WINDOW_MESSAGE, DateInput
 from tests.project_classes import project_subclasses
 
 SAVED_DAY = date(2026, 5, 20)
@@ -45,3 +45,15 @@ def test_saved_date_shows_in_the_date_picker_and_survives_a_round_trip(field):
         assert isinstance(field.widget, DateInput)
         assert value == "2026-05-20"
     assert field.clean(value) == saved
+
+
+@pytest.mark.parametrize("field", list(date_fields()))
+def test_dates_no_co_op_could_mean_are_refused_with_a_clear_message(field):
+    typed = ["9999-12-31", "0001-01-01"]
+    if isinstance(field, forms.DateTimeField):
+        typed = [f"{day}T17:00" for day in typed]
+
+    for value in typed:
+        with pytest.raises(forms.ValidationError) as refused:
+            field.clean(value)
+        assert refused.value.messages == [DATE_WINDOW_MESSAGE]
