@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-postgres test-browser lint bench clean
+.PHONY: run test test-postgres test-browser test-nets lint bench clean
 
 $(PY):
 	@interp=$$(bash scripts/find-python); \
@@ -36,6 +36,10 @@ test-postgres: $(STAMP)
 
 test-browser: $(STAMP)
 	DATABASE_URL=$${PG_URL:-postgres://postgres@127.0.0.1:5432/test} $(PY) -m pytest -p no:cacheprovider -m browser tests/browser
+
+# The nets: every page for every demo login, the API under schemathesis, backup and restore.
+test-nets: $(STAMP)
+	$(PY) -m pytest -p no:cacheprovider -m nets tests/nets -s
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

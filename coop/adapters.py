@@ -10,6 +10,14 @@ class AccountAdapter(DefaultAccountAdapter):
     """Send allauth's emails (sign-in codes, verification) through the task queue, like every
     other email, so a slow mail server never holds up a page."""
 
+    def _get_login_attempts_cache_key(self, request, **credentials) -> str:
+        """Failed password sign-ins are counted per account *and* address (allauth counts
+        per account alone): someone typing a member's email five times locks only their own
+        address out, never the member. allauth offers no setting for this; its per-address
+        limit (ACCOUNT_RATE_LIMITS) still applies on top."""
+        account = super()._get_login_attempts_cache_key(request, **credentials)
+        return f"{account}:{self.get_client_ip(request)}"
+
     def send_mail(self, template_prefix, email, context):
         request = allauth_context.request
         ctx = {"request": request, "email": email, "current_site": get_current_site(request),

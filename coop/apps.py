@@ -6,7 +6,7 @@ class CoopConfig(AppConfig):
     verbose_name = "Co-operative societies"
 
     def ready(self):
-        from . import audit_names
+        from . import audit_names, checks  # noqa: F401 - checks registers the project's checks
 
         audit_names.register_people("coop.User", lambda u: [audit_names.person_of_user(u)])
         audit_names.register_people("coop.Officer",

@@ -88,7 +88,7 @@ def verify() -> Break | None:
         if entry.prev_hash != previous:
             return Break(entry.id, "its link to the previous entry is broken "
                                    "(an entry before it was removed or altered)")
-        if entry.compute_hash() != entry.hash:
+        if not entry.matches_hash():
             return Break(entry.id, "its content does not match its hash (it was altered)")
         previous = entry.hash
     return None

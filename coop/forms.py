@@ -1,6 +1,45 @@
+from datetime import date, datetime
+
 from django import forms
+from django.core.exceptions import ValidationError
 
 from .models import Society
+
+# The browser's date picker reads and writes only ISO dates. Rendered in the locale's format
+# ("20/05/2026") a saved date shows as empty, and saving the form then erases it.
+ISO_DATE = "%Y-%m-%d"
+DATE_INPUT_FORMATS = [ISO_DATE, "%d/%m/%Y", "%d %m %Y", "%d-%m-%Y"]
+# Dates outside this window are typing slips (a ballot closing in 9999, a year starting in 1).
+EARLIEST_DATE, LATEST_DATE = date(1900, 1, 1), date(2200, 12, 31)
+DATE_WINDOW_MESSAGE = "Enter a date between 1900 and 2200."
+
+
+def validate_date_window(value) -> None:
+    """Refuse dates no co-op could mean; works for dates and datetimes alike."""
+    day = value.date() if isinstance(value, datetime) else value
+    if not EARLIEST_DATE <= day <= LATEST_DATE:
+        raise ValidationError(DATE_WINDOW_MESSAGE, code="date_window")
+
+
+class DateInput(forms.DateInput):
+    """`<input type="date">` with its value always in ISO form, whatever the locale."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format=ISO_DATE)
+
+
+def date_field(label: str, *, required: bool = True, help_text: str = "",
+               errors: dict | None = None, **kwargs) -> forms.DateField:
+    """The one date field every form uses: the ISO widget, what people type as well, and the
+    sane window."""
+    messages = {"required": f"Enter the {label.lower().rstrip('?')}.",
+                "invalid": "Enter a real date, for example 2026-11-26.", **(errors or {})}
+    return forms.DateField(label=label, required=required, help_text=help_text,
+                           input_formats=DATE_INPUT_FORMATS, widget=DateInput,
+                           validators=[validate_date_window], error_messages=messages,
+                           **kwargs)
 
 
 class AccessibleFormMixin:

@@ -3,7 +3,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from .enums import OfficerRole
-from .forms import AccessibleFormMixin
+from .forms import AccessibleFormMixin, date_field
 
 
 class AppointOfficerForm(AccessibleFormMixin, forms.Form):
@@ -13,9 +13,7 @@ class AppointOfficerForm(AccessibleFormMixin, forms.Form):
                                                         "name@example.com."})
     role = forms.ChoiceField(label="Role", choices=OfficerRole, widget=forms.RadioSelect,
                              error_messages={"required": "Choose a role."})
-    started_on = forms.DateField(label="Start date", initial=timezone.localdate,
-                                 widget=forms.DateInput(attrs={"type": "date"}),
-                                 error_messages={"invalid": "Enter a real date."})
+    started_on = date_field("Start date", initial=timezone.localdate)
     sees_access_needs = forms.BooleanField(
         label="Sees members' access needs", required=False,
         help_text="Only for officers who arrange meetings or letters. Access needs are health "

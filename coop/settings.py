@@ -108,6 +108,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# dumpdata's JSON keeps microseconds (older audit entries' hashes cover them).
+SERIALIZATION_MODULES = {"json": "coop.json_serializer"}
 
 AUTH_USER_MODEL = "coop.User"
 AUTHENTICATION_BACKENDS = [
@@ -140,6 +142,7 @@ ACCOUNT_LOGIN_BY_CODE_ENABLED = True
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_GET = False
+# "key" for failed sign-ins is the account and the address together (coop/adapters.py).
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     "login_failed": "10/m/ip,5/5m/key",
@@ -256,10 +259,29 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_PARSER_CLASSES": [
+        "coop.errors.SafeJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "coop.throttles.VoteThrottle",
+        "coop.throttles.ReceiptThrottle",
+        "coop.throttles.TokenThrottle",
+        "coop.throttles.WriteThrottle",
+    ],
     "DEFAULT_PAGINATION_CLASS": "coop.pagination.Pagination",
     "PAGE_SIZE": 100,
     "EXCEPTION_HANDLER": "coop.api_auth.exception_handler",
 }
+# API rate limits per person (or token, or address when not signed in); counted in the cache.
+API_RATES = {
+    "vote": os.environ.get("API_RATE_VOTE", "20/min"),
+    "receipt": os.environ.get("API_RATE_RECEIPT", "30/min"),
+    "token": os.environ.get("API_RATE_TOKEN", "600/min"),
+    "write": os.environ.get("API_RATE_WRITE", "120/min"),
+}
+API_THROTTLES_DISABLED = env_bool("API_THROTTLES_DISABLED", False)
 SPECTACULAR_SETTINGS = {
     "TITLE": "coop API",
     "DESCRIPTION": "Membership and governance for user-led care co-operatives.",

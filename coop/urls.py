@@ -32,3 +32,6 @@ urlpatterns = [
          name="stripe_connect_webhook"),
     path("admin/", admin.site.urls),
 ]
+
+handler404 = "coop.errors.page_not_found"
+handler500 = "coop.errors.server_error"

@@ -8,20 +8,17 @@ from django import forms
 from django.utils import timezone
 
 from coop.forms import AccessibleFormMixin
+from coop.forms import date_field as shared_date_field
 from membership.models import InterestTopic, Member
 
 from .enums import AgendaItemKind, MeetingKind
 
-DATE_FORMAT, TIME_FORMAT = "%Y-%m-%d", "%H:%M"
+TIME_FORMAT = "%H:%M"
 
 
 def date_field(label: str, *, help_text: str = "", required: bool = True):
-    return forms.DateField(
-        label=label, required=required, help_text=help_text,
-        input_formats=[DATE_FORMAT, "%d/%m/%Y", "%d %m %Y"],
-        widget=forms.DateInput(attrs={"type": "date"}, format=DATE_FORMAT),
-        error_messages={"required": f"Enter the {label.lower()}.",
-                        "invalid": "Enter a real date, for example 2027-03-01."})
+    return shared_date_field(label, required=required, help_text=help_text,
+                             errors={"invalid": "Enter a real date, for example 2027-03-01."})
 
 
 def time_field(label: str, *, help_text: str = "", required: bool = True):

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils import timezone
 
-from coop.forms import AccessibleFormMixin
+from coop.forms import AccessibleFormMixin, date_field
 
 from .enums import OFFLINE_METHODS, CessationReason
 from .models import Application, Member, MemberClass
@@ -188,10 +188,7 @@ class CessationForm(AccessibleFormMixin, forms.Form):
     reason = forms.ChoiceField(label="Why is the membership ending?", choices=CessationReason,
                                widget=forms.RadioSelect,
                                error_messages={"required": "Choose why the membership ends."})
-    on = forms.DateField(label="Date the membership ended",
-                         widget=forms.DateInput(attrs={"type": "date"}),
-                         error_messages={"required": "Enter the date.",
-                                         "invalid": "Enter a real date, for example 2026-11-26."})
+    on = date_field("Date the membership ended", errors={"required": "Enter the date."})
     note = forms.CharField(label="Details", required=False,
                            widget=forms.Textarea(attrs={"rows": 3}),
                            help_text="Needed for a death or an expulsion: for example the date "
@@ -255,11 +252,10 @@ class OfflinePaymentForm(AccessibleFormMixin, forms.Form):
                         "invalid": "Enter the amount in pounds, like 1.00.",
                         "max_decimal_places": "Enter the amount in pounds and pence, like 1.00.",
                         "max_digits": "Enter a smaller amount."})
-    received_on = forms.DateField(
-        label="Date received", widget=forms.DateInput(attrs={"type": "date"}),
+    received_on = date_field(
+        "Date received",
         help_text="For a cheque or bank transfer, the day the money reached the co-op.",
-        error_messages={"required": "Enter the date the money was received.",
-                        "invalid": "Enter a real date, for example 2026-11-26."})
+        errors={"required": "Enter the date the money was received."})
     reference = forms.CharField(
         label="Reference", required=False, max_length=40,
         help_text="What the payer quoted, or a cheque number. Leave it empty to use the "

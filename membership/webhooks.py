@@ -3,7 +3,6 @@ Connect one (`STRIPE_CONNECT_WEBHOOK_SECRET`) for every society's connected acco
 signed, recent events are accepted; what they do is decided in
 `stripe_payments.process_event`."""
 
-import json
 import logging
 
 import stripe
@@ -11,6 +10,8 @@ from django.conf import settings
 from django.http import HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
+
+from coop.errors import loads
 
 from . import stripe_payments
 
@@ -27,9 +28,12 @@ def _verified(request, secret: str, setting: str) -> dict | HttpResponse:
         logger.error("A Stripe webhook arrived but %s is not set", setting)
         return _text("Stripe webhooks are not configured.", 503)
     try:
+        # Parsed first: stripe's own parsing trips over a body that is not an object.
+        payload = loads(request.body)
+        if not isinstance(payload, dict):
+            raise ValueError("The body is not a JSON object.")
         stripe.Webhook.construct_event(request.body, request.headers.get("Stripe-Signature"),
                                        secret)
-        payload = json.loads(request.body)
     except (ValueError, stripe.SignatureVerificationError) as error:
         logger.warning("Refused a Stripe webhook: %s", error)
         return _text("Invalid signature or payload.", 400)

@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 
 from coop.forms import AccessibleFormMixin
+from coop.forms import date_field as shared_date_field
 from membership.models import InterestTopic
 from voting.enums import Weighting
 from voting.officer_forms import datetime_field
@@ -15,15 +16,12 @@ from voting.officer_forms import datetime_field
 from .enums import OptionType, PayRiseKind, ProposalBallotKind
 
 MAX_PDF_BYTES = 10 * 1024 * 1024
-DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d %m %Y", "%d-%m-%Y"]
+
 
 
 def date_field(label: str, *, help_text: str = "", required: bool = True):
-    return forms.DateField(
-        label=label, required=required, help_text=help_text, input_formats=DATE_FORMATS,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={"required": f"Enter the {label.lower()}.",
-                        "invalid": "Enter a real date, for example 2026-03-31."})
+    return shared_date_field(label, required=required, help_text=help_text,
+                             errors={"invalid": "Enter a real date, for example 2026-03-31."})
 
 
 class MoneyField(forms.DecimalField):

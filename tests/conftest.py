@@ -13,6 +13,7 @@ def _test_settings(settings, tmp_path):
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.ACCOUNT_RATE_LIMITS = False
+    settings.API_THROTTLES_DISABLED = True  # tests/api/test_throttles.py turns them on
     settings.STORAGES = {
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
                     "OPTIONS": {"location": str(tmp_path)}},
@@ -53,3 +54,14 @@ def secretary(officer_for):
 @pytest.fixture
 def user(db):
     return UserFactory()
+
+
+def pytest_collection_modifyitems(config, items):
+    """The nets (tests/nets: page crawl, API fuzzing, backup and restore) take minutes, so
+    they run only when asked for with `-m nets` (`make test-nets`, their own CI step)."""
+    if "nets" in (config.option.markexpr or ""):
+        return
+    kept = [item for item in items if item.get_closest_marker("nets") is None]
+    if len(kept) != len(items):
+        config.hook.pytest_deselected(items=[i for i in items if i not in kept])
+        items[:] = kept

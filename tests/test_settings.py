@@ -12,16 +12,21 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
+# The README's production settings ("Running it in production", step 1).
 PRODUCTION = {
     "DEBUG": "false",
     "SECRET_KEY": secrets.token_urlsafe(64),
+    "VOTE_KEY": secrets.token_urlsafe(64),
+    "CSRF_TRUSTED_ORIGINS": "https://coop.example.org",
+    "BEHIND_HTTPS_PROXY": "true",
+    "REDIS_URL": "redis://127.0.0.1:6379/0",
     "ALLOWED_HOSTS": "coop.example.org",
     "SECURE_SSL_REDIRECT": "true",
     "SECURE_COOKIES": "true",
     "SECURE_HSTS_SECONDS": "31536000",
     "SECURE_HSTS_PRELOAD": "true",
-    "STATIC_MANIFEST": "false",
-    "DATABASE_URL": "sqlite:////tmp/x.sqlite3",
+    "STATIC_MANIFEST": "true",
+    "DATABASE_URL": "postgres://coop:secret@127.0.0.1:5432/coop",
 }
 
 SHOW_SETTINGS = """
@@ -70,6 +75,18 @@ def test_check_deploy_warns_when_a_production_variable_is_missing(missing, warni
 
     assert result.returncode != 0
     assert warning in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("vote_key", [None, "same"])
+def test_check_deploy_warns_when_vote_key_is_unset_or_the_secret_key(vote_key):
+    env = {k: v for k, v in PRODUCTION.items() if k != "VOTE_KEY"}
+    if vote_key == "same":
+        env["VOTE_KEY"] = env["SECRET_KEY"]
+
+    result = run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], env)
+
+    assert result.returncode != 0
+    assert "coop.W001" in result.stderr and "VOTE_KEY" in result.stderr
 
 
 def test_defaults_need_no_postgres_and_no_redis():

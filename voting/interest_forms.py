@@ -3,7 +3,7 @@
 from django import forms
 from django.utils import dateformat, timezone
 
-from coop.forms import AccessibleFormMixin
+from coop.forms import AccessibleFormMixin, date_field
 from membership.enums import InterestType
 
 from .conflicts import InterestAnswer
@@ -39,10 +39,9 @@ class InterestForm(AccessibleFormMixin, forms.Form):
         label="The other person or organisation involved", required=False, max_length=200,
         error_messages={"max_length": "Keep the name under 200 characters."},
         help_text="Leave this blank if there is nobody else involved.")
-    interest_began_on = forms.DateField(
-        label="When it began", required=False, widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"invalid": "Enter the date it began as a real date, for example "
-                                   "2026-03-31."})
+    interest_began_on = date_field(
+        "When it began", required=False,
+        errors={"invalid": "Enter the date it began as a real date, for example 2026-03-31."})
 
     DECLARATION = ("interest_type", "interest_description", "interest_other_party",
                    "interest_began_on")

@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 
 from coop.enums import EmptyClassPolicy
-from coop.forms import AccessibleFormMixin
+from coop.forms import AccessibleFormMixin, date_field, validate_date_window
 from membership.models import InterestTopic, MemberClass
 
 from .enums import ALLOCATION_POINTS, BallotKind, ResolutionKind, Weighting
@@ -28,6 +28,7 @@ def datetime_field(label: str, *, required: bool = True, help_text: str = ""):
         label=label, required=required, help_text=help_text,
         input_formats=[DATETIME_FORMAT, "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"],
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_FORMAT),
+        validators=[validate_date_window],
         error_messages={"required": f"Enter the {label.lower()}.",
                         "invalid": "Enter a date and time, for example 2027-03-01 17:00."})
 
@@ -38,6 +39,11 @@ class BallotForm(AccessibleFormMixin, forms.ModelForm):
     closes_at = datetime_field(
         "Closing time", required=False,
         help_text="When voting ends. You can also set it when you open the ballot.")
+    record_date = date_field(
+        "Record date", required=False,
+        help_text="Members on the register on this day are on the roll. Leave it blank for "
+                  "the day the ballot opens.",
+        errors={"invalid": "Enter a real date."})
     seats = forms.IntegerField(
         label="Seats to fill (elections only)", min_value=1, max_value=100, initial=1,
         required=False, help_text="How many people the election fills. Other kinds ignore this.",
@@ -66,7 +72,6 @@ class BallotForm(AccessibleFormMixin, forms.ModelForm):
             "allow_vote_changes": "Members may change their vote until it closes",
             "live_results": "Show the results while the ballot is open",
             "empty_class_policy": "If a class casts no votes",
-            "record_date": "Record date",
             "topics": "What the decision touches",
             "conflict_policy": "Members with an interest in these topics",
         }
@@ -75,8 +80,6 @@ class BallotForm(AccessibleFormMixin, forms.ModelForm):
                                  "for and against that “for” must reach, from 50 to 100.",
             "only_class": "For a class's own election. That class then carries the whole "
                           "result and the class weights below are not used.",
-            "record_date": "Members on the register on this day are on the roll. Leave it "
-                           "blank for the day the ballot opens.",
             "topics": "Members with an interest in a topic you tick are asked to declare it.",
         }
         widgets = {
@@ -88,7 +91,6 @@ class BallotForm(AccessibleFormMixin, forms.ModelForm):
             "empty_class_policy": forms.RadioSelect,
             "conflict_policy": forms.RadioSelect,
             "topics": forms.CheckboxSelectMultiple,
-            "record_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
         error_messages = {
             "title": {"required": "Enter a title."},
@@ -97,7 +99,6 @@ class BallotForm(AccessibleFormMixin, forms.ModelForm):
                 "invalid": "Enter the threshold as a number, like 66.67.",
                 "max_decimal_places": "Use no more than 4 decimal places.",
                 "max_digits": "Enter a number from 50 to 100."},
-            "record_date": {"invalid": "Enter a real date."},
         }
 
     def __init__(self, *args, society, **kwargs):

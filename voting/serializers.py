@@ -193,9 +193,10 @@ DRAFT_ERRORS = {
     "summary": {"error_messages": {
         "required": "Enter a plain-English summary of what the vote is about.",
         "blank": "Enter a plain-English summary of what the vote is about."}},
+    # Django's min/max validators fill in %(names)s: the percent signs are doubled.
     "threshold_percent": {"error_messages": {
-        "min_value": "The threshold must be between 50% and 100%.",
-        "max_value": "The threshold must be between 50% and 100%."}},
+        "min_value": "The threshold must be between 50%% and 100%%.",
+        "max_value": "The threshold must be between 50%% and 100%%."}},
 }
 
 
@@ -342,8 +343,9 @@ class VoteSerializer(serializers.Serializer):
                   "each option ticked, value 1. Allocation: points, adding up to exactly 100. "
                   "Election: ranks 1, 2, 3 … without gaps. Options left out (or 0) are not "
                   "marked.",
-        error_messages={"required": "Give your answers as choices: {option id: value}.",
-                        "not_a_dict": "Give your answers as choices: {option id: value}."})
+        # DRF fills in {names}: the braces of the example are doubled.
+        error_messages={"required": "Give your answers as choices: {{option id: value}}.",
+                        "not_a_dict": "Give your answers as choices: {{option id: value}}."})
     interest = InterestAnswerSerializer(
         required=False, help_text="Required when the ballot has topics: your answer to its "
                                   "question about interests. Without it the vote is refused "

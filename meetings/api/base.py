@@ -138,6 +138,11 @@ class MeetingPartViewSet(MeetingsViewSet):
     """A viewset under `meetings/{meeting_id}/`: the meeting is looked up first, so another
     society's meeting, or a draft a member may not see, is a 404 for everything under it."""
 
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        if not self.fake:
+            self.meeting  # noqa: B018 - every action under a meeting 404s without one
+
     @cached_property
     def meeting(self) -> Meeting:
         return self.find_meeting(self.kwargs["meeting_id"])

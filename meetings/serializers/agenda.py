@@ -95,7 +95,7 @@ class TellersSerializer(serializers.Serializer):
         help_text="The tellers' hands for each class: {class id: {option id: hands}}. "
                   "Entering a class again replaces its earlier count (a recount).",
         error_messages={"required": "Give the hands counted, by class and option.",
-                        "not_a_dict": "Give the hands as {class id: {option id: hands}}."})
+                        "not_a_dict": "Give the hands as {{class id: {{option id: hands}}}}."})
 
     def validate_counts(self, counts):
         society = self.context.get("society")
@@ -131,8 +131,8 @@ class ProxyVoteSerializer(serializers.Serializer):
     choices = serializers.DictField(
         child=serializers.IntegerField(min_value=0, max_value=1),
         help_text="Option id → 1 for the option chosen (see the ballot's options).",
-        error_messages={"required": "Give the vote as choices: {option id: 1}.",
-                        "not_a_dict": "Give the vote as choices: {option id: 1}."})
+        error_messages={"required": "Give the vote as choices: {{option id: 1}}.",
+                        "not_a_dict": "Give the vote as choices: {{option id: 1}}."})
 
     def validate_choices(self, choices):
         try:

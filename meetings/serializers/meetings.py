@@ -31,6 +31,9 @@ class MeetingSerializer(serializers.ModelSerializer):
     state_label = serializers.CharField(source="get_state_display", read_only=True)
     mode = AttendanceModeField(read_only=True)
     date = serializers.DateField(read_only=True, help_text="The meeting's local date.")
+    # Not a URLField: the schema would promise a URI, and a meeting only in a room has "".
+    online_link = serializers.CharField(read_only=True, help_text=(
+        "The link to join online (a web address), or empty for a meeting only in a room."))
     requisition = serializers.IntegerField(source="requisition_id", read_only=True,
                                            allow_null=True, help_text=(
                                                "The requisition this meeting answers, if any."))

@@ -237,6 +237,7 @@ class InterestTopicViewSet(SocietyScopedMixin, viewsets.GenericViewSet):
     serializer_class = TopicSerializer
     queryset = InterestTopic.objects.none()
     permission_classes = [IsAuthenticated]
+    pagination_class = None  # a handful per co-op, answered as one list (as the schema says)
 
     @extend_schema(
         summary="Interest topics, with the classes deemed to have an interest",

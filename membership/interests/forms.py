@@ -6,7 +6,7 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 
-from coop.forms import AccessibleFormMixin
+from coop.forms import AccessibleFormMixin, date_field
 
 from ..enums import InterestType
 from ..models import InterestTopic, MemberClass
@@ -15,10 +15,8 @@ DATE_ERRORS = {"invalid": "Enter a real date, for example 2026-11-26."}
 
 
 def _date_field(label, *, required, help_text="", errors=None):
-    """One ISO date field (the browser's date picker where there is one), as elsewhere."""
-    return forms.DateField(label=label, required=required, help_text=help_text,
-                           widget=forms.DateInput(attrs={"type": "date"}),
-                           error_messages={**DATE_ERRORS, **(errors or {})})
+    return date_field(label, required=required, help_text=help_text,
+                      errors={**DATE_ERRORS, **(errors or {})})
 
 
 class DeclarationForm(AccessibleFormMixin, forms.Form):

@@ -147,9 +147,11 @@ class InterestFilterSerializer(serializers.Serializer):
 
     topic = AnyTopicField(queryset=InterestTopic.objects.all(), required=False,
                           help_text="Only declarations about this topic (its id).")
-    person = serializers.IntegerField(required=False, min_value=1,
+    # The ceiling is the database's: a bigger number reached SQLite and answered 500.
+    person = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1,
                                       help_text="Only this person's declarations (user id).",
-                                      error_messages={"invalid": "Give the person's id."})
+                                      error_messages={"invalid": "Give the person's id.",
+                                                      "max_value": "Give the person's id."})
     type = InterestTypeField(required=False, help_text="Only this kind of interest.")
     status = serializers.ChoiceField(
         choices=STATUS_CHOICES, required=False,

@@ -5,6 +5,8 @@ payment needs an officer's eye, in which case the payment is held for them (see 
 An event from the Connect endpoint carries its connected `account`: it acts only on payments
 charged on that account, so one society's events never touch another's records."""
 
+import logging
+
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -22,6 +24,9 @@ from .connect import account_updated
 UNKNOWN_SESSION = "unknown session"
 UNKNOWN_PAYMENT = "unknown payment"
 UNKNOWN_ACCOUNT = "unknown account"
+MALFORMED = "refused: not in the shape Stripe documents"
+
+logger = logging.getLogger(__name__)
 
 # The events that say a Checkout session was paid.
 PAID_EVENTS = ("checkout.session.completed", "checkout.session.async_payment_succeeded")
@@ -47,10 +52,23 @@ def process_event(payload: dict, *, account: str = "") -> StripeEvent:
         if event.account and not StripeAccount.objects.filter(
                 account_id=event.account).exists():
             handler = _unknown_account
-        event.outcome = handler(event, payload["data"]["object"])[:300]
+        event.outcome = _handle(event, payload["data"]["object"], handler)[:300]
         event.processed_at = timezone.now()
         event.save(update_fields=["outcome", "processed_at"])
     return event
+
+
+def _handle(event: StripeEvent, obj: dict, handler) -> str:
+    """Run the event's handler in a savepoint. The signature proves Stripe sent the event,
+    not that its object has the shape Stripe documents (a list where a dict belongs): such an
+    event is stored, refused and audited, and nothing it began to write is kept."""
+    try:
+        with transaction.atomic():
+            return handler(event, obj)
+    except (AttributeError, TypeError, KeyError, IndexError, ValueError, ArithmeticError):
+        logger.warning("Stripe event %s is not in the expected shape", event.id, exc_info=True)
+        audit.record("membership.stripe.malformed", obj=event, data={"type": event.type})
+        return MALFORMED
 
 
 def _ignore(event: StripeEvent, obj: dict) -> str:
@@ -71,7 +89,16 @@ def _payments(event: StripeEvent):
 
 
 def _payment_for_session(event: StripeEvent, session: dict) -> Payment | None:
-    return _payments(event).filter(stripe_session_id=session.get("id")).first()
+    """The card payment whose Checkout session is exactly this one, on the event's account and
+    in the society the session was made for. An event without a session id matches nothing:
+    filtering on a missing id would match every payment made another way (they have none),
+    whichever co-op's."""
+    session_id, metadata = session.get("id"), session.get("metadata")
+    if not isinstance(session_id, str) or not session_id or not isinstance(metadata, dict):
+        return None
+    return (_payments(event)
+            .filter(stripe_session_id=session_id, society__slug=metadata.get("society") or "")
+            .first())
 
 
 def _unknown(event: StripeEvent, obj: dict, outcome: str) -> str:
@@ -123,8 +150,9 @@ def _async_failed(event: StripeEvent, session: dict) -> str:
 
 
 def _charge_refunded(event: StripeEvent, charge: dict) -> str:
-    payment = (_payments(event)
-               .filter(stripe_payment_intent=charge.get("payment_intent") or "").first())
+    intent = charge.get("payment_intent")
+    payment = (_payments(event).filter(stripe_payment_intent=intent).first()
+               if isinstance(intent, str) and intent else None)
     if payment is None:
         return _unknown(event, charge, UNKNOWN_PAYMENT)
     if payment.refunded_at:
@@ -134,6 +162,8 @@ def _charge_refunded(event: StripeEvent, charge: dict) -> str:
         return _noted(payment, event, f"partly refunded in Stripe (£{amount}): left for an "
                                       "officer", action="membership.payment.partly_refunded")
     refunds = (charge.get("refunds") or {}).get("data") or []
+    if not isinstance(refunds, list):
+        raise TypeError("refunds.data is not a list")
     payment.refunded_at = timezone.now()
     payment.refund_reference = refunds[0]["id"] if refunds else charge.get("id", "")
     payment.save(update_fields=["refunded_at", "refund_reference"])
