@@ -1,7 +1,5 @@
 import hashlib
 import json
-import unicodedata
-from datetime import UTC, datetime
 from decimal import Decimal
 
 from django.conf import settings
@@ -11,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from .canonical import canonical
 from .enums import (
     ConflictPolicy,
     EmptyClassPolicy,
@@ -252,25 +251,6 @@ class Officer(models.Model):
     def is_current(self, on=None) -> bool:
         on = on or timezone.localdate()
         return self.started_on <= on and (self.ended_on is None or self.ended_on >= on)
-
-
-def canonical(value):
-    """One form per value, whatever a backup did to it: timestamps in UTC to the millisecond
-    (Django's JSON dumps keep only milliseconds), decimals without trailing zeros or
-    exponents, text in Unicode NFC with Unix line endings, numbers that are whole as ints."""
-    if isinstance(value, dict):
-        return {canonical(k): canonical(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [canonical(v) for v in value]
-    if isinstance(value, datetime):
-        return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
-    if isinstance(value, Decimal):
-        return format(value.normalize(), "f")
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, str):
-        return unicodedata.normalize("NFC", value.replace("\r\n", "\n"))
-    return value
 
 
 class AuditEntryQuerySet(models.QuerySet):

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils import timezone
 
-from coop.forms import AccessibleFormMixin
+from coop.forms import AccessibleFormMixin, date_field
 
 from ..enums import ConsentPurpose, ErasureOutcome
 
@@ -10,9 +10,8 @@ DATE_ERRORS = {"required": "Enter the date.",
 
 
 class ErasureRequestForm(AccessibleFormMixin, forms.Form):
-    received_on = forms.DateField(label="Date the request was received",
-                                  widget=forms.DateInput(attrs={"type": "date"}),
-                                  initial=timezone.localdate, error_messages=DATE_ERRORS)
+    received_on = date_field("Date the request was received", initial=timezone.localdate,
+                             errors=DATE_ERRORS)
     how_received = forms.CharField(label="How it was made", required=False, max_length=200,
                                    help_text="For example: by letter, by phone to the "
                                              "secretary, by email.")
@@ -30,9 +29,8 @@ class ErasureDecisionForm(AccessibleFormMixin, forms.Form):
 class PrivacyNoticeForm(AccessibleFormMixin, forms.Form):
     text = forms.CharField(label="The privacy notice", widget=forms.Textarea(attrs={"rows": 24}),
                            error_messages={"required": "Write the notice."})
-    applies_from = forms.DateField(label="It applies from", initial=timezone.localdate,
-                                   widget=forms.DateInput(attrs={"type": "date"}),
-                                   error_messages=DATE_ERRORS)
+    applies_from = date_field("It applies from", initial=timezone.localdate,
+                              errors=DATE_ERRORS)
 
 
 class ConsentForm(AccessibleFormMixin, forms.Form):

@@ -15,7 +15,8 @@ from django.core.management import call_command
 from django.core.serializers import json as django_json
 
 from coop import audit
-from coop.models import AuditEntry, canonical
+from coop.canonical import canonical
+from coop.models import AuditEntry
 
 
 def log_some(society, secretary, n=5):

@@ -12,7 +12,10 @@ from coop import audit
 from coop.models import AuditEntry
 
 
+@pytest.mark.django_db(transaction=True)
 def test_backup_copies_the_database_as_it_is(society, secretary, tmp_path):
+    """Committed data, as in use: a backup of a database with the test's own transaction still
+    open would wait for it for ever (SQLite's shared-cache test database locks tables)."""
     if connection.vendor != "sqlite":
         pytest.skip("pg_dump reads committed data only; the nets test covers PostgreSQL's "
                     "documented steps")
