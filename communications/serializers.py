@@ -1,3 +1,4 @@
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from meetings.models import Meeting
@@ -28,7 +29,9 @@ class MessageSerializer(serializers.ModelSerializer):
                   "queued_at", "posted_at", "created_at", "counts"]
         read_only_fields = fields
 
-    def get_counts(self, message) -> dict:
+    @extend_schema_field(CountsSerializer(allow_null=True))
+    def get_counts(self, message) -> dict | None:
+        """Who gets it, by format; null in lists, where counting each message would be slow."""
         counts = self.context.get("counts", {}).get(message.pk)
         return CountsSerializer(counts).data if counts else None
 

@@ -47,7 +47,7 @@ def test_declaration_form_empty_and_with_errors(page, sign_in, assert_accessible
     visit(page, f"/s/{society.slug}/interests/declare/")
     assert_accessible(page, "declaration form")
 
-    page.get_by_label("When did it begin?").fill("2999-01-01")
+    page.get_by_label("When did it begin?").fill("2199-01-01")
     page.get_by_role("button", name="Declare this interest").click()
 
     assert page.title().startswith("Error: Declare an interest")
@@ -67,7 +67,7 @@ def test_declaration_form_with_service_error(page, sign_in, assert_accessible, s
     page.get_by_label("Contracts and suppliers").check()
     page.get_by_label("Family or close relationship").check()
     page.get_by_label("Describe the interest").fill("My cousin runs the taxi firm.")
-    page.get_by_label("When did it begin?").fill("2999-01-01")
+    page.get_by_label("When did it begin?").fill("2199-01-01")
     page.get_by_role("button", name="Declare this interest").click()
 
     error = page.locator("#id_began_on_error")

@@ -22,7 +22,7 @@ def carers(society):
             MemberFactory(society=society, member_class=carer, full_name="Ezra Easy",
                           easy_read=True)]
     for member in made:
-        consent.give(member, how="test")
+        consent.give(member, how="website")
     return made
 
 
