@@ -123,12 +123,28 @@ class ItemWithdrawalSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class FlatDictField(serializers.DictField):
+    """A dict whose values' errors come back as one list of messages, the shape the API's
+    error schema describes (DRF would nest them by key, and a key may be any text)."""
+
+    def to_internal_value(self, data):
+        try:
+            return super().to_internal_value(data)
+        except serializers.ValidationError as error:
+            if not isinstance(error.detail, dict):
+                raise
+            raise serializers.ValidationError(
+                [f"{key}: {message}" for key, messages in error.detail.items()
+                 for message in (messages if isinstance(messages, list) else [messages])]
+            ) from None
+
+
 class ProxyVoteSerializer(serializers.Serializer):
     appointer = SocietyMemberField(help_text=(
         "The absent member (id) who appointed you without directions on this item."),
         error_messages={"required": "Choose whose vote this is.",
                         "null": "Choose whose vote this is."})
-    choices = serializers.DictField(
+    choices = FlatDictField(
         child=serializers.IntegerField(min_value=0, max_value=1),
         help_text="Option id → 1 for the option chosen (see the ballot's options).",
         error_messages={"required": "Give the vote as choices: {{option id: 1}}.",
