@@ -17,8 +17,8 @@ def test_backup_copies_the_database_as_it_is(society, secretary, tmp_path):
     """Committed data, as in use: a backup of a database with the test's own transaction still
     open would wait for it for ever (SQLite's shared-cache test database locks tables)."""
     if connection.vendor != "sqlite":
-        pytest.skip("pg_dump reads committed data only; the nets test covers PostgreSQL's "
-                    "documented steps")
+        pytest.skip("SQLite's online backup only: the PostgreSQL path (pg_dump) is not "
+                    "exercised by this suite yet; the nets restore test runs on SQLite")
     audit.record("coop.test.before_backup", society=society, actor=secretary)
     target = tmp_path / "backup.sqlite3"
 
