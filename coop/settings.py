@@ -100,8 +100,11 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL and a busy timeout let the web server and the task worker share the file.
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # WAL and a busy timeout let the web server and the task worker share the file. Connections
+    # last for one request unless CONN_MAX_AGE says otherwise (the development server starts a
+    # thread per request, so keeping them there only leaves them open); under gunicorn a kept
+    # connection saves opening the file and running the pragmas on every request.
+    DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("CONN_MAX_AGE", "0"))
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,

@@ -2,6 +2,8 @@ import io
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from coop.api_auth import create_token, revoke_token
@@ -25,6 +27,24 @@ def test_token_auth_signs_in_as_its_owner(member_user):
     assert response.json()["email"] == member_user.email
     token.refresh_from_db()
     assert token.last_used_at is not None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_noting_a_tokens_use_never_makes_a_vote_wait_less_for_the_disk(member_user):
+    """The last-used time is written without waiting for the disk on PostgreSQL; that must
+    stay inside its own transaction, or the request's own writes (a vote) would lose their
+    durability too."""
+    _, key = create_token(member_user, "laptop")
+    with CaptureQueriesContext(connection) as queries:
+        assert token_client(key).get(ME).status_code == 200
+
+    relaxed = [q["sql"] for q in queries if "synchronous_commit" in q["sql"]]
+    assert len(relaxed) == (1 if connection.vendor == "postgresql" else 0)
+    if connection.vendor == "postgresql":
+        assert relaxed[0].startswith("SET LOCAL")
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW synchronous_commit")
+            assert cursor.fetchone()[0] == "on"
 
 
 def test_token_auth_revoked_token_is_401(member_user):
