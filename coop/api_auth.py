@@ -60,12 +60,14 @@ def touch_token(token_id: int) -> None:
     nothing, while waiting cost a disk flush on the first request of each minute, which is
     every vote when a whole society votes (bench/cast_votes_http.py). Inside a caller's
     transaction it waits as usual, so as not to weaken the caller's own writes."""
-    relax = connection.vendor == "postgresql" and not connection.in_atomic_block
+    touch = ApiToken.objects.filter(pk=token_id)
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        touch.update(last_used_at=timezone.now())
+        return
     with transaction.atomic():
-        if relax:  # SET LOCAL lasts to the end of the outermost transaction
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL synchronous_commit TO OFF")
-        ApiToken.objects.filter(pk=token_id).update(last_used_at=timezone.now())
+        with connection.cursor() as cursor:  # SET LOCAL: for this transaction only
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        touch.update(last_used_at=timezone.now())
 
 
 class PersonalTokenAuthentication(BaseAuthentication):

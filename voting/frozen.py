@@ -22,23 +22,25 @@ from .models import Ballot, BallotOption
 FIELDS = tuple(f.attname for f in Ballot._meta.concrete_fields if f.attname in {
     "id", "society_id", "kind", "allow_vote_changes", "conflict_policy", "opens_at",
     "closes_at", "opened_at", "closed_at", "certified_at", "published_at"})
+OPTION_FIELDS = ("id", "ballot_id", "label", "description", "position")
 TIMEOUT = 6 * 3600  # seconds; a ballot not voted in for this long is read again
 RESULTS_TIMEOUT = 30 * 24 * 3600  # a certified result not looked at for a month is counted again
 
 
 def cache_key(ballot_id) -> str:
-    return f"voting:ballot:{int(ballot_id)}:v1"
+    return f"voting:ballot:{int(ballot_id)}:v2"
 
 
 @dataclass(frozen=True)
 class BallotFacts:
-    """A ballot as a vote sees it: some of its columns, its society's slug, and the ids of
-    its options and topics."""
+    """A ballot as a vote sees it: some of its columns, its society's slug, its options (id,
+    label and description, in ballot order, as the vote form shows them) and its topics."""
 
     values: tuple  # the FIELDS, in order
     slug: str
     option_ids: frozenset
     topic_ids: tuple
+    option_rows: tuple = ()  # (id, ballot id, label, description, position), in order
 
     def ballot(self) -> Ballot:
         """A Ballot with these columns loaded and the rest deferred (read from the database
@@ -49,17 +51,23 @@ class BallotFacts:
                                                                      self.slug))
         return ballot
 
+    def options(self) -> list[BallotOption]:
+        """The ballot's options with the columns a vote form reads (the rest deferred)."""
+        return [BallotOption.from_db("default", OPTION_FIELDS, row) for row in self.option_rows]
+
 
 def _read(ballot_id) -> BallotFacts | None:
     row = (Ballot.objects.filter(pk=ballot_id).values_list(*FIELDS, "society__slug")
            .first())
     if row is None:
         return None
-    options = BallotOption.objects.filter(ballot_id=ballot_id).values_list("pk", flat=True)
+    options = tuple(BallotOption.objects.filter(ballot_id=ballot_id).order_by("position", "id")
+                    .values_list(*OPTION_FIELDS))
     topics = (Ballot.topics.through.objects.filter(ballot_id=ballot_id)
               .values_list("interesttopic_id", flat=True))
-    return BallotFacts(values=tuple(row[:-1]), slug=row[-1], option_ids=frozenset(options),
-                       topic_ids=tuple(topics))
+    return BallotFacts(values=tuple(row[:-1]), slug=row[-1],
+                       option_ids=frozenset(o[0] for o in options), topic_ids=tuple(topics),
+                       option_rows=options)
 
 
 def facts(ballot_id) -> BallotFacts | None:

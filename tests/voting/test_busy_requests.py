@@ -23,7 +23,7 @@ from .sealed import sealed
 
 # Token user, its last use, roll entry; savepoint, roll flag, sealed envelope, release.
 VOTE_QUERIES = 8
-CONFIRM_QUERIES = 15
+CONFIRM_QUERIES = 11  # a cold cache: the ballot, its options and topics are 3 of them
 # Home: societies, memberships, applications, ballots, meetings, and "what needs you now"
 # (nominations, proxies held, returns due, minutes): the same at 1 ballot or 4.
 HOME_QUERIES = 15
@@ -180,6 +180,39 @@ def test_web_cast_query_count_is_pinned(voters, open_ballot, django_assert_max_n
     assert response.status_code == 302
     assert response["Location"].endswith(f"/{ballot.pk}/receipt/")
     assert RollEntry.objects.get(ballot=ballot, member=voters[0]).has_voted
+
+
+def test_web_cast_reads_the_ballot_and_its_options_from_the_cache(
+        voters, open_ballot, django_capture_on_commit_callbacks):
+    ballot = open_ballot(kind="choice", options=["Garden", "Minibus"])
+    confirm = reverse("ballot_confirm", args=[ballot.society.slug, ballot.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        assert page_client(voters[0].user).post(
+            confirm, {"choice": option(ballot, "Garden").pk}).status_code == 302
+
+    minibus, client = option(ballot, "Minibus").pk, page_client(voters[1].user)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(confirm, {"choice": minibus})
+
+    assert response.status_code == 302 and response["Location"].endswith("/receipt/")
+    selects = tables_read(queries)
+    assert "voting_ballotoption" not in selects and '"voting_ballot"' not in selects
+    assert "membership_member\".\"full_name" not in selects  # no full register entry
+    assert len(sealed(ballot)) == 2
+
+
+def test_web_cast_by_someone_not_on_the_roll_takes_the_full_path_and_is_refused(
+        voters, open_ballot, society, classes):
+    ballot = open_ballot(kind="choice", options=["Garden", "Minibus"])
+    latecomer = MemberFactory(society=society, member_class=classes[0])  # joined after the roll
+    confirm = reverse("ballot_confirm", args=[ballot.society.slug, ballot.pk])
+
+    response = page_client(latecomer.user).post(confirm,
+                                                {"choice": option(ballot, "Garden").pk})
+
+    assert response.status_code == 302
+    assert not RollEntry.objects.filter(ballot=ballot, member=latecomer).exists()
+    assert len(sealed(ballot)) == 0
 
 
 # --- the pages ----------------------------------------------------------------------------------
