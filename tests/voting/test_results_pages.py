@@ -124,8 +124,8 @@ def test_resolution_page_gives_the_outcome_first_then_the_figures(resolution, se
     page = text(response)
     html = response.content.decode()
 
-    sentence = ("The resolution passed: 60.4% of the weighted votes for and against were for; "
-                "it needed more than 50%.")
+    sentence = ("The resolution passed: 60.4% of the weighted votes were for it, counting only "
+                "votes for or against; it needed more than 50%.")
     assert sentence in page
     assert page.index(sentence) < page.index("Votes for each option")
     assert "for comparison only — not the rule this ballot used" in page
@@ -164,8 +164,8 @@ def test_class_majority_failure_is_explained(classes, make_members, open_ballot,
     vote(ballot, c[2:], "Against")
     close(ballot, secretary)
     page = text(client_for(secretary).get(url("ballot_results", ballot)))
-    assert "The resolution did not pass: 80.0% of the weighted votes for and against were " \
-           "for, but it also needed more votes for than against in every class, and Carer " \
+    assert "The resolution did not pass: 80.0% of the weighted votes were for it, counting " \
+           "only votes for or against, but it also needed more votes for than against in every class, and Carer " \
            "did not give it that." in page
 
 
@@ -177,8 +177,8 @@ def test_special_resolution_exactly_at_the_threshold_passes(classes, make_member
     vote(ballot, u[3:], "Against")
     close(ballot, secretary)
     page = text(client_for(secretary).get(url("ballot_results", ballot)))
-    assert ("The resolution passed: 75.0% of the votes for and against were for; it needed "
-            "at least 75%.") in page
+    assert ("The resolution passed: 75.0% of the votes were for it, counting only votes for "
+            "or against; it needed at least 75%.") in page
     assert "for comparison only" not in page  # the rule is one member one vote already
 
 
