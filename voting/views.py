@@ -176,7 +176,6 @@ def _detail_context(request, society, ballot, *, form=None, interest_form=None,
         weighting=explain.weighting_text(ballot, weights),
         not_on_roll=explain.why_not_on_roll(ballot, member)
         if ballot.opened_at and entry is None else "",
-        easy_read_first=bool(member and member.easy_read and ballot.easy_read_summary),
         results_visible=selectors.results_visible(
             ballot, officer=permissions.can_see_closed_results(user, society)),
         can_see_drafts=permissions.can_see_drafts(user, society), **extra)

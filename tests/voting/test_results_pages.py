@@ -287,7 +287,7 @@ def test_ranked_election_shows_who_was_elected_and_each_stage(classes, make_memb
     response = client.get(url("ballot_results", ballot))
     page = text(response)
     assert "Elected to the 2 seats: Ann and Cat." in page
-    assert "Quota (votes needed to be elected) 4" in page
+    assert "Quota (the number of votes a candidate needs to be elected) 4" in page
     assert "Stage Ann Bob Cat Dan Non-transferable What happened" in page
     assert "1 5 1 2 1 0 First preferences counted. Elected: Ann" in page
     assert "2 4 1.60 2.40 1 0 Surplus of Ann transferred" in page
