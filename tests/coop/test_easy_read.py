@@ -4,16 +4,14 @@ sees the easy-read version first, anyone can switch with a plain link, and resul
 say the outcome first in one sentence."""
 
 import re
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone
 
-from meetings import services as meetings
-from tests.factories import MemberFactory, UserFactory
+from tests.coop.easy_read_pages import PAGES, build_pages, members, open_ballot, pk_of, published
+from tests.factories import UserFactory
 from tests.pages import PageCheckingClient, text
 from voting import services as voting
 
@@ -26,63 +24,14 @@ def client_for(user):
     return client
 
 
-def members(society, n=1, **extra):
-    users = society.member_classes.order_by("position").first()
-    return [MemberFactory(society=society, member_class=users, **extra) for _ in range(n)]
-
-
-def open_ballot(society, secretary, kind, options=None, **fields):
-    ballot = voting.create_ballot(society, by=secretary, title=fields.pop("title", "Our vote"),
-                                  summary="What we are deciding.", kind=kind, options=options,
-                                  **fields)
-    return voting.open_ballot(ballot, by=secretary, closes_at=timezone.now() + timedelta(days=7))
-
-
-def published(ballot, secretary, scrutineer):
-    voting.close_ballot(ballot, by=secretary, reason="Everyone on the roll has voted.")
-    voting.certify_ballot(ballot, by=scrutineer, note="Counted.")
-    return voting.publish_ballot(ballot, by=secretary)
-
-
-def pk_of(ballot, label):
-    return ballot.options.get(label=label).pk
+@pytest.fixture
+def pages(society, secretary, officer_for):
+    return build_pages(society, secretary, officer_for("scrutineer"))
 
 
 @pytest.fixture
 def scrutineer(officer_for):
     return officer_for("scrutineer")
-
-
-def _called_meeting(society, secretary):
-    meeting = meetings.create_meeting(
-        society, by=secretary, kind="agm", starts_at=timezone.now() + timedelta(days=20),
-        place="Community hall, 1 Mill Lane", access_notes="Step-free entrance.")
-    meetings.add_item(meeting, by=secretary, title="Change rule 5",
-                      description="That rule 5 is changed.", resolution_kind="special")
-    meetings.send_notice(meeting, by=secretary)
-    return meeting
-
-
-@pytest.fixture
-def pages(society, secretary, scrutineer):
-    """page name -> its address, for a society with one of each page, all visible to members."""
-    voters = members(society, 3)
-    resolution = open_ballot(society, secretary, "resolution", title="Adopt the new rules")
-    for member in voters:
-        voting.cast_vote(resolution, member, {pk_of(resolution, "For"): 1})
-    published(resolution, secretary, scrutineer)
-    election = open_ballot(society, secretary, "ranked", options=["Ann", "Bob", "Cat"], seats=1)
-    choice = open_ballot(society, secretary, "choice", options=["Minibus", "Garden"])
-    meeting = _called_meeting(society, secretary)
-    slug = society.slug
-    return {
-        "results": reverse("ballot_results", args=[slug, resolution.pk]),
-        "election": reverse("ballot_detail", args=[slug, election.pk]),
-        "choice": reverse("ballot_detail", args=[slug, choice.pk]),
-        "meeting notice": reverse("meeting_detail", args=[slug, meeting.pk]),
-        "proxy form": reverse("meeting_proxy", args=[slug, meeting.pk]),
-        "joining form": reverse("apply", args=[slug]),
-    }
 
 
 def _reader(society, name, easy_read):
@@ -91,9 +40,6 @@ def _reader(society, name, easy_read):
     if name == "joining form":
         return UserFactory()
     return members(society, easy_read=easy_read)[0].user
-
-
-PAGES = ["results", "election", "choice", "meeting notice", "proxy form", "joining form"]
 
 
 @pytest.mark.parametrize("name", [p for p in PAGES if p != "joining form"])
