@@ -155,7 +155,7 @@ def _detail_context(request, society, ballot, *, form=None, interest_form=None,
     prompt = _prompt(ballot, member, entry) if may_vote else None
     recused = bool(entry and entry.recused) or _recused_by(prompt)
     can_vote = may_vote and not recused
-    options = list(ballot.options.all())
+    options = list(ballot.options.select_related("picture"))
     if can_vote and form is None:
         form = vote_form(ballot, options)
     if can_vote and prompt and interest_form is None:
@@ -216,7 +216,7 @@ def _forms_from_post(request, society, pk):
     refusal, prompt = _refusal(request, society, ballot)
     if refusal:
         return ballot, None, None, refusal
-    form = vote_form(ballot, ballot.options.all(), request.POST)
+    form = vote_form(ballot, ballot.options.select_related("picture"), request.POST)
     interest_form = InterestForm(request.POST, prompt=prompt) if prompt else None
     return ballot, form, interest_form, ""
 
