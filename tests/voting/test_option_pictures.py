@@ -8,7 +8,8 @@ from datetime import timedelta
 import pytest
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
@@ -180,3 +181,28 @@ def test_only_the_board_may_add_pictures(draft, society):
         picture_url(draft, draft.options.get(label="Minibus")),
         {"image": png(), "alt_text": "A minibus"})
     assert response.status_code == 403 and not OptionPicture.objects.exists()
+
+
+@pytest.mark.parametrize("view", ["standard", "easy"])
+def test_pictures_cost_no_query_per_option(society, secretary, view,
+                                           django_assert_max_num_queries):
+    """The ballot page reads every option's picture in the one options query."""
+    member = MemberFactory(society=society, member_class=society.member_classes.first())
+    counts = []
+    for n in (2, 6):
+        ballot = services.create_ballot(society, by=secretary, title=f"Vote {n}", summary="x",
+                                        kind="ranked", options=[f"Cand {i}" for i in range(n)])
+        for option in ballot.options.all():
+            services.set_option_picture(option, image=png(), alt_text=f"Photo of {option}",
+                                        by=secretary)
+        services.open_ballot(ballot, by=secretary, closes_at=timezone.now() + timedelta(days=7))
+        client = client_for(member.user)
+        address = reverse("ballot_detail", args=[society.slug, ballot.pk])
+        client.get(address, {"view": view})  # the first visit may open due ballots etc.
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(address).content.decode()
+        assert page.count('alt="Photo of Cand') == n * (2 if view == "easy" else 1)
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts
+    with django_assert_max_num_queries(counts[1]):
+        client.get(address)
