@@ -79,7 +79,7 @@ def surplus_home(request, society):
 def proposal_detail(request, society, pk):
     viewer = _viewer(request, society)
     proposal = _proposal(society, viewer, pk)
-    options = list(proposal.options.select_related("topic"))
+    options = list(proposal.options.select_related("topic", "picture"))
     return _render(
         request, society, "proposal_detail.html", viewer, proposal=proposal,
         working=services.working_for(proposal.year),
