@@ -126,6 +126,11 @@ def test_standard_pages_explain_hard_words_on_first_use(pages, society):
     notice = text(client.get(pages["meeting notice"]))
     assert "A special resolution (a big decision, such as changing the rules, that needs more " \
            "members to agree)" in notice
+    results = text(client.get(pages["results"]))
+    assert "“Weighted” means some votes count for more than others" in results
+    assert results.index("weighted votes for and against") < results.index("“Weighted” means")
+    proxy = text(client.get(pages["proxy form"]))
+    assert "Your proxy attends the meeting and votes for you." in proxy
 
 
 def test_every_picture_used_is_shipped_with_its_licence():
