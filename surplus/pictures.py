@@ -2,10 +2,12 @@
 PNG, JPEG, GIF or WebP under 2 MB, required alt text), stored under a random name through the
 storage API, audited, and changeable only while the proposal is a draft."""
 
+from django.core.files import File
 from django.db import transaction
 
 from coop import audit
 from coop.services import CoopError
+from voting.services import pictures as ballot_pictures
 from voting.services.pictures import check_alt_text, check_image
 
 from .models import Proposal, ProposalOption, ProposalOptionPicture
@@ -46,6 +48,17 @@ def remove_option_picture(option: ProposalOption, *, by) -> None:
             raise CoopError("This option has no picture.")
         audit.record("surplus.option.picture_removed", society=proposal.society, actor=by,
                      obj=option, data={"option": option.title})
+
+
+def share_with_ballot(option: ProposalOption, ballot_option, *, by) -> None:
+    """Give the ballot's option a copy of the surplus option's picture, so the ballot page shows
+    it too. Called by `put_to_vote` before the ballot opens (pictures are fixed from then)."""
+    picture = ProposalOptionPicture.objects.filter(option=option).first()
+    if picture is None:
+        return
+    with picture.image.storage.open(picture.image.name, "rb") as handle:
+        ballot_pictures.set_option_picture(ballot_option, image=File(handle, name="copy"),
+                                           alt_text=picture.alt_text, by=by)
 
 
 def forget(option: ProposalOption) -> bool:

@@ -267,6 +267,7 @@ def put_to_vote(proposal: Proposal, *, by, closes_at, **ballot_fields) -> Propos
                                          strict=True):
             option.ballot_option = ballot_option
             option.save(update_fields=["ballot_option"])
+            pictures.share_with_ballot(option, ballot_option, by=by)
         ballot = voting.open_ballot(ballot, by=by, closes_at=closes_at)
         proposal.ballot = ballot
         proposal.save(update_fields=["ballot"])

@@ -16,6 +16,7 @@ from surplus.models import ProposalOptionPicture
 from tests.factories import MemberFactory
 from tests.pages import PageCheckingClient, assert_field_error
 from tests.surplus.test_member_pages import draft, locked_year, put_to_vote
+from voting.models import OptionPicture
 
 
 def png() -> SimpleUploadedFile:
@@ -107,3 +108,17 @@ def test_pictures_are_fixed_once_put_to_the_members(proposal, secretary):
     with pytest.raises(services.CoopError, match="put to the members"):
         pictures.set_option_picture(option, image=png(), alt_text="A garden", by=secretary)
     assert not ProposalOptionPicture.objects.exists()
+
+
+def test_the_ballot_shows_the_options_picture_too(proposal, secretary, society):
+    pictures.set_option_picture(garden(proposal), image=png(), alt_text="The sensory garden",
+                                by=secretary)
+    proposal = put_to_vote(proposal, secretary)
+    ballot_picture = OptionPicture.objects.get(option__ballot=proposal.ballot)
+    assert ballot_picture.option.label == "Sensory garden"
+    assert ballot_picture.alt_text == "The sensory garden" and ballot_picture.width == 50
+    member = MemberFactory(society=society, member_class=society.member_classes.first())
+    page = client_for(member.user).get(
+        reverse("ballot_detail", args=[society.slug, proposal.ballot.pk])).content.decode()
+    address = reverse("option_picture_file", args=[society.slug, ballot_picture.pk])
+    assert f'<img src="{address}" alt="The sensory garden"' in page
