@@ -165,8 +165,8 @@ def test_class_majority_failure_is_explained(classes, make_members, open_ballot,
     close(ballot, secretary)
     page = text(client_for(secretary).get(url("ballot_results", ballot)))
     assert "The resolution did not pass: 80.0% of the weighted votes were for it, counting " \
-           "only votes for or against, but it also needed more votes for than against in every class, and Carer " \
-           "did not give it that." in page
+           "only votes for or against, but it also needed more votes for than against in " \
+           "every class, and Carer did not give it that." in page
 
 
 def test_special_resolution_exactly_at_the_threshold_passes(classes, make_members,
