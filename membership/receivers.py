@@ -4,6 +4,7 @@ from django.db.models import Exists, OuterRef
 from django.dispatch import receiver
 
 from coop import hooks
+from coop.easy_read import reading_choice
 
 from .interests.services import seed_topics
 from .models import Member
@@ -28,4 +29,5 @@ def current_member_of(*, user, **kwargs):
 def membership_context(*, request, society, **kwargs) -> dict:
     member = member_for(society, request.user)
     return {"is_member_here": member is not None,
-            "is_current_member_here": member is not None and member.is_current}
+            "is_current_member_here": member is not None and member.is_current,
+            **reading_choice(request, prefers_easy_read=bool(member and member.easy_read))}

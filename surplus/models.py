@@ -1,6 +1,7 @@
 """Financial years, the surplus they leave, proposals to reinvest it and the decision, in
 pounds. Money is Decimal to the penny; allocations always add up to the amount available."""
 
+import uuid
 from decimal import Decimal
 
 from django.conf import settings
@@ -13,6 +14,7 @@ from coop.enums import NotCastMoney
 from coop.models import Society
 from membership.models import InterestTopic
 from voting.models import Ballot, BallotOption
+from voting.models.pictures import ALT_TEXT_MAX, ALT_TEXT_MISSING, picture_name
 
 from .enums import OptionType, PayRiseKind, ProposalBallotKind
 
@@ -161,3 +163,31 @@ class Allocation(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("A recorded decision is never deleted.")
+
+
+class ProposalOptionPicture(models.Model):
+    """An officer's own picture for a surplus option (a picture of the service), shown beside
+    it on the proposal page in both versions. Alt text is required, as for ballot options."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    option = models.OneToOneField(ProposalOption, on_delete=models.PROTECT,
+                                  related_name="picture")
+    image = models.ImageField(upload_to=picture_name, width_field="width",
+                              height_field="height")
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+    content_type = models.CharField(max_length=20)
+    alt_text = models.CharField("alt text", max_length=ALT_TEXT_MAX,
+                                error_messages={"blank": ALT_TEXT_MISSING})
+    added_at = models.DateTimeField(default=timezone.now)
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
+                                 blank=True, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=~Q(alt_text=""),
+                                   name="surplus_option_picture_has_alt_text"),
+        ]
+
+    def __str__(self):
+        return f"Picture for {self.option_id}"

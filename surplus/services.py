@@ -14,7 +14,7 @@ from coop import audit
 from coop.services import CoopError
 from membership.models import InterestTopic
 
-from . import money
+from . import money, pictures
 from .enums import TOPIC_FOR_TYPE, OptionType, PayRiseKind, ProposalBallotKind
 from .models import Allocation, FinancialYear, Proposal, ProposalOption
 
@@ -238,6 +238,7 @@ def remove_option(option: ProposalOption, *, by) -> None:
         proposal = _require_draft(option.proposal)
         audit.record("surplus.option.removed", society=proposal.society, actor=by,
                      obj=option, data={"title": option.title})
+        pictures.forget(option)  # its picture goes with it; the file once this commits
         option.delete()
 
 
@@ -266,6 +267,7 @@ def put_to_vote(proposal: Proposal, *, by, closes_at, **ballot_fields) -> Propos
                                          strict=True):
             option.ballot_option = ballot_option
             option.save(update_fields=["ballot_option"])
+            pictures.share_with_ballot(option, ballot_option, by=by)
         ballot = voting.open_ballot(ballot, by=by, closes_at=closes_at)
         proposal.ballot = ballot
         proposal.save(update_fields=["ballot"])

@@ -1,11 +1,15 @@
 from django.urls import path
 
-from . import views, views_officer
+from . import views, views_officer, views_pictures
 
 urlpatterns = [
     # Members
     path("", views.surplus_home, name="surplus_home"),
     path("proposals/<int:pk>/", views.proposal_detail, name="proposal_detail"),
+    path("pictures/<uuid:picture_id>/", views_pictures.option_picture_file,
+         name="surplus_picture_file"),
+    path("proposals/<int:pk>/options/<int:option_pk>/picture/", views_pictures.option_picture,
+         name="surplus_option_picture"),
     path("proposals/<int:pk>/outcome/", views.proposal_outcome, name="proposal_outcome"),
     path("history/", views.history, name="surplus_history"),
     path("history.csv", views.history_export, {"fmt": "csv"}, name="surplus_history_csv"),

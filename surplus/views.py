@@ -79,13 +79,11 @@ def surplus_home(request, society):
 def proposal_detail(request, society, pk):
     viewer = _viewer(request, society)
     proposal = _proposal(society, viewer, pk)
-    options = list(proposal.options.select_related("topic"))
-    member = viewer.member
+    options = list(proposal.options.select_related("topic", "picture"))
     return _render(
         request, society, "proposal_detail.html", viewer, proposal=proposal,
         working=services.working_for(proposal.year),
         options=[_option_view(proposal, o) for o in options],
-        easy_read_first=bool(member and member.easy_read),
         has_pa_pay=any(o.option_type == OptionType.PA_PAY for o in options),
         state=proposal.ballot.state if proposal.ballot_id else None,
         is_choice=proposal.ballot_kind == ProposalBallotKind.CHOICE)

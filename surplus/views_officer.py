@@ -189,7 +189,7 @@ def _not_a_draft(request, society, proposal):
 def _edit_page(request, society, proposal, *, form=None, vote_form=None, status=200):
     form = form or ProposalForm(proposal=proposal)
     vote_form = vote_form or PutToVoteForm()
-    options = list(proposal.options.select_related("topic"))
+    options = list(proposal.options.select_related("topic", "picture"))
     return _page(request, society, "proposal_edit.html", forms=[form, vote_form],
                  status=status, proposal=proposal, form=form, vote_form=vote_form,
                  options=options, asset_lock=society.asset_lock)

@@ -1,10 +1,13 @@
 """Demo ballots: one open resolution and one open choice (the demo logins have not voted in
 either), a published resolution, a published class election counted by STV, and a draft."""
 
+import io
 import random
 from datetime import timedelta
 
+from django.core.files.base import ContentFile
 from django.utils import timezone
+from PIL import Image, ImageDraw
 
 from membership.models import InterestTopic
 
@@ -12,6 +15,22 @@ from . import conflicts, services
 from .conflicts import InterestAnswer
 from .enums import BallotKind, Weighting
 from .models import Ballot
+
+
+def _boat() -> ContentFile:
+    """A small drawing of a narrowboat, made here so the demo ships no binary file: an
+    officer's own picture for one option, as officers add through the ballot page."""
+    picture = Image.new("RGB", (240, 160), "#d2e2f1")
+    draw = ImageDraw.Draw(picture)
+    draw.rectangle([0, 110, 240, 160], fill="#1d70b8")
+    draw.polygon([(20, 85), (220, 85), (200, 115), (40, 115)], fill="#00703c",
+                 outline="#0b0c0c", width=3)
+    draw.rectangle([60, 60, 180, 85], fill="#d4351c", outline="#0b0c0c", width=3)
+    for x in (75, 105, 135, 160):
+        draw.rectangle([x, 66, x + 12, 78], fill="#ffdd00")
+    buffer = io.BytesIO()
+    picture.save(buffer, "PNG")
+    return ContentFile(buffer.getvalue(), name="boat.png")
 
 
 def _vote_randomly(ballot, members, rng, leaning: dict[str, float]):
@@ -104,6 +123,9 @@ def seed(society, *, secretary, scrutineer, spare_emails: set[str]) -> None:
         summary="Pick one place for this year's summer get-together. All three are "
                 "step-free and have accessible toilets.", kind=BallotKind.CHOICE,
         options=["Botanical Gardens", "Community hall", "Canal boat trip"])
+    services.set_option_picture(social.options.get(label="Canal boat trip"), image=_boat(),
+                                alt_text="Drawing of a narrowboat on the canal",
+                                by=secretary)
     services.open_ballot(social, by=secretary, closes_at=in_week + timedelta(days=3))
 
     services.create_ballot(

@@ -107,8 +107,9 @@ def _resolution_sentence(results: Results) -> str:
     if for_share == against_share:
         return (f"The resolution did not pass: the {weighted_word(ballot)}votes for and against "
                 "were tied, and a tie fails.")
-    figure = (f"{pct(outcome.for_ratio)} of the {weighted_word(ballot)}votes for and against "
-              "were for")
+    # Abstentions are left out of the share, so say so rather than "votes for and against".
+    figure = (f"{pct(outcome.for_ratio)} of the {weighted_word(ballot)}votes were for it, "
+              "counting only votes for or against")
     if outcome.failed_classes:
         names = _class_names(ballot, outcome.failed_classes)
         return (f"The resolution did not pass: {figure}, but it also needed more votes for "

@@ -1,11 +1,15 @@
 from django.urls import path
 
-from . import views, views_officer, views_results
+from . import views, views_officer, views_pictures, views_results
 
 urlpatterns = [
     # Members
     path("", views.ballot_list, name="ballot_list"),
     path("<int:pk>/", views.ballot_detail, name="ballot_detail"),
+    path("pictures/<uuid:picture_id>/", views_pictures.option_picture_file,
+         name="option_picture_file"),
+    path("<int:pk>/options/<int:option_pk>/picture/", views_pictures.option_picture,
+         name="option_picture"),
     path("<int:pk>/vote/", views.ballot_vote, name="ballot_vote"),
     path("<int:pk>/confirm/", views.ballot_confirm, name="ballot_confirm"),
     path("<int:pk>/receipt/", views.ballot_receipt, name="ballot_receipt"),

@@ -156,7 +156,7 @@ def _detail_context(request, society, ballot, *, form=None, interest_form=None,
     prompt = _prompt(ballot, member, entry) if may_vote else None
     recused = bool(entry and entry.recused) or _recused_by(prompt)
     can_vote = may_vote and not recused
-    options = list(ballot.options.all())
+    options = list(ballot.options.select_related("picture"))
     if can_vote and form is None:
         form = vote_form(ballot, options)
     if can_vote and prompt and interest_form is None:
@@ -177,7 +177,6 @@ def _detail_context(request, society, ballot, *, form=None, interest_form=None,
         weighting=explain.weighting_text(ballot, weights),
         not_on_roll=explain.why_not_on_roll(ballot, member)
         if ballot.opened_at and entry is None else "",
-        easy_read_first=bool(member and member.easy_read and ballot.easy_read_summary),
         results_visible=selectors.results_visible(
             ballot, officer=permissions.can_see_closed_results(user, society)),
         can_see_drafts=permissions.can_see_drafts(user, society), **extra)
@@ -218,7 +217,7 @@ def _forms_from_post(request, society, pk):
     refusal, prompt = _refusal(request, society, ballot)
     if refusal:
         return ballot, None, None, refusal
-    form = vote_form(ballot, ballot.options.all(), request.POST)
+    form = vote_form(ballot, ballot.options.select_related("picture"), request.POST)
     interest_form = InterestForm(request.POST, prompt=prompt) if prompt else None
     return ballot, form, interest_form, ""
 

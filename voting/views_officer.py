@@ -228,7 +228,8 @@ def _render_manage(request, society, ballot, **bound):
         request, society, ballot=ballot, state=state, state_label=BallotState(state).label,
         board=board, scrutineer=scrutineer, timeline=_timeline(ballot),
         turnout=_turnout(ballot), papers=selectors.paper_counts(ballot),
-        options=list(ballot.options.all()), threshold=plain(ballot.threshold_percent),
+        options=list(ballot.options.select_related("picture")),
+        threshold=plain(ballot.threshold_percent),
         weights=[(c, text, v) for (c, _, v), text in zip(
             _ballot_weights(ballot), parts_texts([w for _, w, _ in _ballot_weights(ballot)]),
             strict=True)],

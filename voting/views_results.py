@@ -16,7 +16,7 @@ from coop import permissions as coop_permissions
 from coop.decorators import society_context, society_view
 from membership.selectors import member_for
 
-from . import charts, permissions, results_export, selectors
+from . import charts, easy_read, permissions, results_export, selectors
 from .enums import BallotKind, BallotState, ResolutionKind, Weighting
 
 RECEIPTS_ON_PAGE = 1000  # more counted receipts than this are a download, not a list
@@ -72,8 +72,11 @@ def ballot_results(request, society, pk):
     # Votes, or marks where a vote has several: either way no more receipts than this.
     most = max(results.voted, sum(results.head_counts.values()))
     listed = ballot.has_closed and most <= RECEIPTS_ON_PAGE
+    context = results_context(results)
     return render(request, "voting/results/results.html", society_context(
-        request, society, **results_context(results), viewer=viewer,
+        request, society, **context, viewer=viewer,
+        easy_outcome=easy_read.outcome_point(results),
+        easy_points=easy_read.result_points(results, context["rows"]),
         receipts_closed=ballot.has_closed,
         receipts=selectors.counted_receipts(ballot) if listed else None))
 

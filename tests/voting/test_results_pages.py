@@ -124,8 +124,8 @@ def test_resolution_page_gives_the_outcome_first_then_the_figures(resolution, se
     page = text(response)
     html = response.content.decode()
 
-    sentence = ("The resolution passed: 60.4% of the weighted votes for and against were for; "
-                "it needed more than 50%.")
+    sentence = ("The resolution passed: 60.4% of the weighted votes were for it, counting only "
+                "votes for or against; it needed more than 50%.")
     assert sentence in page
     assert page.index(sentence) < page.index("Votes for each option")
     assert "for comparison only — not the rule this ballot used" in page
@@ -164,9 +164,9 @@ def test_class_majority_failure_is_explained(classes, make_members, open_ballot,
     vote(ballot, c[2:], "Against")
     close(ballot, secretary)
     page = text(client_for(secretary).get(url("ballot_results", ballot)))
-    assert "The resolution did not pass: 80.0% of the weighted votes for and against were " \
-           "for, but it also needed more votes for than against in every class, and Carer " \
-           "did not give it that." in page
+    assert "The resolution did not pass: 80.0% of the weighted votes were for it, counting " \
+           "only votes for or against, but it also needed more votes for than against in " \
+           "every class, and Carer did not give it that." in page
 
 
 def test_special_resolution_exactly_at_the_threshold_passes(classes, make_members,
@@ -177,8 +177,8 @@ def test_special_resolution_exactly_at_the_threshold_passes(classes, make_member
     vote(ballot, u[3:], "Against")
     close(ballot, secretary)
     page = text(client_for(secretary).get(url("ballot_results", ballot)))
-    assert ("The resolution passed: 75.0% of the votes for and against were for; it needed "
-            "at least 75%.") in page
+    assert ("The resolution passed: 75.0% of the votes were for it, counting only votes for "
+            "or against; it needed at least 75%.") in page
     assert "for comparison only" not in page  # the rule is one member one vote already
 
 
@@ -287,7 +287,7 @@ def test_ranked_election_shows_who_was_elected_and_each_stage(classes, make_memb
     response = client.get(url("ballot_results", ballot))
     page = text(response)
     assert "Elected to the 2 seats: Ann and Cat." in page
-    assert "Quota (votes needed to be elected) 4" in page
+    assert "Quota (the number of votes a candidate needs to be elected) 4" in page
     assert "Stage Ann Bob Cat Dan Non-transferable What happened" in page
     assert "1 5 1 2 1 0 First preferences counted. Elected: Ann" in page
     assert "2 4 1.60 2.40 1 0 Surplus of Ann transferred" in page

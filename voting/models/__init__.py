@@ -1,6 +1,7 @@
 from .ballots import Ballot, BallotOption, ClassWeight
 from .casting import BallotPaper, Envelope, Receipt, RollEntry, RoomCount, Vote, VoteMark
+from .pictures import OptionPicture
 
-__all__ = ["Ballot", "BallotOption", "BallotPaper", "ClassWeight", "Envelope", "Receipt",
-           "RollEntry", "RoomCount",
+__all__ = ["Ballot", "BallotOption", "BallotPaper", "ClassWeight", "Envelope", "OptionPicture",
+           "Receipt", "RollEntry", "RoomCount",
            "Vote", "VoteMark"]

@@ -23,6 +23,7 @@ from .lifecycle import (
     schedule_ballot,
     send_reminders,
 )
+from .pictures import remove_option_picture, set_option_picture
 
 __all__ = [
     "DRAFT_FIELDS", "DeclaredUnderRecusal", "Room", "VotingError",
@@ -30,6 +31,7 @@ __all__ = [
     "open_box",
     "enter_room_counts", "freeze_roll",
     "issue_paper", "issue_post_papers", "open_ballot", "open_if_due",
-    "publish_ballot", "record_closing", "recuse_interested", "roll_entry_for", "run_due",
+    "publish_ballot", "record_closing", "remove_option_picture", "set_option_picture",
+    "recuse_interested", "roll_entry_for", "run_due",
     "schedule_ballot", "send_reminders", "set_weights", "update_draft", "validate_choices",
 ]

@@ -14,7 +14,7 @@ from ..enums import (
     Weighting,
 )
 from ..errors import VotingError
-from ..models import Ballot, BallotOption, ClassWeight
+from ..models import Ballot, BallotOption, ClassWeight, OptionPicture
 
 DRAFT_FIELDS = [
     "title", "summary", "easy_read_summary", "kind", "weighting", "resolution_kind",
@@ -117,10 +117,12 @@ def _replace_options(ballot: Ballot, options: list) -> None:
         raise VotingError("Two options cannot have the same name.", field="options")
     descriptions = [o.get("description", "") if isinstance(o, dict) else "" for o in options]
     BallotOption.objects.filter(ballot=ballot).delete()
-    BallotOption.objects.bulk_create([
+    created = BallotOption.objects.bulk_create([
         BallotOption(ballot=ballot, label=label, description=description, position=i)
         for i, (label, description) in enumerate(zip(labels, descriptions, strict=False))
     ])
+    for option in created:  # an officer's picture follows its option (matched by name)
+        OptionPicture.objects.filter(ballot=ballot, label=option.label).update(option=option)
 
 
 def require_draft(ballot: Ballot) -> Ballot:
