@@ -39,7 +39,7 @@ from coop.api import (
     SocietyScopedMixin,
 )
 
-from . import permissions, selectors, services, vote_reads
+from . import disclosure, permissions, selectors, services, vote_reads
 from .api_results import ResultsSerializer, results_payload
 from .api_support import (
     CONFLICT,
@@ -318,14 +318,15 @@ class BallotViewSet(SocietyScopedMixin, viewsets.GenericViewSet):
     def results(self, request, slug, pk):
         ballot = self.get_object()
         user, society = request.user, self.society
-        if not selectors.results_visible(
-                ballot, officer=permissions.can_manage_ballots(user, society),
-                scrutineer=permissions.can_scrutinise(user, society)):
+        officer = permissions.can_manage_ballots(user, society)
+        scrutineer = permissions.can_scrutinise(user, society)
+        if not selectors.results_visible(ballot, officer=officer, scrutineer=scrutineer):
             raise PermissionDenied(
                 "The result is shown to members once the scrutineer has certified it and the "
                 "board has published it." if ballot.has_closed
                 else "The result is shown after the ballot closes.")
-        return Response(ResultsSerializer(results_payload(selectors.results(ballot))).data)
+        results = disclosure.publish(selectors.results(ballot), full=officer or scrutineer)
+        return Response(ResultsSerializer(results_payload(results)).data)
 
     @extend_schema(
         summary="Check a receipt: is this vote counted?",

@@ -119,6 +119,7 @@ class ClassRow:
     weight_used: Fraction | None = None
     empty: bool = False
     weight_set: Fraction | None = None  # the parts as a share of all the ballot's parts
+    voters: int = 0  # votes counted in the class (turnout is the roll's `voted`)
 
     @property
     def turnout(self) -> Fraction | None:
@@ -142,6 +143,7 @@ class Results:
     without_interest: tally.Outcome | None = None  # the result without those votes
     without_interest_classes: list[ClassRow] = field(default_factory=list)
     without_interest_hidden: bool = False  # too few votes with an interest to show it safely
+    figures_hidden: bool = False  # reduced by `disclosure.publish` for members
 
     @property
     def turnout(self) -> Fraction | None:
@@ -157,13 +159,14 @@ class Results:
         return [by_id[pk] for pk in self.outcome.winners]
 
     def rows(self):
-        """One row per option for tables and charts."""
+        """One row per option for tables and charts; None where a figure is hidden."""
+        gone = None if self.figures_hidden else Fraction(0)
         for option in self.options:
             yield {
                 "option": option,
-                "share": self.outcome.shares.get(option.pk, Fraction(0)),
-                "one_member_share": self.one_member_outcome.shares.get(option.pk, Fraction(0)),
-                "head_count": self.head_counts.get(option.pk, 0),
+                "share": self.outcome.shares.get(option.pk, gone),
+                "one_member_share": self.one_member_outcome.shares.get(option.pk, gone),
+                "head_count": self.head_counts.get(option.pk, None if gone is None else 0),
                 "counted": option.code != "abstain",
             }
 
@@ -233,7 +236,7 @@ def _class_rows(ballot, classes, option_ids, rules, roll, weights) -> list[Class
         class_outcome = tally.decide([cls], option_ids, rules, Weighting.ONE_MEMBER_ONE_VOTE)
         rows.append(ClassRow(name=cls.name, weight=weights.get(cls.class_id, 0),
                              weight_set=cls.weight,
-                             on_roll=on_roll, voted=voted, shown=shown,
+                             on_roll=on_roll, voted=voted, shown=shown, voters=cls.voters,
                              counts=dict(cls.counts) if shown else {},
                              shares=class_outcome.shares if shown else {},
                              class_id=cls.class_id))
@@ -341,7 +344,6 @@ def not_cast_label(ballot: Ballot) -> str | None:
             ballot.empty_class_policy == EmptyClassPolicy.NOT_CAST:
         return "Not cast (a class in which nobody voted)"
     return None
-
 
 
 def open_ballots_for(members) -> dict[int, list[dict]]:
