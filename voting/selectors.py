@@ -210,8 +210,8 @@ def _count_results(ballot: Ballot) -> Results:
                       r=Count("id", filter=Q(recused=True)))
             .order_by().values_list("member_class_id", "n", "v", "r")}
     weights = {w.member_class_id: w.weight for w in ballot.class_weights.all()}
-    rows = _class_rows(ballot, classes, option_ids, rules, roll, weights)
-    _mark_weights_used(rows, outcome)
+    rows = class_rows(ballot, classes, option_ids, rules, roll, weights)
+    mark_weights_used(rows, outcome)
     head_counts = {pk: 0 for pk in option_ids}
     for cls in classes:
         for pk, n in cls.counts.items():
@@ -227,7 +227,7 @@ def _count_results(ballot: Ballot) -> Results:
                    recused=sum(r for _, _, r in roll.values()), **interest)
 
 
-def _class_rows(ballot, classes, option_ids, rules, roll, weights) -> list[ClassRow]:
+def class_rows(ballot, classes, option_ids, rules, roll, weights) -> list[ClassRow]:
     """Each class's turnout and, when enough voted in it, its own breakdown."""
     rows = []
     for cls in classes:
@@ -243,7 +243,7 @@ def _class_rows(ballot, classes, option_ids, rules, roll, weights) -> list[Class
     return rows
 
 
-def _mark_weights_used(rows: list[ClassRow], outcome: tally.Outcome) -> None:
+def mark_weights_used(rows: list[ClassRow], outcome: tally.Outcome) -> None:
     for row in rows:
         row.weight_used = outcome.weights_used.get(row.class_id)
         row.empty = row.class_id in outcome.empty_classes
@@ -263,9 +263,9 @@ def _without_interest(ballot, real, option_ids, rules, roll, weights, sealed) ->
         # Beside the real result, the result without so few votes would show how they voted.
         return {"with_interest": interested, "without_interest_hidden": True}
     classes = count_ballot(ballot, without_interest=True, sealed=sealed)
-    rows = _class_rows(ballot, classes, option_ids, rules, roll, weights)
+    rows = class_rows(ballot, classes, option_ids, rules, roll, weights)
     without = tally.decide(classes, option_ids, rules)
-    _mark_weights_used(rows, without)
+    mark_weights_used(rows, without)
     real_voters = {c.class_id: c.voters for c in real}
     for cls, row in zip(classes, rows, strict=True):
         left_out = real_voters.get(cls.class_id, 0) - cls.voters
