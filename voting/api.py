@@ -311,7 +311,10 @@ class BallotViewSet(SocietyScopedMixin, viewsets.GenericViewSet):
     @extend_schema(
         summary="The result: weighted shares, head counts, turnout by class, pass or fail",
         description="Members see it once published (or while open, when the ballot shows live "
-                    "results); the board and the scrutineer once the ballot has closed.",
+                    "results); the board and the scrutineer once the ballot has closed. When "
+                    "fewer than the ballot's `breakdown_minimum` voted in a class, members get "
+                    "the outcome and turnout only (`figures_hidden`); the board and the "
+                    "scrutineer always get the full count.",
         responses={200: ResultsSerializer, 401: UNAUTHENTICATED, 403: FORBIDDEN,
                    404: NOT_FOUND})
     @action(detail=True, methods=["get"])
