@@ -23,6 +23,10 @@ allocation's), the "for" percentage, every class's own table, the weights used a
 that counted no votes (a class that only abstained), the share not cast (but an allocation's,
 which follows turnout alone), and the whole result without interested votes.
 
+When no class is small, the result without interested votes is still hidden as a whole if,
+in any class, fewer than the minimum (but some) votes were cast with an interest, or without
+one: set beside the real result, it would give those few votes away as a difference.
+
 Where the outcome itself gives a class away (a class of one, or the only class that voted),
 nothing can hide it: the officer opening the ballot is warned and those members are told before
 they vote (`selectors.small_classes`). STV elections keep their stage table and the anonymous
@@ -59,7 +63,12 @@ def hidden_text(results) -> str:
 def publish(results, *, full: bool = False):
     """The figures members may see: `results` itself when no class is small (or for the
     scrutineer and the board, `full`), else a copy keeping only the outcome and turnout."""
-    if full or results.figures_hidden or not small_class_names(results):
+    if full or results.figures_hidden:
+        return results
+    if not small_class_names(results):
+        if _comparison_gives_away(results):
+            return replace(results, without_interest=None, without_interest_classes=[],
+                           without_interest_hidden=True)
         return results
     allocation = results.ballot.kind == BallotKind.ALLOCATION
     real = results.outcome
@@ -77,6 +86,17 @@ def publish(results, *, full: bool = False):
         classes=[_turnout_only(row, allocation) for row in results.classes],
         without_interest=None, without_interest_classes=[],
         without_interest_hidden=results.with_interest > 0)
+
+
+def _comparison_gives_away(results) -> bool:
+    """Beside the real result, the result without interested votes shows, as a difference,
+    how a class's interested votes went, and how the rest went: so it is a small group of its
+    own when fewer than the minimum (but some) of a class's votes were cast with an interest,
+    or without one."""
+    minimum = results.ballot.breakdown_minimum
+    real = {row.class_id: row.voters for row in results.classes}
+    return any(0 < row.voters < minimum or 0 < real[row.class_id] - row.voters < minimum
+               for row in results.without_interest_classes)
 
 
 def _turnout_only(row, allocation: bool):

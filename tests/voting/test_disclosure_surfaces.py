@@ -9,8 +9,11 @@ import io
 import pytest
 from django.urls import reverse
 
+from membership.interests import services as interest_services
+from membership.models import InterestTopic
 from tests.pages import PageCheckingClient, text
 from voting import services
+from voting.conflicts import InterestAnswer
 
 from .conftest import option
 
@@ -75,3 +78,38 @@ def test_members_get_the_outcome_and_turnout_on_every_surface(
     full = board.get(f"/api/v1/societies/{ballot.society.slug}/ballots/{ballot.pk}/results/")
     assert full.json()["figures_hidden"] is False
     assert sum(o["head_count"] for o in full.json()["options"]) >= 7
+
+
+def test_the_result_without_interested_votes_is_hidden_when_a_class_has_few_of_them(
+        society, classes, make_members, open_ballot, secretary, scrutineer):
+    """No class is small, but two service users declared an interest. Their class's row in
+    the result without interested votes is hidden; yet, with the PAs' votes all interested,
+    the totals without interest are the other five users' votes, and the real users' row
+    less those is how the two voted. So members get no comparison at all."""
+    users, pas = make_members(classes[0], 7), make_members(classes[2], 5)
+    topic = InterestTopic.objects.get(society=society, name="PA pay and conditions")
+    for user in users[:2]:
+        interest_services.declare(society, user.user, by=user.user, topics=[topic],
+                                  interest_type="financial", description="My sister is a PA.")
+    ballot = open_ballot(title="PA pay", topics=[topic], conflict_policy="declare")
+    confirm, none = InterestAnswer(confirmed=True), InterestAnswer(none_to_declare=True)
+    for member, label, answer in [*[(u, "For", confirm) for u in users[:2]],
+                                  *[(u, "Against", none) for u in users[2:]],
+                                  *[(p, "For", confirm) for p in pas]]:
+        services.cast_vote(ballot, member, mark(ballot, label), interest=answer)
+    services.close_ballot(ballot, by=secretary, reason="Everyone has voted.")
+    services.certify_ballot(ballot, by=scrutineer, note="Checked.")
+    services.publish_ballot(ballot, by=secretary)
+    path = f"/api/v1/societies/{society.slug}/ballots/{ballot.pk}/results/"
+    member, board = PageCheckingClient(), PageCheckingClient()
+    member.force_login(users[3].user)
+    board.force_login(secretary)
+
+    seen = member.get(path).json()
+    assert seen["figures_hidden"] is False and seen["votes_with_interest"] == 7
+    assert seen["without_interest"] is None and seen["without_interest_hidden"] is True
+    assert [o["head_count"] for o in seen["options"]] == [7, 5, 0]  # the result itself stays
+    full = board.get(path).json()
+    assert full["without_interest"] is not None
+    assert "fewer than 5 voted with an interest (in all, or in a class)" in text(
+        member.get(url("ballot_results", ballot)))
