@@ -33,8 +33,9 @@ they vote (`selectors.small_classes`). STV elections keep their stage table and 
 ballots (BLT): neither says which class a ballot came from.
 
 The scrutineer and the board see the full count (`full=True`): they certify it.
-`tests/voting/test_disclosure_adversary.py` checks the rule by brute force: it enumerates every
-split of a small class's votes consistent with what a member can download."""
+`tests/voting/test_disclosure_adversary.py` checks the rule by brute force: it looks for
+another split of a small class's votes consistent with what a member can download (every split
+for marks; for an allocation's points, the exchanges that keep the shares)."""
 
 from dataclasses import replace
 from fractions import Fraction
