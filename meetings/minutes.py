@@ -23,6 +23,7 @@ def _were(n: int) -> str:
 
 
 def _result_line(ballot) -> str:
+    from voting.disclosure import publish
     from voting.selectors import percent, results
 
     from .notice import percent_text
@@ -31,7 +32,7 @@ def _result_line(ballot) -> str:
         return "No vote was taken."
     if ballot.certified_at is None:
         return "The vote was taken; the result has not been declared."
-    result = results(ballot)
+    result = publish(results(ballot))  # minutes go to every member: `voting.disclosure`
     if ballot.kind == "ranked" and result.stv:
         names = ", ".join(result.stv.names[pk] for pk in result.stv.elected)
         return f"Elected: {names}. {result.voted} voted."
@@ -41,6 +42,10 @@ def _result_line(ballot) -> str:
     ordinary = ballot.resolution_kind == "ordinary"
     threshold = percent_text(ballot.threshold_percent)  # 50.00 -> "50", 66.50 -> "66.5"
     needed = f"more than {threshold}" if ordinary else f"at least {threshold}"
+    if result.figures_hidden:
+        return (f"The {'ordinary' if ordinary else 'special'} resolution was {verdict} (it "
+                f"needed {needed}% of the votes for and against, weighted by class). The "
+                "figures are not given, to keep a small group's votes secret.")
     return (f"The {'ordinary' if ordinary else 'special'} resolution was {verdict}: {share}% "
             f"for, weighted by class (it needed {needed}%). For {counts.get('for', 0)}, "
             f"against {counts.get('against', 0)}, abstained {counts.get('abstain', 0)}, in "

@@ -298,6 +298,7 @@ def meeting_proxy_votes(request, society, pk, item_pk):
 # --- the screen in the room ---------------------------------------------------------------------
 
 def _screen(item, officer: bool) -> dict | None:
+    from voting import disclosure
     from voting import selectors as voting
     from voting.models import RoomCount
 
@@ -308,10 +309,12 @@ def _screen(item, officer: bool) -> dict | None:
               "visible": voting.results_visible(ballot, officer=officer)}
     if not screen["visible"]:
         return screen
-    result = voting.results(ballot)
+    # Members in the room see what `disclosure` publishes; the officers running it, the count.
+    result = disclosure.publish(voting.results(ballot), full=officer)
+    screen["hidden"] = disclosure.hidden_text(result) if result.figures_hidden else ""
     hands = dict(RoomCount.objects.filter(ballot=ballot).values_list("option_id")
                  .annotate(n=Sum("count")).order_by())
-    screen["rows"] = [{"option": o, "heads": result.head_counts.get(o.pk, 0),
+    screen["rows"] = [{"option": o, "heads": result.head_counts.get(o.pk),
                        "hands": hands.get(o.pk, 0),
                        "share": voting.percent(result.outcome.shares.get(o.pk))
                        if o.code != "abstain" else None} for o in result.options]

@@ -337,7 +337,9 @@ class ProposalViewSet(SurplusViewSet):
                 scrutineer=voting_permissions.can_scrutinise(user, society)):
             raise PermissionDenied("The outcome is shown to members once the scrutineer has "
                                    "certified the result and the board has published it.")
-        payload = outcome_payload(services.outcome(proposal))
+        full = voting_permissions.can_manage_ballots(user, society) or \
+            voting_permissions.can_scrutinise(user, society)
+        payload = outcome_payload(services.outcome(proposal, full=full))
         return Response(ProposalOutcomeSerializer(payload).data)
 
     @extend_schema(

@@ -279,8 +279,8 @@ class OptionOutcomeSerializer(serializers.Serializer):
     title = serializers.CharField()
     option_type = OptionTypeField()
     share = percent_field("The weighted result for this option (a choice ballot's too). "
-                          "Percent, 6 decimal places.")
-    share_fraction = fraction_field()
+                          "Percent, 6 decimal places; null when hidden.", allow_null=True)
+    share_fraction = fraction_field(allow_null=True)
     won = serializers.BooleanField(help_text="Choice ballots: this package won and gets the "
                                              "whole amount (never true in a tie).")
     amount = money_out("Its pounds: an allocation follows the weighted shares (with the share "
@@ -288,8 +288,10 @@ class OptionOutcomeSerializer(serializers.Serializer):
                        "to the penny by the largest-remainder method so the parts add up "
                        "exactly; a choice ballot gives the whole amount to the winner.")
     pay = PayRiseSerializer(allow_null=True, help_text="PA pay options only.")
-    one_member_share = percent_field("The share under one member, one vote (comparison only).")
-    one_member_amount = money_out("The pounds under one member, one vote (comparison only).")
+    one_member_share = percent_field("The share under one member, one vote (comparison only); "
+                                     "null when hidden.", allow_null=True)
+    one_member_amount = money_out("The pounds under one member, one vote (comparison only).",
+                                  allow_null=True)
     without_interest_share = percent_field(
         "The share without the votes cast with an interest (comparison only); null when not "
         "shown.", allow_null=True)
@@ -324,7 +326,8 @@ class ProposalOutcomeSerializer(serializers.Serializer):
         choices=NotCastMoney.choices, allow_blank=True,
         help_text="The society's rule for those pounds: `reserves` or `unallocated`.")
     options = OptionOutcomeSerializer(many=True)
-    one_member_one_vote = OutcomeComparisonSerializer()
+    one_member_one_vote = OutcomeComparisonSerializer(allow_null=True, help_text=(
+        "Null when hidden to keep a small class's votes secret (see `results`)."))
     without_interest = OutcomeComparisonSerializer(allow_null=True, help_text=(
         "Null when the ballot has no result without interested votes to show."))
     without_interest_hidden = serializers.BooleanField(help_text=(
@@ -358,7 +361,8 @@ def outcome_payload(result) -> dict:
     options = [row.option for row in result.rows]
     one = results.one_member_outcome
     without = results.without_interest
-    one_pounds = _pounds(proposal, options, one)
+    hidden = results.figures_hidden  # then no comparison: `voting.disclosure`
+    one_pounds = {} if hidden else _pounds(proposal, options, one)
     without_pounds = _pounds(proposal, options, without) if without else {}
     rows = []
     for row in result.rows:
@@ -366,14 +370,15 @@ def outcome_payload(result) -> dict:
         rows.append({
             "id": option.pk, "ballot_option": ballot_option, "title": option.title,
             "option_type": option.option_type, "share": _pct(row.share),
-            "share_fraction": str(row.share), "amount": row.amount, "won": row.won,
+            "share_fraction": None if row.share is None else str(row.share),
+            "amount": row.amount, "won": row.won,
             "pay": None if row.pay is None else {
                 "current_hourly_rate": row.pay.current_rate,
                 "pa_hours_per_year": row.pay.hours, "rise_per_hour": row.pay.rise_per_hour,
                 "new_rate": row.pay.new_rate, "permanent": row.pay.permanent,
                 "yearly_cost": row.pay.yearly_cost},
-            "one_member_share": _pct(one.shares.get(ballot_option, Fraction(0))),
-            "one_member_amount": one_pounds[option.pk],
+            "one_member_share": None if hidden else _pct(one.shares.get(ballot_option, 0)),
+            "one_member_amount": one_pounds.get(option.pk),
             "without_interest_share": (_pct(without.shares.get(ballot_option, Fraction(0)))
                                        if without else None),
             "without_interest_amount": without_pounds.get(option.pk),
@@ -387,7 +392,8 @@ def outcome_payload(result) -> dict:
         "not_cast_fraction": str(result.not_cast_share),
         "not_cast_amount": result.not_cast_amount,
         "not_cast_money": result.not_cast_money,
-        "options": rows, "one_member_one_vote": _comparison(ONE_MEMBER_NOTE, one),
+        "options": rows,
+        "one_member_one_vote": None if hidden else _comparison(ONE_MEMBER_NOTE, one),
         "without_interest": _comparison(WITHOUT_INTEREST_NOTE, without),
         "without_interest_hidden": results.without_interest_hidden,
         "results": results_payload(results),

@@ -286,7 +286,7 @@ def _ballot_summary(proposal: Proposal) -> str:
 @dataclass
 class OutcomeRow:
     option: ProposalOption
-    share: Fraction  # the weighted result (a choice ballot's too), 0..1
+    share: Fraction | None  # the weighted result (a choice's too), 0..1; None: hidden
     amount: Decimal
     pay: money.PayRise | None = None
     won: bool = False  # choice ballots: the package that gets the money
@@ -323,17 +323,19 @@ def pounds_for(proposal: Proposal, options: list, tally_outcome) -> money.Split:
                                      tally_outcome.not_cast, order)
 
 
-def outcome(proposal: Proposal) -> Outcome:
+def outcome(proposal: Proposal, *, full: bool = True) -> Outcome:
     """The result in pounds: each option's weighted share of the amount available, to the
-    penny (allocation), or the whole amount to the winning package (choice)."""
+    penny (allocation), or the whole amount to the winning package (choice). Not `full`: with
+    the figures members may see (`voting.disclosure`); the pounds are the same."""
+    from voting import disclosure
     from voting import selectors as voting
 
     options = list(proposal.options.all())
     if proposal.ballot_id is None:
         return Outcome(proposal)
     ballot = proposal.ballot
-    results = voting.results(ballot)
-    tally_outcome = results.outcome
+    results = disclosure.publish(voting.results(ballot), full=full)
+    tally_outcome, gone = results.outcome, None if results.figures_hidden else Fraction(0)
     split = pounds_for(proposal, options, tally_outcome)
     done = Outcome(proposal, ready=ballot.certified_at is not None, results=results,
                    not_cast_share=tally_outcome.not_cast, not_cast_amount=split.not_cast,
@@ -349,7 +351,7 @@ def outcome(proposal: Proposal) -> Outcome:
                                  current_rate=option.current_hourly_rate,
                                  permanent=option.pay_rise_kind == PayRiseKind.PERMANENT)
         done.rows.append(OutcomeRow(
-            option, tally_outcome.shares.get(option.ballot_option_id, Fraction(0)), amount,
+            option, tally_outcome.shares.get(option.ballot_option_id, gone), amount,
             pay, won=not done.tie and option.ballot_option_id in tally_outcome.winners))
     return done
 

@@ -144,7 +144,8 @@ def proposal_outcome(request, society, pk):
     proposal = _proposal(society, viewer, pk)
     if proposal.is_draft:
         return _render(request, society, "outcome_not_yet.html", viewer, proposal=proposal)
-    result = services.outcome(proposal)
+    # The board and the scrutineer see the full count; members what `voting.disclosure` allows.
+    result = services.outcome(proposal, full=viewer.results_officer or viewer.scrutineer)
     visible = voting_selectors.results_visible(
         proposal.ballot, officer=viewer.results_officer, scrutineer=viewer.scrutineer)
     if not (result.ready and visible):
@@ -160,16 +161,18 @@ def outcome_context(proposal, result) -> dict:
     context = results_context(results)
     options = [row.option for row in result.rows]
     is_choice = proposal.ballot_kind == ProposalBallotKind.CHOICE
-    omov = services.pounds_for(proposal, options, results.one_member_outcome).pounds
+    omov = {} if results.figures_hidden else services.pounds_for(
+        proposal, options, results.one_member_outcome).pounds
     without = None
     if results.without_interest is not None and not results.without_interest_hidden:
         without = services.pounds_for(proposal, options, results.without_interest).pounds
-    rows = [{"option": row.option, "amount": row.amount, "share": pct(row.share),
+    rows = [{"option": row.option, "amount": row.amount,
+             "share": "Hidden" if row.share is None else pct(row.share),
              "won": row.won,
              "pay": row.pay, "pay_sentence": pay_sentence(row.pay) if row.pay else "",
              "omov": omov.get(row.option.pk), "without": (without or {}).get(row.option.pk)}
             for row in result.rows]
-    share_total = sum((row.share for row in result.rows), result.not_cast_share)
+    share_total = sum((row.share or 0 for row in result.rows), result.not_cast_share)
     def part(amount):
         available = Fraction(proposal.amount_available)
         return Fraction(amount) / available if available else Fraction(0)

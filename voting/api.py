@@ -39,7 +39,7 @@ from coop.api import (
     SocietyScopedMixin,
 )
 
-from . import permissions, selectors, services, vote_reads
+from . import disclosure, permissions, selectors, services, vote_reads
 from .api_results import ResultsSerializer, results_payload
 from .api_support import (
     CONFLICT,
@@ -311,21 +311,25 @@ class BallotViewSet(SocietyScopedMixin, viewsets.GenericViewSet):
     @extend_schema(
         summary="The result: weighted shares, head counts, turnout by class, pass or fail",
         description="Members see it once published (or while open, when the ballot shows live "
-                    "results); the board and the scrutineer once the ballot has closed.",
+                    "results); the board and the scrutineer once the ballot has closed. When "
+                    "fewer than the ballot's `breakdown_minimum` voted in a class, members get "
+                    "the outcome and turnout only (`figures_hidden`); the board and the "
+                    "scrutineer always get the full count.",
         responses={200: ResultsSerializer, 401: UNAUTHENTICATED, 403: FORBIDDEN,
                    404: NOT_FOUND})
     @action(detail=True, methods=["get"])
     def results(self, request, slug, pk):
         ballot = self.get_object()
         user, society = request.user, self.society
-        if not selectors.results_visible(
-                ballot, officer=permissions.can_manage_ballots(user, society),
-                scrutineer=permissions.can_scrutinise(user, society)):
+        officer = permissions.can_manage_ballots(user, society)
+        scrutineer = permissions.can_scrutinise(user, society)
+        if not selectors.results_visible(ballot, officer=officer, scrutineer=scrutineer):
             raise PermissionDenied(
                 "The result is shown to members once the scrutineer has certified it and the "
                 "board has published it." if ballot.has_closed
                 else "The result is shown after the ballot closes.")
-        return Response(ResultsSerializer(results_payload(selectors.results(ballot))).data)
+        results = disclosure.publish(selectors.results(ballot), full=officer or scrutineer)
+        return Response(ResultsSerializer(results_payload(results)).data)
 
     @extend_schema(
         summary="Check a receipt: is this vote counted?",

@@ -1,12 +1,14 @@
 """The results part of the ballots API: ResultsSerializer and `results_payload`, which turns
 `selectors.results` into it. Shares are percentages with 6 decimal places beside the exact
 fraction. Nothing in a result names a voter: counts only, and a class's own breakdown is
-hidden when fewer than the ballot's `breakdown_minimum` voted in it."""
+hidden when fewer than the ballot's `breakdown_minimum` voted in it. When any class is that
+small, members get only the outcome and turnout (`disclosure`): the other figures are null."""
 
 from fractions import Fraction
 
 from rest_framework import serializers
 
+from .disclosure import hidden_text
 from .enums import BallotKind
 from .results_export import weights_note
 from .selectors import percent
@@ -32,12 +34,15 @@ class OptionResultSerializer(serializers.Serializer):
     counted = serializers.BooleanField(help_text="False for abstentions: they are reported but "
                                                  "are not part of any share.")
     share = percent_field("The weighted result: this option's share under the ballot's "
-                          "weighting. " + PERCENT_HELP)
-    share_fraction = fraction_field()
-    head_count = serializers.IntegerField(help_text="How many votes marked this option.")
+                          "weighting. Null when hidden (`figures_hidden`). " + PERCENT_HELP,
+                          allow_null=True)
+    share_fraction = fraction_field(allow_null=True)
+    head_count = serializers.IntegerField(help_text="How many votes marked this option. Null "
+                                                    "when hidden.", allow_null=True)
     one_member_share = percent_field("The share it would have had under one member, one vote "
-                                     "(for comparison only). " + PERCENT_HELP)
-    one_member_fraction = fraction_field()
+                                     "(for comparison only). Null when hidden. " + PERCENT_HELP,
+                                     allow_null=True)
+    one_member_fraction = fraction_field(allow_null=True)
     winner = serializers.BooleanField(help_text="Highest weighted result (choice, approval); "
                                                 "several winners mean a tie.")
     elected = serializers.BooleanField(help_text="Elected (elections only).")
@@ -137,6 +142,13 @@ class ResultsSerializer(serializers.Serializer):
     """The count of a ballot. Nothing in it names a voter."""
 
     ballot = serializers.IntegerField(help_text="The ballot's id.")
+    figures_hidden = serializers.BooleanField(help_text=(
+        "True when fewer than the ballot's `breakdown_minimum` (but some) voted in a class: "
+        "members then see only the outcome and turnout, and every other figure is null or "
+        "left out, so that class's votes cannot be worked out. The scrutineer and the board "
+        "see the full count."))
+    hidden_reason = serializers.CharField(help_text="Why, in words; empty when nothing is "
+                                                    "hidden.")
     kind = BallotKindField()
     weighting = WeightingField()
     state = BallotStateField()
@@ -161,8 +173,9 @@ class ResultsSerializer(serializers.Serializer):
     winners = serializers.ListField(child=serializers.IntegerField(),
                                     help_text="Ids of the winning option(s).")
     not_cast_share = percent_field("The share kept as not cast, for classes in which nobody "
-                                   "voted (policy “not cast”). " + PERCENT_HELP)
-    not_cast_fraction = fraction_field()
+                                   "voted (policy “not cast”); null when hidden. " + PERCENT_HELP,
+                                   allow_null=True)
+    not_cast_fraction = fraction_field(allow_null=True)
     on_roll = serializers.IntegerField()
     voted = serializers.IntegerField()
     turnout = percent_field(allow_null=True)
@@ -215,7 +228,7 @@ def _class_row(row, option_ids) -> dict:
 
 def results_payload(results) -> dict:
     """The figures of `selectors.results` for ResultsSerializer, exact fractions alongside the
-    rounded percentages."""
+    rounded percentages. Give it `disclosure.publish(...)`: a figure hidden there is null."""
     ballot, outcome, one = results.ballot, results.outcome, results.one_member_outcome
     elected = results.stv.elected if results.stv else []
     by_id = {o.pk: o for o in results.options}
@@ -228,7 +241,9 @@ def results_payload(results) -> dict:
         "winner": row["option"].pk in outcome.winners, "elected": row["option"].pk in elected,
     } for row in results.rows()]
     return {
-        "ballot": ballot.pk, "kind": ballot.kind, "weighting": ballot.weighting,
+        "ballot": ballot.pk, "figures_hidden": results.figures_hidden,
+        "hidden_reason": hidden_text(results) if results.figures_hidden else "",
+        "kind": ballot.kind, "weighting": ballot.weighting,
         "state": ballot.state, "certified": ballot.certified_at is not None,
         "published": ballot.published_at is not None, "options": options,
         **_outcome(ballot, outcome), "threshold_percent": ballot.threshold_percent,
@@ -239,8 +254,10 @@ def results_payload(results) -> dict:
         "weighting_note": weights_note(ballot, results.classes),
         "without_interest": _without_interest(results),
         "without_interest_hidden": results.without_interest_hidden,
-        "one_member_one_vote": {"note": ONE_MEMBER_NOTE, "passed": one.passed,
+        "one_member_one_vote": {"note": hidden_text(results) if results.figures_hidden
+                                else ONE_MEMBER_NOTE, "passed": one.passed,
                                 "tie": len(one.winners) > 1, "winners": list(one.winners)},
+        **_hidden_not_cast(results),
         "papers": {state: results.papers.get(state, 0)
                    for state in ("issued", "counted", "rejected")},
         "election": _election(results.stv, by_id),
@@ -255,6 +272,13 @@ def _outcome(ballot, outcome) -> dict:
             "failed_classes": list(outcome.failed_classes), "tie": len(outcome.winners) > 1,
             "winners": list(outcome.winners), "not_cast_share": _pct(outcome.not_cast),
             "not_cast_fraction": _fraction(outcome.not_cast or Fraction(0))}
+
+
+def _hidden_not_cast(results) -> dict:
+    """Outside an allocation the share not cast tells a class that only abstained."""
+    if results.figures_hidden and results.ballot.kind != BallotKind.ALLOCATION:
+        return {"not_cast_share": None, "not_cast_fraction": None}
+    return {}
 
 
 def _without_interest(results) -> dict | None:

@@ -30,6 +30,9 @@ def outcome_point(results) -> Point:
 
 
 def _resolution_outcome(results) -> Point:
+    if results.figures_hidden:  # passed or not is all members may see (voting.disclosure)
+        return (Point("yes", "Most people voted YES. The change will happen.")
+                if results.outcome.passed else Point("no", "The change will not happen."))
     shares = {o.code: results.outcome.shares.get(o.pk, Fraction(0)) for o in results.options}
     yes, no = shares.get("for", Fraction(0)), shares.get("against", Fraction(0))
     if results.outcome.passed:
@@ -71,9 +74,12 @@ def result_points(results, rows) -> list[Point]:
         points.append(Point("help", f"It needed {_needs(ballot)} of the votes to say YES."))
     elif ballot.kind == BallotKind.RANKED:
         points.append(Point("numbers", "People put the candidates in order: 1, 2, 3."))
-    else:
+    elif not results.figures_hidden:
         points += [Point("vote", f"{row['option'].label}: {row['share_text']} of the votes.")
                    for row in rows if row["counted"]]
+    if results.figures_hidden:
+        points.append(Point("help", "Some numbers are not shown. This keeps the votes of a "
+                                    "small group secret."))
     if ballot.weighting != Weighting.ONE_MEMBER_ONE_VOTE:
         points.append(Point("meeting", "Some groups of members count for more. "
                                        "This keeps it fair between the groups."))

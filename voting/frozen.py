@@ -94,7 +94,9 @@ def certified(ballot: Ballot, count):
     Certification fixes it (nothing can be entered after it), and the key carries the time
     of certification, so a different certification can never read it. The copy read back
     gets the ballot as it is now (published since, perhaps)."""
-    key = f"voting:results:{int(ballot.pk)}:{ballot.certified_at.isoformat()}:v1"
+    # v2: a class row carries its counted votes, which `disclosure` needs: no v1 copy may be
+    # read back without them (it would publish a small class's figures).
+    key = f"voting:results:{int(ballot.pk)}:{ballot.certified_at.isoformat()}:v2"
     found = cache.get(key)
     if found is None:
         found = count(ballot)

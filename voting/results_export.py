@@ -12,6 +12,7 @@ from django.http import HttpResponse
 from coop.enums import EmptyClassPolicy
 
 from . import stv
+from .disclosure import hidden_text
 from .enums import BallotKind, BallotState, ResolutionKind, Weighting
 from .selectors import Results, not_cast_label, percent
 
@@ -102,6 +103,8 @@ def _resolution_sentence(results: Results) -> str:
     for_share = outcome.shares.get(rules.get("for"), Fraction(0))
     against_share = outcome.shares.get(rules.get("against"), Fraction(0))
     needed = f"it needed {threshold_text(ballot)}"
+    if results.figures_hidden:
+        return _hidden_resolution_sentence(ballot, outcome, needed)
     if for_share + against_share == 0:
         return "The resolution did not pass: nobody voted for or against it."
     if for_share == against_share:
@@ -118,6 +121,17 @@ def _resolution_sentence(results: Results) -> str:
     return f"The resolution {verb}: {figure}; {needed}."
 
 
+def _hidden_resolution_sentence(ballot, outcome, needed) -> str:
+    """The outcome without the figures `disclosure` hides."""
+    if outcome.failed_classes:
+        names = _class_names(ballot, outcome.failed_classes)
+        return ("The resolution did not pass: it needed more votes for than against in every "
+                f"class, and {and_list(names)} did not give it that.")
+    verb = "passed" if outcome.passed else "did not pass"
+    return (f"The resolution {verb}: {needed} of the {weighted_word(ballot)}votes for and "
+            "against.")
+
+
 def _class_names(ballot, class_ids) -> list[str]:
     names = dict(ballot.class_weights.values_list("member_class_id", "member_class__name"))
     return [names.get(pk, "a class") for pk in class_ids]
@@ -127,6 +141,9 @@ def _choice_sentence(results: Results) -> str:
     winners = results.winners
     if not winners:
         return "Nobody voted." if results.ballot.has_closed else "Nobody has voted yet."
+    if results.figures_hidden:
+        return (f"Tie between {and_list([w.label for w in winners])}: the rules do not break "
+                "ties." if len(winners) > 1 else f"{winners[0].label} won.")
     share = pct(results.outcome.shares[winners[0].pk])
     if len(winners) > 1:
         return (f"Tie between {and_list([w.label for w in winners])}, with {share} each: "
@@ -236,16 +253,19 @@ def csv_rows(results: Results) -> list[list]:
     """One row per option for all classes and per option for each class whose breakdown is
     shown, then turnout rows, then the paper ballot counts."""
     rows = []
+    if results.figures_hidden:
+        rows.append(["figures hidden", "All classes", hidden_text(results), "", "", "", "", "",
+                     ""])
     if results.ballot.kind == BallotKind.RANKED:
         rows += _candidate_rows(results)
     else:
         for row in results.rows():
             counted = row["counted"]
             rows.append(["result", "All classes", row["option"].label,
-                         exact(row["share"]) if counted else "", row["head_count"],
-                         exact(row["one_member_share"]) if counted else "", "", "", ""])
+                         _figure(row["share"]) if counted else "", _blank(row["head_count"]),
+                         _figure(row["one_member_share"]) if counted else "", "", "", ""])
         label = not_cast_label(results.ballot)
-        if label:
+        if label and not (results.figures_hidden and results.ballot.kind != BallotKind.ALLOCATION):
             rows.append(["result", "All classes", label, exact(results.outcome.not_cast),
                          "", "", "", "", ""])
         for cls in results.classes:
@@ -259,6 +279,8 @@ def csv_rows(results: Results) -> list[list]:
     if results.ballot.weighting == Weighting.CLASS_SHARE and \
             results.ballot.kind != BallotKind.RANKED:
         for cls in results.classes:
+            if cls.weight_used is None:
+                continue  # hidden (`disclosure`)
             rows.append(["class weight used", cls.name, _weight_reason(results.ballot, cls),
                          exact(cls.weight_used), "", "", "", "", ""])
     for cls in results.classes:
@@ -269,6 +291,14 @@ def csv_rows(results: Results) -> list[list]:
     for state, n in results.papers.items():
         rows.append([f"paper ballots {state}", "All classes", "", "", n, "", "", "", ""])
     return rows
+
+
+def _figure(share: Fraction | None) -> str:
+    return "" if share is None else exact(share)
+
+
+def _blank(value):
+    return "" if value is None else value
 
 
 def _weight_reason(ballot, cls) -> str:

@@ -119,6 +119,7 @@ class ClassRow:
     weight_used: Fraction | None = None
     empty: bool = False
     weight_set: Fraction | None = None  # the parts as a share of all the ballot's parts
+    voters: int = 0  # votes counted in the class (turnout is the roll's `voted`)
 
     @property
     def turnout(self) -> Fraction | None:
@@ -142,6 +143,7 @@ class Results:
     without_interest: tally.Outcome | None = None  # the result without those votes
     without_interest_classes: list[ClassRow] = field(default_factory=list)
     without_interest_hidden: bool = False  # too few votes with an interest to show it safely
+    figures_hidden: bool = False  # reduced by `disclosure.publish` for members
 
     @property
     def turnout(self) -> Fraction | None:
@@ -157,13 +159,14 @@ class Results:
         return [by_id[pk] for pk in self.outcome.winners]
 
     def rows(self):
-        """One row per option for tables and charts."""
+        """One row per option for tables and charts; None where a figure is hidden."""
+        gone = None if self.figures_hidden else Fraction(0)
         for option in self.options:
             yield {
                 "option": option,
-                "share": self.outcome.shares.get(option.pk, Fraction(0)),
-                "one_member_share": self.one_member_outcome.shares.get(option.pk, Fraction(0)),
-                "head_count": self.head_counts.get(option.pk, 0),
+                "share": self.outcome.shares.get(option.pk, gone),
+                "one_member_share": self.one_member_outcome.shares.get(option.pk, gone),
+                "head_count": self.head_counts.get(option.pk, None if gone is None else 0),
                 "counted": option.code != "abstain",
             }
 
@@ -207,8 +210,8 @@ def _count_results(ballot: Ballot) -> Results:
                       r=Count("id", filter=Q(recused=True)))
             .order_by().values_list("member_class_id", "n", "v", "r")}
     weights = {w.member_class_id: w.weight for w in ballot.class_weights.all()}
-    rows = _class_rows(ballot, classes, option_ids, rules, roll, weights)
-    _mark_weights_used(rows, outcome)
+    rows = class_rows(ballot, classes, option_ids, rules, roll, weights)
+    mark_weights_used(rows, outcome)
     head_counts = {pk: 0 for pk in option_ids}
     for cls in classes:
         for pk, n in cls.counts.items():
@@ -224,7 +227,7 @@ def _count_results(ballot: Ballot) -> Results:
                    recused=sum(r for _, _, r in roll.values()), **interest)
 
 
-def _class_rows(ballot, classes, option_ids, rules, roll, weights) -> list[ClassRow]:
+def class_rows(ballot, classes, option_ids, rules, roll, weights) -> list[ClassRow]:
     """Each class's turnout and, when enough voted in it, its own breakdown."""
     rows = []
     for cls in classes:
@@ -233,14 +236,14 @@ def _class_rows(ballot, classes, option_ids, rules, roll, weights) -> list[Class
         class_outcome = tally.decide([cls], option_ids, rules, Weighting.ONE_MEMBER_ONE_VOTE)
         rows.append(ClassRow(name=cls.name, weight=weights.get(cls.class_id, 0),
                              weight_set=cls.weight,
-                             on_roll=on_roll, voted=voted, shown=shown,
+                             on_roll=on_roll, voted=voted, shown=shown, voters=cls.voters,
                              counts=dict(cls.counts) if shown else {},
                              shares=class_outcome.shares if shown else {},
                              class_id=cls.class_id))
     return rows
 
 
-def _mark_weights_used(rows: list[ClassRow], outcome: tally.Outcome) -> None:
+def mark_weights_used(rows: list[ClassRow], outcome: tally.Outcome) -> None:
     for row in rows:
         row.weight_used = outcome.weights_used.get(row.class_id)
         row.empty = row.class_id in outcome.empty_classes
@@ -260,9 +263,9 @@ def _without_interest(ballot, real, option_ids, rules, roll, weights, sealed) ->
         # Beside the real result, the result without so few votes would show how they voted.
         return {"with_interest": interested, "without_interest_hidden": True}
     classes = count_ballot(ballot, without_interest=True, sealed=sealed)
-    rows = _class_rows(ballot, classes, option_ids, rules, roll, weights)
+    rows = class_rows(ballot, classes, option_ids, rules, roll, weights)
     without = tally.decide(classes, option_ids, rules)
-    _mark_weights_used(rows, without)
+    mark_weights_used(rows, without)
     real_voters = {c.class_id: c.voters for c in real}
     for cls, row in zip(classes, rows, strict=True):
         left_out = real_voters.get(cls.class_id, 0) - cls.voters
@@ -341,7 +344,6 @@ def not_cast_label(ballot: Ballot) -> str | None:
             ballot.empty_class_policy == EmptyClassPolicy.NOT_CAST:
         return "Not cast (a class in which nobody voted)"
     return None
-
 
 
 def open_ballots_for(members) -> dict[int, list[dict]]:

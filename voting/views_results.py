@@ -16,7 +16,7 @@ from coop import permissions as coop_permissions
 from coop.decorators import society_context, society_view
 from membership.selectors import member_for
 
-from . import charts, easy_read, permissions, results_export, selectors
+from . import charts, disclosure, easy_read, permissions, results_export, selectors
 from .enums import BallotKind, BallotState, ResolutionKind, Weighting
 
 RECEIPTS_ON_PAGE = 1000  # more counted receipts than this are a download, not a list
@@ -31,6 +31,11 @@ class Viewer:
         self.member = member_for(society, user)
         self.insider = bool(self.member or self.officer or self.scrutineer
                             or coop_permissions.is_officer(user, society))
+
+    def published(self, results):
+        """The figures this person may see: the full count for the board and the
+        scrutineer, who certify it; what `disclosure` publishes for members."""
+        return disclosure.publish(results, full=self.officer or self.scrutineer)
 
 
 def _load(request, society, pk):
@@ -72,11 +77,12 @@ def ballot_results(request, society, pk):
     # Votes, or marks where a vote has several: either way no more receipts than this.
     most = max(results.voted, sum(results.head_counts.values()))
     listed = ballot.has_closed and most <= RECEIPTS_ON_PAGE
-    context = results_context(results)
+    shown = viewer.published(results)
+    context = results_context(shown)
     return render(request, "voting/results/results.html", society_context(
         request, society, **context, viewer=viewer,
-        easy_outcome=easy_read.outcome_point(results),
-        easy_points=easy_read.result_points(results, context["rows"]),
+        easy_outcome=easy_read.outcome_point(shown),
+        easy_points=easy_read.result_points(shown, context["rows"]),
         receipts_closed=ballot.has_closed,
         receipts=selectors.counted_receipts(ballot) if listed else None))
 
@@ -97,8 +103,8 @@ def receipts_txt(request, society, pk):
 def results_context(results) -> dict:
     """What the results page and the certificate both show."""
     ballot = results.ballot
-    rows = [{**row, "share_text": results_export.pct(row["share"]),
-             "one_member_text": results_export.pct(row["one_member_share"])}
+    rows = [{**row, "share_text": _hidden_or(row["share"]),
+             "one_member_text": _hidden_or(row["one_member_share"])}
             for row in results.rows()]
     counted = [r for r in rows if r["counted"]]
     return {
@@ -117,7 +123,9 @@ def results_context(results) -> dict:
         "not_cast": results_export.pct(results.outcome.not_cast)
         if selectors.not_cast_label(ballot) else None,
         "not_cast_label": selectors.not_cast_label(ballot),
-        "chart": None if ballot.kind == BallotKind.RANKED else _chart(results, counted),
+        "chart": None if ballot.kind == BallotKind.RANKED or any(
+            r["share"] is None for r in counted) else _chart(results, counted),
+        "hidden_reason": disclosure.hidden_text(results) if results.figures_hidden else "",
         "stv": results_export.stv_table(results.stv),
         "classes": [_class_view(cls, results.options) for cls in results.classes],
         "turnout": _turnout_text(results.turnout),
@@ -125,6 +133,10 @@ def results_context(results) -> dict:
         "live": ballot.state == BallotState.OPEN,
         **_interest_context(results),
     }
+
+
+def _hidden_or(share) -> str:
+    return disclosure.HIDDEN_REASON if share is None else results_export.pct(share)
 
 
 def _interest_context(results) -> dict:
@@ -180,10 +192,10 @@ def _chart(results, counted_rows):
 
 @society_view()
 def results_csv(request, society, pk):
-    ballot, _viewer, visible = _load(request, society, pk)
+    ballot, viewer, visible = _load(request, society, pk)
     if not visible:
         raise Http404
-    return results_export.csv_response(selectors.results(ballot))
+    return results_export.csv_response(viewer.published(selectors.results(ballot)))
 
 
 def _certified(request, society, pk):
@@ -199,7 +211,7 @@ def certificate(request, society, pk):
     if ballot.certified_at is None:
         return render(request, "voting/results/not_certified.html", society_context(
             request, society, ballot=ballot, viewer=viewer))
-    results = selectors.results(ballot)
+    results = viewer.published(selectors.results(ballot))
     return render(request, "voting/results/certificate.html", society_context(
         request, society, **results_context(results), viewer=viewer))
 
@@ -222,10 +234,10 @@ def certificate_pdf_bytes(results) -> bytes:
 
 @society_view()
 def certificate_pdf(request, society, pk):
-    ballot, _viewer = _certified(request, society, pk)
+    ballot, viewer = _certified(request, society, pk)
     if ballot.certified_at is None:
         raise Http404
-    response = HttpResponse(certificate_pdf_bytes(selectors.results(ballot)),
+    response = HttpResponse(certificate_pdf_bytes(viewer.published(selectors.results(ballot))),
                             content_type="application/pdf")
     filename = f"{society.slug}-ballot-{ballot.pk}-certificate.pdf"
     response["Content-Disposition"] = f'inline; filename="{filename}"'

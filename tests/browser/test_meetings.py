@@ -262,13 +262,20 @@ def test_live_results_screen_is_accessible(page, sign_in, assert_accessible, me,
     services.enter_teller_counts(special, {
         hands[0].member_class_id: {options["for"]: 1},
         hands[1].member_class_id: {options["against"]: 1}}, by=secretary)
-    sign_in(page.context, me.user)
+    sign_in(page.context, secretary)  # the officers running the vote see the count
     page.goto(meeting_path(meeting, "screen/"))
-
-    assert page.locator("h2.screen__title").inner_text() == SPECIAL
-    assert "Voting is open" in main_text(page)
     rows = page.locator("#screen-table tbody tr").all_inner_texts()
     assert rows[0].split("\t")[:3] == ["For", "4", "1"]
+    assert_accessible(page, "live results screen for the officers, voting open")
+
+    page.context.clear_cookies()
+    sign_in(page.context, me.user)
+    page.goto(meeting_path(meeting, "screen/"))
+    assert page.locator("h2.screen__title").inner_text() == SPECIAL
+    assert "Voting is open" in main_text(page)
+    # Too few in a class voted for members to see the figures (voting.disclosure).
+    assert "Hidden to keep a small group's votes secret" in \
+        page.locator("#screen-hidden").inner_text()
     assert "Quorate" in main_text(page)
     assert_accessible(page, "live results screen, voting open")
 

@@ -41,8 +41,10 @@ def visit(page, path):
     return response
 
 
-def test_results_page_with_chart_is_accessible(page, sign_in, assert_accessible, certified):
-    sign_in(page.context, certified.test_member.user)
+def test_results_page_with_chart_is_accessible(page, sign_in, assert_accessible, certified,
+                                               secretary):
+    # The board sees the full count; members get no figures here (two carers voted).
+    sign_in(page.context, secretary)
     visit(page, f"/s/{certified.society.slug}/ballots/{certified.pk}/results/")
     chart = page.locator("svg[role=img]")
     assert chart.count() == 1
@@ -51,6 +53,17 @@ def test_results_page_with_chart_is_accessible(page, sign_in, assert_accessible,
     page.locator("#receipts summary").click()  # open the receipts list, then check again
     assert page.locator("#receipts li").count() == 9
     assert_accessible(page, "ballot results page")
+
+
+def test_results_page_with_the_figures_hidden_is_accessible(page, sign_in, assert_accessible,
+                                                           certified):
+    sign_in(page.context, certified.test_member.user)
+    visit(page, f"/s/{certified.society.slug}/ballots/{certified.pk}/results/")
+    assert "Hidden to keep a small group's votes secret" in \
+        page.locator("#figures-hidden").inner_text()
+    assert page.locator("svg[role=img]").count() == 0
+    assert "The resolution passed" in page.locator("#outcome").inner_text()
+    assert_accessible(page, "ballot results page with the figures hidden")
 
 
 def test_certificate_page_is_accessible(page, sign_in, assert_accessible, certified):

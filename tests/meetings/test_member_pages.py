@@ -259,19 +259,26 @@ def test_screen_shows_weighted_percentages_and_hands(client_for, meeting, people
     voting.cast_vote(ballot, cy, {options["against"]: 1})
     services.enter_teller_counts(item, {di.member_class_id: {options["for"]: 1}},
                                  by=secretary)
-    page = client.get(url("meeting_screen", meeting))
+    page = client_for(secretary).get(url("meeting_screen", meeting))
     words = text(page)
-    # Users 50% all for, carers 25% all against, PAs 25% all for (one hand).
+    # The officers running the vote see the count. Users 50% all for, carers 25% all
+    # against, PAs 25% all for (one hand).
     assert "75.0% For" in words and "25.0% Against" in words
     assert "For 2 1 75.0%" in words and "Against 1 0 25.0%" in words
     assert "Quorate: 3 counted of 2 needed" in words and "Refresh" in words
     assert "meetings-screen.js" in page.content.decode()
+    # One vote in each class: the figures would say how each of them voted, so members see
+    # only how many have voted (voting.disclosure).
+    words = text(client.get(url("meeting_screen", meeting)))
+    assert "Hidden to keep a small group's votes secret" in words and "75.0%" not in words
+    assert "3 of the" in words
     services.close_item_vote(item, by=secretary)
     closed = text(client.get(url("meeting_screen", meeting)))
     assert "The chair will declare the result" in closed and "75.0%" not in closed
     services.declare_result(item, by=secretary)
     declared = text(client.get(url("meeting_screen", meeting)))
-    assert "75.0% For" in declared and "The resolution is carried." in declared
+    assert "The resolution is carried." in declared and "75.0%" not in declared
+    assert "75.0% For" in text(client_for(secretary).get(url("meeting_screen", meeting)))
 
 
 # --- nominations ---------------------------------------------------------------------------------

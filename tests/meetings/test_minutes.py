@@ -14,6 +14,7 @@ from meetings.services import MeetingError
 from membership.models import MemberClass
 from tests.factories import MemberFactory, OfficerFactory
 from voting import services as voting
+from voting.models import Ballot
 
 from .conftest import days_ahead, fresh, options_of
 
@@ -91,6 +92,18 @@ def test_the_draft_records_declarations_resolutions_and_results(held, chair):
     assert f"Declared and withdrew: Cal ({title}: Employs a PA)." in text
     assert ("Resolution: That the co-op pays every personal assistant at least the real "
             "living wage.\nCal declared an interest and withdrew (Employs a PA).\n") in text
+    # Fewer than 5 voted in every class, so the minutes, which every member reads, give the
+    # outcome without the figures (voting.disclosure): with them, the carers' two votes
+    # would be the totals less the other classes' shares.
+    assert ("The ordinary resolution was carried (it needed more than 50% of the votes for "
+            "and against, weighted by class). The figures are not given, to keep a small "
+            "group's votes secret.\n") in text
+    assert "70.8%" not in text
+
+
+def test_the_draft_gives_the_figures_when_no_class_is_small(held, chair):
+    Ballot.objects.filter(pk=held.resolution.ballot_id).update(breakdown_minimum=1)
+    text = minutes.draft_text(_ended(held, chair))
     # Users 2 for, 1 against (Ann, Bea; Dee); carers 1 for, 1 against (Cat; Ed by proxy);
     # PAs 1 for (Pat; Quin abstained): 0.5 x 2/3 + 0.25 x 1/2 + 0.25 x 1 = 70.8%.
     assert ("The ordinary resolution was carried: 70.8% for, weighted by class (it needed "

@@ -258,12 +258,21 @@ def test_outcome_hides_without_interest_when_too_few_had_one(society, secretary,
     users, pas = people(society, pas=2)
     proposal = vote_and_certify(put_to_vote(draft(year, secretary), secretary), secretary,
                                 users, pas)
-    response = client_for(users[0].user).get(url("proposal_outcome", proposal))
-    page = text(response)
+    # The board sees the full count: the comparison without so few interested votes is
+    # hidden, and so is the two PAs' own table.
+    page = text(client_for(secretary).get(url("proposal_outcome", proposal)))
     assert "The result without votes cast with an interest is not shown" in page
     assert "Without votes cast with an interest" not in page  # no such column
     assert "One member, one vote" in page
     assert "Hidden: only 2 members of the class “Personal assistant” voted" in page
+    # Members: two PAs is a small class, so no comparison at all (it would give them away),
+    # but the pounds, which are the decision, are shown.
+    response = client_for(users[0].user).get(url("proposal_outcome", proposal))
+    page = text(response)
+    assert "Hidden to keep a small group's votes secret: fewer than 5 voted in Personal " \
+           "assistant" in page
+    assert 'id="compare-table"' not in response.content.decode()
+    assert "One member, one vote" not in page and "£" in page
 
 
 def test_choice_ballot_outcome_names_the_winning_package(society, secretary, year):

@@ -120,7 +120,8 @@ def test_resolution_page_gives_the_outcome_first_then_the_figures(resolution, se
     close(resolution, secretary)
     certify(resolution, scrutineer)
     services.publish_ballot(resolution, by=secretary)
-    response = client_for(resolution.test_member.user).get(url("ballot_results", resolution))
+    # The board sees the full count it published (the scrutineer certified it).
+    response = client_for(secretary).get(url("ballot_results", resolution))
     page = text(response)
     html = response.content.decode()
 
@@ -153,6 +154,36 @@ def test_resolution_page_gives_the_outcome_first_then_the_figures(resolution, se
     assert url("receipt_check", resolution) in html
     assert url("ballot_results_csv", resolution) in html
     assert url("ballot_certificate", resolution) in html
+
+
+def test_members_cannot_subtract_a_small_class_out_of_the_totals(resolution, secretary,
+                                                                scrutineer):
+    """Two carers voted (fewer than 5). Publishing the totals (7 for, 5 against) beside the
+    other classes' tables (users 5 and 1, PAs 1 and 3) gave the carers' split away as
+    7 − 5 − 1 = 1 for and 5 − 1 − 3 = 1 against. Members now get the outcome and turnout."""
+    close(resolution, secretary)
+    certify(resolution, scrutineer)
+    services.publish_ballot(resolution, by=secretary)
+    member = client_for(resolution.test_member.user)
+    response = member.get(url("ballot_results", resolution))
+    page = text(response)
+    assert ("The resolution passed: it needed more than 50% of the weighted votes for and "
+            "against.") in page
+    assert ("Hidden to keep a small group's votes secret: fewer than 5 voted in Carer, so only "
+            "the outcome and the turnout are shown.") in page
+    assert "Carer 25% 2 2 100.0%" in page  # turnout stays
+    for figure in ("60.4%", "58.3%", "83.3%", "For 5", "Against 1", "For 1"):
+        assert figure not in page
+    assert "<svg" not in response.content.decode()
+    rows = list(csv.DictReader(io.StringIO(
+        member.get(url("ballot_results_csv", resolution)).content.decode())))
+    assert {r["row"] for r in rows} == {"figures hidden", "result", "turnout",
+                                        "paper ballots issued", "paper ballots counted",
+                                        "paper ballots rejected"}
+    assert all(r["votes"] == "" and r["weighted_share_percent"] == ""
+               for r in rows if r["row"] == "result")
+    certificate = text(member.get(url("ballot_certificate", resolution)))
+    assert "it needed more than 50%" in certificate and "60.4%" not in certificate
 
 
 def test_class_majority_failure_is_explained(classes, make_members, open_ballot, secretary):
