@@ -96,15 +96,28 @@ def test_choice_and_election_results_in_easy_read(society, secretary, scrutineer
 
 
 def test_a_resolution_that_fails_says_so_first(society, secretary, scrutineer):
-    voters = members(society, 3, easy_read=True)
+    voters = members(society, 6, easy_read=True)
     ballot = open_ballot(society, secretary, "resolution")
-    for member, how in zip(voters, ["Against", "Against", "For"], strict=True):
+    for member, how in zip(voters, ["Against"] * 4 + ["For"] * 2, strict=True):
         voting.cast_vote(ballot, member, {pk_of(ballot, how): 1})
     published(ballot, secretary, scrutineer)
     response = client_for(voters[0].user).get(
         reverse("ballot_results", args=[society.slug, ballot.pk]))
     assert _easy_section(response).startswith(
         "The result in easy read Most people voted NO. The change will not happen.")
+
+
+def test_easy_read_says_no_more_than_the_outcome_when_a_small_groups_votes_are_hidden(
+        society, secretary, scrutineer):
+    voters = members(society, 3, easy_read=True)  # fewer than 5 voted in the class
+    ballot = open_ballot(society, secretary, "resolution")
+    for member, how in zip(voters, ["Against", "Against", "For"], strict=True):
+        voting.cast_vote(ballot, member, {pk_of(ballot, how): 1})
+    published(ballot, secretary, scrutineer)
+    easy = _easy_section(client_for(voters[0].user).get(
+        reverse("ballot_results", args=[society.slug, ballot.pk])))
+    assert easy.startswith("The result in easy read The change will not happen.")
+    assert "Some numbers are not shown" in easy and "NO" not in easy
 
 
 def test_easy_read_pages_explain_in_plain_words(pages, society):
