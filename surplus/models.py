@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from coop.enums import NotCastMoney
 from coop.models import Society
+from coop.uploads import RandomName
 from membership.models import InterestTopic
 from voting.models import Ballot, BallotOption
 
@@ -27,7 +28,8 @@ class FinancialYear(models.Model):
     ends_on = models.DateField()
     income = models.DecimalField(**MONEY, validators=[MinValueValidator(0)])
     expenditure = models.DecimalField(**MONEY, validators=[MinValueValidator(0)])
-    accounts = models.FileField("the accounts (PDF)", upload_to="accounts/%Y/", blank=True)
+    accounts = models.FileField("the accounts (PDF)", upload_to=RandomName("accounts", "pdf"),
+                                blank=True)
     notes = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     locked_at = models.DateTimeField(null=True, blank=True)
