@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from coop.forms import AccessibleFormMixin
 from coop.forms import date_field as shared_date_field
+from coop.text import NOTE
 from coop.uploads import MAX_PDF_BYTES, check_pdf
 from membership.models import InterestTopic
 from voting.enums import Weighting
@@ -146,7 +147,8 @@ class OptionForm(AccessibleFormMixin, forms.Form):
                   "service brings the topic for users or carers.",
         error_messages={"invalid_choice": "Choose one of this society's topics."})
     cost_note = forms.CharField(
-        label="What it costs", required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        label="What it costs", required=False, max_length=NOTE,
+        widget=forms.Textarea(attrs={"rows": 3}),
         help_text="For example: about £8,000 to set up, then £1,200 a year to run.")
     pays_members = forms.BooleanField(
         label="This option pays money out to members (a dividend or rebate)", required=False,
