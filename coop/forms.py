@@ -57,6 +57,9 @@ def bound_text_field(name: str, field: forms.CharField, *, limit: int | None = N
         field.widget.attrs.update(field.widget_attrs(field.widget))
     field.error_messages.setdefault("max_length", text.MAX_LENGTH_MESSAGE)
     if multiline:
+        # A text area's maxlength cuts pasted text short without a word; the message next
+        # to the field after sending says what is too long, and nothing is lost.
+        field.widget.attrs.pop("maxlength", None)
         field.validators.append(text.validate_text)
     else:
         is_name = any(word in name for word in text.NAME_FIELD_WORDS)

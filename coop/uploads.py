@@ -4,7 +4,6 @@ client's file name never reaches the disk: it could collide, leak, or carry a pa
 extension the web server would act on. Files are private and served only by views that
 check permission (e.g. surplus's `year_accounts`), never from a public MEDIA_URL."""
 
-import logging
 import uuid
 
 import pypdf
@@ -52,10 +51,6 @@ def check_pdf(upload, *, max_bytes: int = MAX_PDF_BYTES, what: str = "the docume
 
 def _pdf_problem(upload) -> str | None:
     upload.seek(0)
-    # pypdf logs every repair it attempts on a broken file; the refusal is what matters.
-    logger = logging.getLogger("pypdf")
-    level = logger.level
-    logger.setLevel(logging.CRITICAL)
     try:
         reader = pypdf.PdfReader(upload)
         if reader.is_encrypted:
@@ -64,5 +59,3 @@ def _pdf_problem(upload) -> str | None:
         return None if 0 < pages <= MAX_PDF_PAGES else "no pages"
     except Exception:  # noqa: BLE001 - a parser fed hostile bytes can raise almost anything
         return "unreadable"
-    finally:
-        logger.setLevel(level)

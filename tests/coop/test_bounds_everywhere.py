@@ -121,7 +121,10 @@ def test_every_text_box_on_every_form_is_bounded_and_checked(every_form):
                 problems.append(f"{where}: no maximum length")
             if not any(check in field.validators for check in CHECKS):
                 problems.append(f"{where}: no check for hidden control characters")
-            if field.widget.attrs.get("maxlength") != str(field.max_length):
+            if isinstance(field.widget, forms.Textarea):
+                if "maxlength" in field.widget.attrs:  # it would cut pasted text silently
+                    problems.append(f"{where}: a text area with maxlength")
+            elif field.widget.attrs.get("maxlength") != str(field.max_length):
                 problems.append(f"{where}: the box does not say its maximum length")
     assert problems == []
 
