@@ -1,7 +1,8 @@
 """On PostgreSQL `manage.py backup` runs pg_dump and `restore` runs pg_restore. Back up the
-demo, restore it into a fresh database, and the audit log verifies, the same rows are there and
-the pages render. Each step runs as a deployment would, in its own process with its own
-DATABASE_URL, on two databases of its own beside the test database.
+demo (and an uploaded file), restore it into a fresh database, and the audit log verifies, the
+same rows and the upload are there, and the pages render. Each step runs as a deployment
+would, in its own process with its own DATABASE_URL (and MEDIA_ROOT), on two databases of its
+own beside the test database.
 
 Runs in the PostgreSQL pass of the suite (DATABASE_URL names PostgreSQL); on SQLite it skips,
 and under CI with PostgreSQL named but not in use it fails."""
@@ -28,8 +29,9 @@ def url_for(name: str) -> str:
     return f"postgresql://{auth}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{name}"
 
 
-def manage(database: str, *args: str, module: str | None = None) -> str:
+def manage(database: str, *args: str, module: str | None = None, media: Path | None = None) -> str:
     env = {**os.environ, "DATABASE_URL": url_for(database), "TASK_BACKEND": "immediate",
+           **({"MEDIA_ROOT": str(media)} if media else {}),
            "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
            "LOG_LEVEL": "ERROR", "CRAWL_PAGES": "25"}
     command = [sys.executable, "-m", module] if module else [sys.executable, "manage.py", *args]
@@ -82,9 +84,15 @@ def test_a_pg_dump_of_the_demo_restores_into_a_fresh_database(databases, tmp_pat
     manage(live, "migrate", "--noinput")
     manage(live, "seed_demo")
 
-    said = manage(live, "backup", str(backup))
+    live_media, fresh_media = tmp_path / "live-media", tmp_path / "fresh-media"
+    (live_media / "accounts").mkdir(parents=True)
+    (live_media / "accounts" / "3f2a.pdf").write_bytes(b"%PDF- the year's accounts")
+
+    said = manage(live, "backup", str(backup), media=live_media)
     assert "pg_dump" in said and backup.read_bytes().startswith(b"PGDMP")
-    manage(fresh, "restore", str(backup))
+    manage(fresh, "restore", str(backup), media=fresh_media)
+
+    assert (fresh_media / "accounts" / "3f2a.pdf").read_bytes() == b"%PDF- the year's accounts"
 
     assert counts(fresh) == counts(live) and counts(fresh)["coop_auditentry"] > 50
     assert "intact" in manage(fresh, "verify_audit")
