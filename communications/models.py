@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from coop.models import Society
+from coop.text import LONG_TEXT, bounded_text, validate_one_line
 from meetings.models import Meeting
 from membership.models import Member, MemberClass
 from voting.models import Ballot
@@ -29,14 +30,14 @@ from .enums import (
 class Message(models.Model):
     society = models.ForeignKey(Society, on_delete=models.PROTECT, related_name="messages")
     kind = models.CharField(max_length=10, choices=MessageKind, default=MessageKind.NEWS)
-    subject = models.CharField(max_length=150)
+    subject = models.CharField(max_length=150, validators=[validate_one_line])
     body = models.TextField(help_text="Plain text. Simple formatting: a line starting with # "
                                       "is a heading, - starts a list item, [words](address) "
-                                      "is a link.")
+                                      "is a link.", **bounded_text(LONG_TEXT))
     easy_read_body = models.TextField(
         "easy-read version", blank=True,
         help_text="Short sentences and common words. Members who asked for easy read get this "
-                  "first, then the full message.")
+                  "first, then the full message.", **bounded_text(LONG_TEXT))
     audience = models.CharField(max_length=12, choices=Audience, default=Audience.ALL)
     classes = models.ManyToManyField(MemberClass, blank=True, related_name="+")
     ballot = models.ForeignKey(Ballot, on_delete=models.PROTECT, null=True, blank=True,

@@ -1,6 +1,8 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from coop.api_fields import line_field, text_field
+from coop.text import LONG_TEXT
 from meetings.models import Meeting
 from membership.models import MemberClass
 from voting.models import Ballot
@@ -41,9 +43,9 @@ class MessageInputSerializer(serializers.Serializer):
     this society's."""
 
     kind = serializers.ChoiceField(choices=MessageKind.choices, default=MessageKind.NEWS)
-    subject = serializers.CharField(max_length=150)
-    body = serializers.CharField()
-    easy_read_body = serializers.CharField(required=False, allow_blank=True, default="")
+    subject = line_field(150)
+    body = text_field(LONG_TEXT)
+    easy_read_body = text_field(LONG_TEXT, required=False, allow_blank=True, default="")
     audience = serializers.ChoiceField(choices=Audience.choices, default=Audience.ALL)
     classes = serializers.PrimaryKeyRelatedField(many=True, required=False, default=list,
                                                  queryset=MemberClass.objects.none())

@@ -1,8 +1,10 @@
 from datetime import date, datetime
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.core.validators import MaxLengthValidator
 
+from . import text
 from .models import Society
 
 # The browser's date picker reads and writes only ISO dates. Rendered in the locale's format
@@ -42,6 +44,28 @@ def date_field(label: str, *, required: bool = True, help_text: str = "",
                            **kwargs)
 
 
+def bound_text_field(name: str, field: forms.CharField, *, limit: int | None = None) -> None:
+    """Every text box has a maximum length and refuses hidden control characters (see
+    coop/text.py), whether or not the form's author remembered: the model field's bound on a
+    model form, else text areas up to `text.TEXT` characters (keeping new lines) and one-line
+    boxes up to `text.ONE_LINE`. Names get the names' message."""
+    multiline = isinstance(field.widget, forms.Textarea)
+    if field.max_length is None and not any(
+            isinstance(v, MaxLengthValidator) for v in field.validators):
+        field.max_length = limit or (text.TEXT if multiline else text.ONE_LINE)
+        field.validators.append(MaxLengthValidator(field.max_length))
+        field.widget.attrs.update(field.widget_attrs(field.widget))
+    field.error_messages.setdefault("max_length", text.MAX_LENGTH_MESSAGE)
+    if multiline:
+        # A text area's maxlength cuts pasted text short without a word; the message next
+        # to the field after sending says what is too long, and nothing is lost.
+        field.widget.attrs.pop("maxlength", None)
+        field.validators.append(text.validate_text)
+    else:
+        is_name = any(word in name for word in text.NAME_FIELD_WORDS)
+        field.validators.append(text.validate_name if is_name else text.validate_one_line)
+
+
 class AccessibleFormMixin:
     """Link each field's hint and error to its input with aria-describedby, and mark invalid
     inputs with aria-invalid, matching the ids used by templates/includes/field.html."""
@@ -53,6 +77,17 @@ class AccessibleFormMixin:
         for name, field in self.fields.items():
             if field.help_text and not isinstance(field.widget, self.GROUPED):
                 field.widget.attrs["aria-describedby"] = f"{self[name].auto_id}_hint"
+            if type(field) is forms.CharField and not isinstance(field.widget,
+                                                                 forms.PasswordInput):
+                bound_text_field(name, field, limit=self._model_limit(name))
+
+    def _model_limit(self, name: str) -> int | None:
+        """A model form's field is as long as its model field allows (validators included)."""
+        model = getattr(getattr(self, "_meta", None), "model", None)
+        try:
+            return text.max_length_of(model._meta.get_field(name)) if model else None
+        except FieldDoesNotExist:
+            return None
 
     def full_clean(self):
         super().full_clean()

@@ -18,6 +18,7 @@ from .enums import (
     ProxyDeadlineUnit,
     ReserveRule,
 )
+from .text import ADDRESS, TEXT, bounded_text, validate_name, validate_one_line
 
 
 class UserManager(BaseUserManager):
@@ -51,7 +52,7 @@ class User(AbstractUser):
     first_name = None
     last_name = None
     email = models.EmailField("email address", unique=True)
-    display_name = models.CharField(max_length=150, blank=True)
+    display_name = models.CharField(max_length=150, blank=True, validators=[validate_name])
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []
@@ -69,10 +70,11 @@ def default_register_retention() -> int:
 class Society(models.Model):
     """A registered society (a co-operative) and the rules that other parts read."""
 
-    name = models.CharField(max_length=200)
+    name = models.CharField(max_length=200, validators=[validate_name])
     slug = models.SlugField(max_length=60, unique=True)
-    registration_number = models.CharField(max_length=40, blank=True)
-    address = models.TextField(blank=True)
+    registration_number = models.CharField(max_length=40, blank=True,
+                                           validators=[validate_one_line])
+    address = models.TextField(blank=True, **bounded_text(ADDRESS))
     contact_email = models.EmailField(blank=True)
     financial_year_end_month = models.PositiveSmallIntegerField(
         default=3, validators=[MinValueValidator(1), MaxValueValidator(12)]
@@ -138,7 +140,8 @@ class Society(models.Model):
     payment_instructions = models.TextField(
         blank=True, default="Pay by bank transfer, cheque (payable to the co-op) or cash to the "
                             "treasurer. Quote your reference so we know the payment is yours.",
-        help_text="Shown to people who pay another way: bank details, where to send cheques.")
+        help_text="Shown to people who pay another way: bank details, where to send cheques.",
+        **bounded_text(TEXT))
     # Surplus: what goes to reserves before members decide on the rest.
     reserve_rule = models.CharField(max_length=10, choices=ReserveRule,
                                     default=ReserveRule.PERCENT)
@@ -369,7 +372,7 @@ class ApiToken(models.Model):
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
                              related_name="api_tokens")
-    name = models.CharField(max_length=100)
+    name = models.CharField(max_length=100, validators=[validate_name])
     prefix = models.CharField(max_length=12, db_index=True)
     key_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(default=timezone.now)

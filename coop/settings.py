@@ -214,8 +214,27 @@ try:
 except OSError:
     pass
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Uploaded files (a year's accounts) are private: no URL serves MEDIA_ROOT; views that check
+# permission stream them through the storage API. Back MEDIA_ROOT up with the database.
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+MEDIA_URL = "/media/"  # never routed; the storage API wants one
+# Several web servers need one store: S3-compatible object storage (pip install ".[s3]"),
+# when MEDIA_S3_BUCKET is set, with the usual AWS_* credentials in the environment.
+MEDIA_S3_BUCKET = os.environ.get("MEDIA_S3_BUCKET", "")
+DEFAULT_STORAGE = (
+    {"BACKEND": "storages.backends.s3.S3Storage",
+     "OPTIONS": {"bucket_name": MEDIA_S3_BUCKET,
+                 "endpoint_url": os.environ.get("MEDIA_S3_ENDPOINT_URL") or None,
+                 "region_name": os.environ.get("MEDIA_S3_REGION") or None,
+                 "location": os.environ.get("MEDIA_S3_PREFIX", ""),
+                 "default_acl": "private", "querystring_auth": True, "file_overwrite": False}}
+    if MEDIA_S3_BUCKET
+    else {"BACKEND": "django.core.files.storage.FileSystemStorage",
+          "OPTIONS": {"location": MEDIA_ROOT, "file_permissions_mode": 0o640,
+                      "directory_permissions_mode": 0o750}}
+)
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": DEFAULT_STORAGE,
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from coop.models import Society
+from coop.text import LONG_TEXT, NOTE, TEXT, bounded_text, validate_one_line
 from membership.models import InterestTopic, Member, MemberClass
 
 from .enums import (
@@ -44,7 +45,7 @@ class Requisition(KeptRecord):
     and must call the meeting."""
 
     society = models.ForeignKey(Society, on_delete=models.PROTECT, related_name="requisitions")
-    purpose = models.TextField()
+    purpose = models.TextField(**bounded_text(TEXT))
     started_by = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="+")
     started_at = models.DateTimeField(default=timezone.now)
     supporters_needed = models.PositiveIntegerField()
@@ -74,12 +75,14 @@ class RequisitionSupport(KeptRecord):
 class Meeting(KeptRecord):
     society = models.ForeignKey(Society, on_delete=models.PROTECT, related_name="meetings")
     kind = models.CharField(max_length=10, choices=MeetingKind)
-    title = models.CharField(max_length=200)
+    title = models.CharField(max_length=200, validators=[validate_one_line])
     starts_at = models.DateTimeField()
-    place = models.TextField(blank=True, help_text="Where people meet in person.")
+    place = models.TextField(blank=True, help_text="Where people meet in person.",
+                             **bounded_text(NOTE))
     online_link = models.URLField(blank=True, help_text="The link to join online.")
     access_notes = models.TextField(
-        blank=True, help_text="Step-free access, hearing loop, BSL, parking, who to ask.")
+        blank=True, help_text="Step-free access, hearing loop, BSL, parking, who to ask.",
+        **bounded_text(TEXT))
     requisition = models.OneToOneField(Requisition, on_delete=models.PROTECT, null=True,
                                        blank=True, related_name="meeting")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
@@ -91,7 +94,7 @@ class Meeting(KeptRecord):
     started_at = models.DateTimeField(null=True, blank=True)
     ended_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
-    cancel_reason = models.TextField(blank=True)
+    cancel_reason = models.TextField(blank=True, **bounded_text(NOTE))
 
     class Meta:
         ordering = ["-starts_at"]
@@ -150,8 +153,8 @@ class AgendaItem(KeptRecord):
     meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="items")
     position = models.PositiveSmallIntegerField()
     kind = models.CharField(max_length=20, choices=AgendaItemKind, default=AgendaItemKind.OTHER)
-    title = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
+    title = models.CharField(max_length=200, validators=[validate_one_line])
+    description = models.TextField(blank=True, **bounded_text(TEXT))
     # A resolution: a ballot of the voting issue, voted on in the room.
     ballot = models.OneToOneField("voting.Ballot", on_delete=models.PROTECT, null=True,
                                   blank=True, related_name="agenda_item")
@@ -284,7 +287,7 @@ class Withdrawal(KeptRecord):
 
     item = models.ForeignKey(AgendaItem, on_delete=models.PROTECT, related_name="withdrawals")
     member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="+")
-    reason = models.TextField(blank=True)
+    reason = models.TextField(blank=True, **bounded_text(NOTE))
     recorded_at = models.DateTimeField(default=timezone.now)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                     related_name="+")
@@ -328,7 +331,7 @@ class Nomination(KeptRecord):
     proposer = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="+")
     seconder = models.ForeignKey(Member, on_delete=models.PROTECT, null=True, blank=True,
                                  related_name="+")
-    statement = models.TextField(blank=True)
+    statement = models.TextField(blank=True, **bounded_text(TEXT))
     nominated_at = models.DateTimeField(default=timezone.now)
     seconded_at = models.DateTimeField(null=True, blank=True)
     accepted_at = models.DateTimeField(
@@ -362,7 +365,7 @@ class Minutes(models.Model):
     at a later meeting and then locked."""
 
     meeting = models.OneToOneField(Meeting, on_delete=models.PROTECT, related_name="minutes")
-    text = models.TextField()
+    text = models.TextField(**bounded_text(LONG_TEXT))
     drafted_at = models.DateTimeField(default=timezone.now)
     edited_at = models.DateTimeField(null=True, blank=True)
     edited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,

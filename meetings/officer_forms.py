@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from coop.forms import AccessibleFormMixin
 from coop.forms import date_field as shared_date_field
+from coop.text import LONG_TEXT, NOTE, TEXT
 from membership.models import InterestTopic, Member
 
 from .enums import AgendaItemKind, MeetingKind
@@ -59,7 +60,7 @@ class MeetingForm(ServiceErrorsMixin, forms.Form):
     title = forms.CharField(label="Title", max_length=200, required=False,
                             help_text="Leave it blank for the kind of meeting and its date, "
                                       "for example “Annual general meeting 12 March 2027”.")
-    place = forms.CharField(label="Place", required=False,
+    place = forms.CharField(label="Place", required=False, max_length=NOTE,
                             widget=forms.Textarea(attrs={"rows": 3}),
                             help_text="The address where people meet in person. Leave it "
                                       "blank for a meeting held only online.")
@@ -68,7 +69,8 @@ class MeetingForm(ServiceErrorsMixin, forms.Form):
                                  error_messages={"invalid": "Enter a full web address, "
                                                             "starting https://"})
     access_notes = forms.CharField(
-        label="Access notes", required=False, widget=forms.Textarea(attrs={"rows": 4}),
+        label="Access notes", required=False, max_length=TEXT,
+        widget=forms.Textarea(attrs={"rows": 4}),
         help_text="Step-free access, hearing loop, BSL interpreter, parking, who to ask for "
                   "help.")
 
@@ -96,7 +98,8 @@ class MeetingForm(ServiceErrorsMixin, forms.Form):
 
 class CancelForm(AccessibleFormMixin, forms.Form):
     reason = forms.CharField(
-        label="Why is the meeting cancelled?", widget=forms.Textarea(attrs={"rows": 3}),
+        label="Why is the meeting cancelled?", max_length=NOTE,
+        widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Recorded in the audit log and shown to members with the meeting.",
         error_messages={"required": "Say why the meeting is cancelled."})
 
@@ -239,5 +242,6 @@ class StartElectionForm(ServiceErrorsMixin, forms.Form):
 
 
 class MinutesForm(ServiceErrorsMixin, forms.Form):
-    text = forms.CharField(label="The minutes", widget=forms.Textarea(attrs={"rows": 30}),
+    text = forms.CharField(label="The minutes", max_length=LONG_TEXT,
+                           widget=forms.Textarea(attrs={"rows": 30}),
                            error_messages={"required": "The minutes cannot be empty."})

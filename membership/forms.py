@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 
 from coop.forms import AccessibleFormMixin, date_field
+from coop.text import NOTE
 
 from .enums import OFFLINE_METHODS, CessationReason
 from .models import Application, Member, MemberClass
@@ -145,7 +146,8 @@ class MemberDetailsForm(AccessibleFormMixin, PreferencesMixin, forms.ModelForm):
 
 class RejectForm(AccessibleFormMixin, forms.Form):
     reason = forms.CharField(
-        label="Why is the application not approved?", widget=forms.Textarea(attrs={"rows": 3}),
+        label="Why is the application not approved?", max_length=NOTE,
+        widget=forms.Textarea(attrs={"rows": 3}),
         help_text="The applicant will be sent this reason.",
         error_messages={"required": "Give a reason. The applicant will be told it."})
 
@@ -158,7 +160,7 @@ class ClassChangeForm(AccessibleFormMixin, forms.Form):
     to_class = ClassChoiceField(queryset=MemberClass.objects.none(), widget=forms.RadioSelect,
                                 empty_label=None, label="Which class should you be in?",
                                 error_messages={"required": "Choose a class."})
-    reason = forms.CharField(label="Why do you want to change class?",
+    reason = forms.CharField(label="Why do you want to change class?", max_length=NOTE,
                              widget=forms.Textarea(attrs={"rows": 3}),
                              error_messages={"required": "Say why you want to change class."})
 
@@ -173,7 +175,7 @@ class DecideClassChangeForm(AccessibleFormMixin, forms.Form):
                                  choices=[("approve", "Approve the move"),
                                           ("reject", "Do not approve")],
                                  error_messages={"required": "Choose a decision."})
-    note = forms.CharField(label="Note to the member", required=False,
+    note = forms.CharField(label="Note to the member", required=False, max_length=NOTE,
                            widget=forms.Textarea(attrs={"rows": 3}),
                            help_text="Needed if you do not approve.")
 
@@ -189,7 +191,7 @@ class CessationForm(AccessibleFormMixin, forms.Form):
                                widget=forms.RadioSelect,
                                error_messages={"required": "Choose why the membership ends."})
     on = date_field("Date the membership ended", errors={"required": "Enter the date."})
-    note = forms.CharField(label="Details", required=False,
+    note = forms.CharField(label="Details", required=False, max_length=NOTE,
                            widget=forms.Textarea(attrs={"rows": 3}),
                            help_text="Needed for a death or an expulsion: for example the date "
                                      "of the board's decision.")
@@ -260,7 +262,7 @@ class OfflinePaymentForm(AccessibleFormMixin, forms.Form):
         label="Reference", required=False, max_length=40,
         help_text="What the payer quoted, or a cheque number. Leave it empty to use the "
                   "reference we gave them.")
-    note = forms.CharField(label="Note", required=False,
+    note = forms.CharField(label="Note", required=False, max_length=NOTE,
                            widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, amount=None, **kwargs):

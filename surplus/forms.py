@@ -9,14 +9,13 @@ from django.utils import timezone
 
 from coop.forms import AccessibleFormMixin
 from coop.forms import date_field as shared_date_field
+from coop.text import NOTE
+from coop.uploads import MAX_PDF_BYTES, check_pdf
 from membership.models import InterestTopic
 from voting.enums import Weighting
 from voting.officer_forms import datetime_field
 
 from .enums import OptionType, PayRiseKind, ProposalBallotKind
-
-MAX_PDF_BYTES = 10 * 1024 * 1024
-
 
 
 def date_field(label: str, *, help_text: str = "", required: bool = True):
@@ -80,15 +79,7 @@ class YearForm(AccessibleFormMixin, forms.Form):
         upload = self.cleaned_data.get("accounts")
         if not upload:
             return None
-        if upload.size > MAX_PDF_BYTES:
-            raise forms.ValidationError("The file is bigger than 10 MB. Save a smaller PDF "
-                                        "and try again.")
-        upload.seek(0)
-        magic = upload.read(5)
-        upload.seek(0)
-        if not magic.startswith(b"%PDF"):
-            raise forms.ValidationError("The file is not a PDF. Choose the accounts saved as "
-                                        "a PDF.")
+        check_pdf(upload, max_bytes=MAX_PDF_BYTES, what="the accounts")
         return upload
 
     def service_fields(self) -> dict:
@@ -156,7 +147,8 @@ class OptionForm(AccessibleFormMixin, forms.Form):
                   "service brings the topic for users or carers.",
         error_messages={"invalid_choice": "Choose one of this society's topics."})
     cost_note = forms.CharField(
-        label="What it costs", required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        label="What it costs", required=False, max_length=NOTE,
+        widget=forms.Textarea(attrs={"rows": 3}),
         help_text="For example: about £8,000 to set up, then £1,200 a year to run.")
     pays_members = forms.BooleanField(
         label="This option pays money out to members (a dividend or rebate)", required=False,

@@ -12,6 +12,8 @@ from django.utils import timezone
 
 from coop.enums import NotCastMoney
 from coop.models import Society
+from coop.text import NOTE, TEXT, bounded_text, validate_one_line
+from coop.uploads import RandomName
 from membership.models import InterestTopic
 from voting.models import Ballot, BallotOption
 from voting.models.pictures import ALT_TEXT_MAX, ALT_TEXT_MISSING, picture_name
@@ -29,8 +31,9 @@ class FinancialYear(models.Model):
     ends_on = models.DateField()
     income = models.DecimalField(**MONEY, validators=[MinValueValidator(0)])
     expenditure = models.DecimalField(**MONEY, validators=[MinValueValidator(0)])
-    accounts = models.FileField("the accounts (PDF)", upload_to="accounts/%Y/", blank=True)
-    notes = models.TextField(blank=True)
+    accounts = models.FileField("the accounts (PDF)", upload_to=RandomName("accounts", "pdf"),
+                                blank=True)
+    notes = models.TextField(blank=True, **bounded_text(TEXT))
     created_at = models.DateTimeField(default=timezone.now)
     locked_at = models.DateTimeField(null=True, blank=True)
     locked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
@@ -64,9 +67,9 @@ class Proposal(models.Model):
 
     society = models.ForeignKey(Society, on_delete=models.PROTECT, related_name="proposals")
     year = models.ForeignKey(FinancialYear, on_delete=models.PROTECT, related_name="proposals")
-    title = models.CharField(max_length=200)
-    summary = models.TextField("plain-English summary")
-    easy_read_summary = models.TextField("easy-read summary", blank=True)
+    title = models.CharField(max_length=200, validators=[validate_one_line])
+    summary = models.TextField("plain-English summary", **bounded_text(TEXT))
+    easy_read_summary = models.TextField("easy-read summary", blank=True, **bounded_text(TEXT))
     amount_available = models.DecimalField(**MONEY, validators=[MinValueValidator(0)])
     ballot_kind = models.CharField(max_length=20, choices=ProposalBallotKind,
                                    default=ProposalBallotKind.ALLOCATION)
@@ -75,9 +78,10 @@ class Proposal(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                    related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
-    resolution_reference = models.CharField(max_length=100, blank=True)
+    resolution_reference = models.CharField(max_length=100, blank=True,
+                                            validators=[validate_one_line])
     decided_on = models.DateField(null=True, blank=True)
-    decision_notes = models.TextField("notes on carrying it out", blank=True)
+    decision_notes = models.TextField("notes on carrying it out", blank=True, **bounded_text(TEXT))
     decided_at = models.DateTimeField(null=True, blank=True)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                    null=True, blank=True, related_name="+")
@@ -112,12 +116,12 @@ class ProposalOption(models.Model):
 
     proposal = models.ForeignKey(Proposal, on_delete=models.PROTECT, related_name="options")
     option_type = models.CharField(max_length=20, choices=OptionType, default=OptionType.OTHER)
-    title = models.CharField(max_length=200)
-    description = models.TextField("plain-English description")
-    easy_read = models.TextField("easy-read description", blank=True)
+    title = models.CharField(max_length=200, validators=[validate_one_line])
+    description = models.TextField("plain-English description", **bounded_text(TEXT))
+    easy_read = models.TextField("easy-read description", blank=True, **bounded_text(TEXT))
     topic = models.ForeignKey(InterestTopic, on_delete=models.PROTECT, null=True, blank=True,
                               related_name="+")
-    cost_note = models.TextField(blank=True)
+    cost_note = models.TextField(blank=True, **bounded_text(NOTE))
     pays_members = models.BooleanField(
         "pays money out to members", default=False,
         help_text="A dividend or rebate to members. Not allowed where an asset lock applies.")

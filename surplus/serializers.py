@@ -12,7 +12,9 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from coop.api_fields import line_field, text_field
 from coop.enums import NotCastMoney
+from coop.text import NOTE, TEXT
 from membership.interests.serializers import SocietyTopicField, TopicRefSerializer
 from membership.models import InterestTopic
 from membership.serializers import EnumField
@@ -57,9 +59,12 @@ def money_out(help_text="", **kwargs):
 
 
 def text(message, *, required=True, max_length=None):
-    """A required text field whose missing and blank answers say what to write."""
-    return serializers.CharField(required=required, max_length=max_length, error_messages={
-        "required": message, "blank": message})
+    """A required text field whose missing and blank answers say what to write: one line when
+    it has a `max_length`, else text of several lines up to coop.text.TEXT characters."""
+    errors = {"required": message, "blank": message}
+    if max_length is None:
+        return text_field(TEXT, required=required, error_messages=errors)
+    return line_field(max_length, required=required, error_messages=errors)
 
 
 class OptionTypeField(EnumField):
@@ -120,7 +125,7 @@ class YearInputSerializer(serializers.Serializer):
     ends_on = serializers.DateField(error_messages=DATE_ERRORS)
     income = money_in(help_text="The year's income in pounds, e.g. \"250000.00\".")
     expenditure = money_in(help_text="The year's expenditure in pounds.")
-    notes = serializers.CharField(required=False, allow_blank=True, max_length=10000)
+    notes = text_field(TEXT, required=False, allow_blank=True)
 
 
 class SocietyYearField(serializers.PrimaryKeyRelatedField):
@@ -167,12 +172,12 @@ class ProposalOptionInputSerializer(serializers.Serializer):
     option_type = OptionTypeField(required=False)
     title = text("Give the option a title.", max_length=200)
     description = text("Describe the option in plain English.")
-    easy_read = serializers.CharField(required=False, allow_blank=True)
+    easy_read = text_field(TEXT, required=False, allow_blank=True)
     topic = SocietyTopicField(queryset=InterestTopic.objects.all(), required=False,
                               allow_null=True, help_text=(
                                   "The interest topic's id. Left out, a PA pay option or a "
                                   "new service takes its usual topic."))
-    cost_note = serializers.CharField(required=False, allow_blank=True)
+    cost_note = text_field(NOTE, required=False, allow_blank=True)
     pays_members = serializers.BooleanField(required=False, help_text=(
         "Pays money out to members (a dividend or rebate). Refused under an asset lock."))
     current_hourly_rate = money_in(required=False, allow_null=True,
@@ -226,7 +231,7 @@ class ProposalSerializer(serializers.ModelSerializer):
 class ProposalChangeSerializer(serializers.Serializer):
     title = text("Give the proposal a title.", max_length=200)
     summary = text("Say in plain English what members are deciding.")
-    easy_read_summary = serializers.CharField(required=False, allow_blank=True)
+    easy_read_summary = text_field(TEXT, required=False, allow_blank=True)
     ballot_kind = ProposalBallotKindField(required=False)
 
 
@@ -252,8 +257,8 @@ class DecisionSerializer(serializers.Serializer):
     resolution_reference = text("Give the resolution's reference, e.g. “AGM 2026 resolution "
                                 "4”.", max_length=100)
     decided_on = serializers.DateField(error_messages=DATE_ERRORS)
-    notes = serializers.CharField(required=False, allow_blank=True, default="",
-                                  help_text="Notes on carrying the decision out.")
+    notes = text_field(TEXT, required=False, allow_blank=True, default="",
+                       help_text="Notes on carrying the decision out.")
 
 
 # --- the outcome ----------------------------------------------------------------------------------

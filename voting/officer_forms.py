@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from coop.enums import EmptyClassPolicy
 from coop.forms import AccessibleFormMixin, date_field, validate_date_window
+from coop.text import NOTE, TEXT
 from membership.models import InterestTopic, MemberClass
 
 from .enums import ALLOCATION_POINTS, BallotKind, ResolutionKind, Weighting
@@ -256,7 +257,8 @@ class ScheduleForm(AccessibleFormMixin, forms.Form):
 
 class CloseForm(AccessibleFormMixin, forms.Form):
     reason = forms.CharField(
-        label="Why is the ballot closing early?", widget=forms.Textarea(attrs={"rows": 3}),
+        label="Why is the ballot closing early?", max_length=NOTE,
+        widget=forms.Textarea(attrs={"rows": 3}),
         help_text="This is recorded and shown with the result.",
         error_messages={"required": "Say why the ballot is closing early."})
 
@@ -267,7 +269,7 @@ class PublishForm(AccessibleFormMixin, forms.Form):
 
 class CertifyForm(AccessibleFormMixin, forms.Form):
     note = forms.CharField(
-        label="Note on the certificate", required=False,
+        label="Note on the certificate", required=False, max_length=TEXT,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="For example, how many papers arrived too late to count.")
 

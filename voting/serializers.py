@@ -7,7 +7,9 @@ serializers are in voting/api_results.py."""
 from django.utils import timezone
 from rest_framework import serializers
 
+from coop.api_fields import text_field
 from coop.enums import ConflictPolicy, EmptyClassPolicy
+from coop.text import TEXT, validate_one_line, validate_text
 from membership.interests.serializers import (
     TOPICS_ERRORS,
     DeclareSerializer,
@@ -173,8 +175,9 @@ class BallotDetailSerializer(BallotSerializer):
 
 class OptionInputSerializer(serializers.Serializer):
     label = serializers.CharField(max_length=200, error_messages={
-        "blank": "Give each option a name.", "required": "Give each option a name."})
-    description = serializers.CharField(required=False, allow_blank=True, default="")
+        "blank": "Give each option a name.", "required": "Give each option a name."},
+        validators=[validate_one_line])
+    description = text_field(TEXT, required=False, allow_blank=True, default="")
 
 
 class WeightInputSerializer(serializers.Serializer):
@@ -276,13 +279,14 @@ class CloseSerializer(serializers.Serializer):
         max_length=2000, help_text="Why the ballot is closing before its closing time. It is "
                                    "recorded and shown with the result.",
         error_messages={"required": "Say why the ballot is closing early.",
-                        "blank": "Say why the ballot is closing early."})
+                        "blank": "Say why the ballot is closing early."},
+                        validators=[validate_text])
 
 
 class CertifySerializer(serializers.Serializer):
     note = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="",
                                  help_text="Anything the scrutineer records with the "
-                                           "certificate.")
+                                           "certificate.", validators=[validate_text])
 
 
 class PublishSerializer(serializers.Serializer):
@@ -376,7 +380,7 @@ class ReceiptCheckSerializer(serializers.Serializer):
         error_messages={"blank": "Enter your receipt code.",
                         "required": "Enter your receipt code.",
                         "max_length": "A receipt code has 16 letters and numbers.",
-                        "invalid": "Enter your receipt code."})
+                        "invalid": "Enter your receipt code."}, validators=[validate_one_line])
 
     def validate_code(self, code: str) -> str:
         if len([ch for ch in code if ch.isalnum()]) != 16:

@@ -3,6 +3,7 @@ interests, a proxy holder's vote."""
 
 from rest_framework import serializers
 
+from coop.text import validate_one_line, validate_text
 from membership.interests.serializers import SocietyTopicField, TopicRefSerializer
 from membership.models import InterestTopic, MemberClass
 
@@ -51,11 +52,12 @@ class AgendaItemInputSerializer(serializers.Serializer):
     in the notice, so it is added before notice is sent."""
 
     title = serializers.CharField(max_length=200, error_messages={
-        "required": "Give the item a title.", "blank": "Give the item a title."})
+        "required": "Give the item a title.", "blank": "Give the item a title."},
+        validators=[validate_one_line])
     description = serializers.CharField(required=False, allow_blank=True, default="",
                                         max_length=10000, help_text=(
                                             "What the item is; for a resolution, its exact "
-                                            "words."))
+                                            "words."), validators=[validate_text])
     kind = AgendaItemKindField(required=False, default=AgendaItemKind.OTHER, help_text=(
         "What sort of item it is. A resolution is made with `resolution_kind`."))
     topics = SocietyTopicField(many=True, required=False, queryset=InterestTopic.objects.all(),
@@ -111,7 +113,8 @@ class WithdrawalInputSerializer(serializers.Serializer):
                                 error_messages={"required": "Choose who withdrew.",
                                                 "null": "Choose who withdrew."})
     reason = serializers.CharField(required=False, allow_blank=True, default="",
-                                   max_length=2000, help_text="The interest, in a few words.")
+                                   max_length=2000, help_text="The interest, in a few words.",
+                                   validators=[validate_text])
 
 
 class ItemWithdrawalSerializer(serializers.ModelSerializer):

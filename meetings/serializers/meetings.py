@@ -2,6 +2,8 @@
 
 from rest_framework import serializers
 
+from coop.text import validate_one_line, validate_text
+
 from ..models import Meeting, NoticeDelivery
 from .agenda import AgendaItemSerializer
 from .fields import (
@@ -108,17 +110,19 @@ class MeetingChangeSerializer(serializers.Serializer):
     """What can change before notice is sent (send only what changes)."""
 
     title = serializers.CharField(max_length=200, required=False, error_messages={
-        "blank": "Give the meeting a title."})
+        "blank": "Give the meeting a title."}, validators=[validate_one_line])
     starts_at = serializers.DateTimeField(error_messages=WHEN_ERRORS)
     place = serializers.CharField(required=False, allow_blank=True, max_length=2000,
-                                  help_text="Where people meet in person.")
+                                  help_text="Where people meet in person.",
+                                  validators=[validate_text])
     online_link = serializers.URLField(
         required=False, allow_blank=True, max_length=200, help_text="The link to join online.",
         error_messages={"invalid": "Enter the online link as a web address, like "
                                    "https://meet.example.org/agm."})
     access_notes = serializers.CharField(
         required=False, allow_blank=True, max_length=4000,
-        help_text="Step-free access, hearing loop, BSL, parking, who to ask.")
+        help_text="Step-free access, hearing loop, BSL, parking, who to ask.",
+        validators=[validate_text])
 
 
 class MeetingCallSerializer(MeetingChangeSerializer):
@@ -126,7 +130,8 @@ class MeetingCallSerializer(MeetingChangeSerializer):
     the requisition's purpose."""
 
     title = serializers.CharField(max_length=200, required=False, allow_blank=True,
-                                  help_text="Left out, the kind and the date make the title.")
+                                  help_text="Left out, the kind and the date make the title.",
+                                  validators=[validate_one_line])
     kind = MeetingKindField(error_messages={
         "required": "Choose the kind of meeting.",
         "invalid_choice": "Choose the kind of meeting: agm, general, special or board."})
@@ -138,7 +143,7 @@ class CancelSerializer(serializers.Serializer):
     reason = serializers.CharField(
         max_length=2000, help_text="Why the meeting is cancelled: it is recorded and shown.",
         error_messages={"required": "Say why the meeting is cancelled.",
-                        "blank": "Say why the meeting is cancelled."})
+                        "blank": "Say why the meeting is cancelled."}, validators=[validate_text])
 
 
 # --- notice ---------------------------------------------------------------------------------------

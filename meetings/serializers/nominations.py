@@ -2,6 +2,7 @@
 
 from rest_framework import serializers
 
+from coop.text import validate_text
 from membership.serializers import MemberClassRefSerializer
 
 from ..models import Contest, Nomination
@@ -46,13 +47,14 @@ class NominateSerializer(serializers.Serializer):
     statement = serializers.CharField(required=False, allow_blank=True, default="",
                                       max_length=5000, help_text=(
                                           "Your statement, when you nominate yourself. "
-                                          "Another candidate writes theirs when accepting."))
+                                          "Another candidate writes theirs when accepting."),
+                                      validators=[validate_text])
 
 
 class AcceptSerializer(serializers.Serializer):
     statement = serializers.CharField(
         max_length=5000, allow_blank=True, default="",
-        help_text="Your statement to the members who vote.")
+        help_text="Your statement to the members who vote.", validators=[validate_text])
 
 
 class OpenNominationsSerializer(serializers.Serializer):

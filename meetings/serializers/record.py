@@ -2,6 +2,8 @@
 
 from rest_framework import serializers
 
+from coop.text import validate_text
+
 from ..models import Apology, Attendance, Minutes
 from .fields import (
     MeetingRefSerializer,
@@ -69,7 +71,8 @@ class MinutesSerializer(serializers.ModelSerializer):
 
 class MinutesEditSerializer(serializers.Serializer):
     text = serializers.CharField(max_length=200000, trim_whitespace=True, error_messages={
-        "required": "The minutes cannot be empty.", "blank": "The minutes cannot be empty."})
+        "required": "The minutes cannot be empty.", "blank": "The minutes cannot be empty."},
+        validators=[validate_text])
 
 
 class ApproveMinutesSerializer(serializers.Serializer):

@@ -7,6 +7,8 @@ from django.db.models import Q
 from django.utils import timezone
 from rest_framework import serializers
 
+from coop.text import validate_name, validate_text
+
 from ..enums import InterestType
 from ..models import Declaration, InterestTopic
 from ..serializers import EnumField
@@ -173,11 +175,13 @@ class DeclareSerializer(serializers.Serializer):
                                help_text="Ids of the topics the interest touches.")
     interest_type = InterestTypeField(error_messages=TYPE_ERRORS)
     description = serializers.CharField(max_length=4000, error_messages=DESCRIPTION_ERRORS,
-                                        help_text="A sentence or two, in plain words.")
+                                        help_text="A sentence or two, in plain words.",
+                                        validators=[validate_text])
     other_party = serializers.CharField(
         max_length=200, required=False, allow_blank=True, default="",
         help_text="The person or organisation involved, if there is one.",
-        error_messages={"max_length": "Keep this under 200 characters."})
+        error_messages={"max_length": "Keep this under 200 characters."},
+        validators=[validate_name])
     began_on = serializers.DateField(required=False, allow_null=True, default=None,
                                      error_messages=DATE_ERRORS,
                                      help_text="When it began; leave out if you are not sure.")
@@ -196,7 +200,8 @@ class AmendSerializer(DeclareSerializer):
 
     note = serializers.CharField(
         max_length=300, help_text="What has changed, kept with the new version.",
-        error_messages={"required": NOTE_NEEDED, "blank": NOTE_NEEDED, **NOTE_ERRORS})
+        error_messages={"required": NOTE_NEEDED, "blank": NOTE_NEEDED, **NOTE_ERRORS},
+        validators=[validate_text])
 
     def validate(self, data):
         if not data.get("note"):
@@ -223,7 +228,8 @@ class EndSerializer(serializers.Serializer):
         help_text="When the interest ended; today if left out. Not in the future.")
     note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="",
                                  error_messages=NOTE_ERRORS,
-                                 help_text="Anything to add, kept with the new version.")
+                                 help_text="Anything to add, kept with the new version.",
+                                 validators=[validate_text])
 
     def validate_ended_on(self, value):
         return not_in_future(value, "The end date cannot be in the future.")

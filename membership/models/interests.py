@@ -7,6 +7,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from coop.models import Society
+from coop.text import TEXT, bounded_text, validate_name, validate_one_line
 
 from ..enums import InterestType
 from .register import MemberClass
@@ -17,7 +18,7 @@ class InterestTopic(models.Model):
     carry topics; declarations name them."""
 
     society = models.ForeignKey(Society, on_delete=models.PROTECT, related_name="interest_topics")
-    name = models.CharField(max_length=120)
+    name = models.CharField(max_length=120, validators=[validate_name])
     retired_on = models.DateField(null=True, blank=True)
     position = models.PositiveSmallIntegerField(default=0)
     deemed_classes = models.ManyToManyField(
@@ -57,13 +58,14 @@ class Declaration(models.Model):
     society = models.ForeignKey(Society, on_delete=models.PROTECT, related_name="declarations")
     person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                related_name="declarations")
-    person_name = models.CharField(max_length=200)
+    person_name = models.CharField(max_length=200, validators=[validate_name])
     topics = models.ManyToManyField(InterestTopic, blank=True, related_name="declarations")
     interest_type = models.CharField(max_length=20, choices=InterestType)
     other_party = models.CharField(
         max_length=200, blank=True,
-        help_text="The person or organisation involved, if there is one.")
-    description = models.TextField()
+        help_text="The person or organisation involved, if there is one.",
+        validators=[validate_name])
+    description = models.TextField(**bounded_text(TEXT))
     began_on = models.DateField(null=True, blank=True)
     ended_on = models.DateField(null=True, blank=True)
     previous = models.OneToOneField("self", on_delete=models.PROTECT, null=True, blank=True,
@@ -71,7 +73,7 @@ class Declaration(models.Model):
     declared_at = models.DateTimeField(default=timezone.now)
     declared_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                     related_name="+")
-    change_note = models.CharField(max_length=300, blank=True)
+    change_note = models.CharField(max_length=300, blank=True, validators=[validate_one_line])
 
     objects = DeclarationQuerySet.as_manager()
 

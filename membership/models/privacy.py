@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from coop.models import Society
+from coop.text import LONG_TEXT, NOTE, bounded_text, validate_one_line
 
 from ..enums import ConsentMethod, ConsentPurpose, ErasureOutcome
 from .register import Member
@@ -16,7 +17,7 @@ class PrivacyNotice(models.Model):
     day is the latest whose `applies_from` is on or before it."""
 
     society = models.ForeignKey(Society, on_delete=models.PROTECT, related_name="privacy_notices")
-    text = models.TextField()
+    text = models.TextField(**bounded_text(LONG_TEXT))
     applies_from = models.DateField(default=timezone.localdate)
     created_at = models.DateTimeField(default=timezone.now)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
@@ -59,12 +60,13 @@ class ErasureRequest(models.Model):
     society = models.ForeignKey(Society, on_delete=models.PROTECT, related_name="+")
     member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="erasure_requests")
     received_on = models.DateField(default=timezone.localdate)
-    how_received = models.CharField(max_length=200, blank=True)
+    how_received = models.CharField(max_length=200, blank=True,
+                                    validators=[validate_one_line])
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                     related_name="+")
     recorded_at = models.DateTimeField(default=timezone.now)
     outcome = models.CharField(max_length=20, choices=ErasureOutcome, blank=True)
-    outcome_note = models.TextField(blank=True)
+    outcome_note = models.TextField(blank=True, **bounded_text(NOTE))
     decided_at = models.DateTimeField(null=True, blank=True)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                    null=True, blank=True, related_name="+")

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from coop.fields import EncryptedTextField
 from coop.models import Society
+from coop.text import ADDRESS, NOTE, TEXT, bounded_text, validate_name, validate_one_line
 
 from ..enums import CessationReason, RequestState
 
@@ -15,10 +16,10 @@ class MemberClass(models.Model):
     """A class of members (service users, carers, PAs, ...) with its share of a weighted vote."""
 
     society = models.ForeignKey(Society, on_delete=models.PROTECT, related_name="member_classes")
-    name = models.CharField(max_length=100)
-    description = models.TextField(blank=True)
+    name = models.CharField(max_length=100, validators=[validate_name])
+    description = models.TextField(blank=True, **bounded_text(TEXT))
     eligibility = models.TextField(
-        blank=True, help_text="Who can join this class, in plain English.")
+        blank=True, help_text="Who can join this class, in plain English.", **bounded_text(TEXT))
     votes = models.BooleanField(default=True, help_text="Members of this class can vote.")
     weight = models.PositiveIntegerField(
         "weight (parts)", default=0,
@@ -49,17 +50,18 @@ class MemberClass(models.Model):
 class ContactDetails(models.Model):
     """Register fields and communication preferences, shared by applications and members."""
 
-    full_name = models.CharField(max_length=200)
-    address = models.TextField("postal address")
-    postcode = models.CharField(max_length=12)
+    full_name = models.CharField(max_length=200, validators=[validate_name])
+    address = models.TextField("postal address", **bounded_text(ADDRESS))
+    postcode = models.CharField(max_length=12, validators=[validate_one_line])
     email = models.EmailField("email address for notices", blank=True)
-    phone = models.CharField("phone number", max_length=40, blank=True)
+    phone = models.CharField("phone number", max_length=40, blank=True,
+                             validators=[validate_one_line])
     contact_by_email = models.BooleanField("email", default=True)
     contact_by_post = models.BooleanField("post", default=False)
     large_print = models.BooleanField("large print", default=False)
     easy_read = models.BooleanField("easy read", default=False)
     # Health data (a special category): encrypted at rest, never searched (coop/fields.py).
-    access_needs = EncryptedTextField(blank=True)
+    access_needs = EncryptedTextField(blank=True, **bounded_text(TEXT))
 
     class Meta:
         abstract = True
@@ -84,7 +86,7 @@ class Application(ContactDetails):
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                    null=True, blank=True, related_name="+")
-    rejection_reason = models.TextField(blank=True)
+    rejection_reason = models.TextField(blank=True, **bounded_text(NOTE))
 
     class Meta:
         ordering = ["submitted_at"]
@@ -157,7 +159,7 @@ class Member(ContactDetails):
     admitted_on = models.DateField()
     ceased_on = models.DateField(null=True, blank=True)
     cessation_reason = models.CharField(max_length=20, choices=CessationReason, blank=True)
-    cessation_note = models.TextField(blank=True)
+    cessation_note = models.TextField(blank=True, **bounded_text(NOTE))
     shares_held = models.PositiveIntegerField(default=0)
     amount_paid = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal("0"))
     # Retention (membership/privacy/retention.py): when contact details were removed, and
@@ -221,13 +223,13 @@ class ClassChangeRequest(models.Model):
     member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="class_requests")
     from_class = models.ForeignKey(MemberClass, on_delete=models.PROTECT, related_name="+")
     to_class = models.ForeignKey(MemberClass, on_delete=models.PROTECT, related_name="+")
-    reason = models.TextField()
+    reason = models.TextField(**bounded_text(NOTE))
     requested_at = models.DateTimeField(default=timezone.now)
     decided_at = models.DateTimeField(null=True, blank=True)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                    null=True, blank=True, related_name="+")
     approved = models.BooleanField(null=True)
-    decision_note = models.TextField(blank=True)
+    decision_note = models.TextField(blank=True, **bounded_text(NOTE))
 
     class Meta:
         ordering = ["-requested_at"]

@@ -9,6 +9,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from coop.text import NOTE, bounded_text, validate_one_line
+
 from ..enums import PaymentMethod, ShareTransactionKind
 from .register import Application, Member
 
@@ -30,7 +32,7 @@ class ShareTransaction(models.Model):
     shares = models.IntegerField()
     amount = models.DecimalField(max_digits=12, decimal_places=2)
     on = models.DateField(default=timezone.localdate)
-    reason = models.CharField(max_length=300, blank=True)
+    reason = models.CharField(max_length=300, blank=True, validators=[validate_one_line])
     payment = models.ForeignKey("Payment", on_delete=models.PROTECT, null=True, blank=True,
                                 related_name="share_transactions")
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
@@ -80,8 +82,9 @@ class Payment(models.Model):
     method = models.CharField(max_length=20, choices=PaymentMethod)
     amount = models.DecimalField(max_digits=12, decimal_places=2)
     currency = models.CharField(max_length=3, default="GBP")
-    reference = models.CharField(max_length=40, help_text="What the payer quotes, e.g. MS-0042.")
-    note = models.TextField(blank=True)
+    reference = models.CharField(max_length=40, help_text="What the payer quotes, e.g. MS-0042.",
+                                 validators=[validate_one_line])
+    note = models.TextField(blank=True, **bounded_text(NOTE))
     received_on = models.DateField(null=True, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                     null=True, blank=True, related_name="+")
@@ -91,9 +94,10 @@ class Payment(models.Model):
     confirmed_at = models.DateTimeField(null=True, blank=True)
     failed_at = models.DateTimeField(null=True, blank=True)
     held_at = models.DateTimeField(null=True, blank=True)
-    held_reason = models.TextField(blank=True)
+    held_reason = models.TextField(blank=True, **bounded_text(NOTE))
     refunded_at = models.DateTimeField(null=True, blank=True)
-    refund_reference = models.CharField(max_length=255, blank=True)
+    refund_reference = models.CharField(max_length=255, blank=True,
+                                        validators=[validate_one_line])
     # The connected Stripe account the card was charged on (Stripe Connect, a direct charge);
     # empty for the platform's own account. Refunds go back through the same account.
     stripe_account = models.CharField(max_length=255, blank=True, default="")
@@ -167,7 +171,8 @@ class Withdrawal(models.Model):
     repaid_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                   null=True, blank=True, related_name="+")
     repayment_method = models.CharField(max_length=20, choices=PaymentMethod, blank=True)
-    repayment_reference = models.CharField(max_length=255, blank=True)
+    repayment_reference = models.CharField(max_length=255, blank=True,
+                                           validators=[validate_one_line])
 
     objects = UndeletableQuerySet.as_manager()
 

@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 
 from coop.forms import AccessibleFormMixin, date_field
+from coop.text import LONG_TEXT, NOTE
 
 from ..enums import ConsentPurpose, ErasureOutcome
 
@@ -21,13 +22,14 @@ class ErasureDecisionForm(AccessibleFormMixin, forms.Form):
     outcome = forms.ChoiceField(label="What was decided", choices=ErasureOutcome,
                                 widget=forms.RadioSelect,
                                 error_messages={"required": "Choose what was decided."})
-    note = forms.CharField(label="What to tell the person", required=False,
+    note = forms.CharField(label="What to tell the person", required=False, max_length=NOTE,
                            widget=forms.Textarea(attrs={"rows": 3}),
                            help_text="Needed when the request is refused: say why.")
 
 
 class PrivacyNoticeForm(AccessibleFormMixin, forms.Form):
-    text = forms.CharField(label="The privacy notice", widget=forms.Textarea(attrs={"rows": 24}),
+    text = forms.CharField(label="The privacy notice", max_length=LONG_TEXT,
+                           widget=forms.Textarea(attrs={"rows": 24}),
                            error_messages={"required": "Write the notice."})
     applies_from = date_field("It applies from", initial=timezone.localdate,
                               errors=DATE_ERRORS)

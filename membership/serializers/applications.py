@@ -2,6 +2,8 @@
 
 from rest_framework import serializers
 
+from coop.text import validate_text
+
 from ..enums import ApplicationState
 from ..models import Application, MemberClass
 from .fields import MemberClassRefSerializer, SocietyClassField, optional_email
@@ -94,4 +96,5 @@ class RejectSerializer(serializers.Serializer):
         max_length=2000, help_text="Why the application is not approved. The applicant is "
                                    "sent this reason.",
         error_messages={"required": "Give a reason. The applicant will be told it.",
-                        "blank": "Give a reason. The applicant will be told it."})
+                        "blank": "Give a reason. The applicant will be told it."},
+                        validators=[validate_text])

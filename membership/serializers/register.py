@@ -5,6 +5,7 @@ from rest_framework import serializers
 
 from coop.api import SocietyRefSerializer
 from coop.models import Officer
+from coop.text import validate_one_line
 
 from ..models import Member, MemberClass
 from .fields import MemberClassRefSerializer, SocietyClassField, cessation_reason, optional_email
@@ -58,7 +59,8 @@ class RegisterFilterSerializer(serializers.Serializer):
     """Query parameters of the register list."""
 
     q = serializers.CharField(default="", allow_blank=True, max_length=200,
-                              help_text="Search by name, membership number, postcode or email.")
+                              help_text="Search by name, membership number, postcode or email.",
+                              validators=[validate_one_line])
     member_class = SocietyClassField(queryset=MemberClass.objects.all(), required=False,
                                      help_text="Only members of this class (its id).")
     status = serializers.ChoiceField(

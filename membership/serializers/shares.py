@@ -5,6 +5,8 @@ from decimal import Decimal
 
 from rest_framework import serializers
 
+from coop.text import validate_one_line, validate_text
+
 from ..enums import OFFLINE_METHODS, PaymentMethod, PaymentState
 from ..models import Application, Payment, ShareTransaction, Withdrawal
 from .fields import (
@@ -134,9 +136,10 @@ class RecordPaymentSerializer(serializers.Serializer):
     reference = serializers.CharField(
         max_length=40, required=False, allow_blank=True, default="",
         help_text="What the payer quoted. Empty: the application's payment reference, or the "
-                  "membership number.")
+                  "membership number.", validators=[validate_one_line])
     note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="",
-                                 help_text="Anything to remember about it (cheque number...).")
+                                 help_text="Anything to remember about it (cheque number...).",
+                                 validators=[validate_text])
 
     def validate_method(self, value):
         if value not in OFFLINE_METHODS:

@@ -11,6 +11,7 @@ import pytest
 from surplus import services
 from surplus.models import FinancialYear
 from tests.browser.test_accessibility import visit
+from tests.pdfs import PDF
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -120,7 +121,7 @@ def test_a_year_is_entered_without_javascript(nojs_context, sign_in, society, tr
     page.get_by_label("Expenditure (£)").fill("212000")
     page.get_by_label("The accounts (PDF)").set_input_files(files=[{
         "name": "accounts.pdf", "mimeType": "application/pdf",
-        "buffer": b"%PDF-1.4\n%%EOF\n"}])
+        "buffer": PDF}])
     page.get_by_role("button", name="Save the accounts").click()
     assert "The accounts for the year" in page.locator("main").inner_text()
     year = FinancialYear.objects.get(society=society)

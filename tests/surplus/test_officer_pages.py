@@ -20,13 +20,13 @@ from surplus import services
 from surplus.models import Allocation, FinancialYear, Proposal, ProposalOption
 from tests.factories import MemberFactory, OfficerFactory
 from tests.pages import PageCheckingClient, assert_field_error, text
+from tests.pdfs import PDF
 from voting import services as voting
 from voting.conflicts import InterestAnswer
 from voting.enums import BallotState
 from voting.models import Ballot
 
 FMT = "%Y-%m-%dT%H:%M"
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n"
 OK, LOG, NO, NF, BAD, GO = 200, "to sign-in", 403, 404, 405, 302
 
 
@@ -261,7 +261,7 @@ def test_the_accounts_must_be_a_pdf(as_user, society, treasurer):
     fake = SimpleUploadedFile("accounts.pdf", b"<html>not a pdf</html>",
                               content_type="application/pdf")
     response = client.post(url("year_new", society), year_data(accounts=fake))
-    assert_field_error(response, "accounts", "The file is not a PDF.")
+    assert_field_error(response, "accounts", "The file is not a PDF that can be opened.")
     too_big = pdf(content=PDF + b"0" * (10 * 1024 * 1024))
     response = client.post(url("year_new", society), year_data(accounts=too_big))
     assert_field_error(response, "accounts", "The file is bigger than 10 MB.")

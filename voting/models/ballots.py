@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from coop.enums import ConflictPolicy, EmptyClassPolicy
 from coop.models import Society
+from coop.text import NOTE, TEXT, bounded_text, validate_one_line
 from membership.models import InterestTopic, MemberClass
 
 from ..enums import BallotKind, BallotState, ResolutionKind, Weighting
@@ -24,12 +25,14 @@ class Ballot(models.Model):
     """A question put to the members. Its state comes from its timestamps (see `state`)."""
 
     society = models.ForeignKey(Society, on_delete=models.PROTECT, related_name="ballots")
-    title = models.CharField(max_length=200)
+    title = models.CharField(max_length=200, validators=[validate_one_line])
     summary = models.TextField("plain-English summary",
-                               help_text="What the vote is about, in plain English.")
+                               help_text="What the vote is about, in plain English.",
+                               **bounded_text(TEXT))
     easy_read_summary = models.TextField(
         "easy-read summary", blank=True,
-        help_text="Short sentences and everyday words, for members who asked for easy read.")
+        help_text="Short sentences and everyday words, for members who asked for easy read.",
+        **bounded_text(TEXT))
     kind = models.CharField(max_length=20, choices=BallotKind, default=BallotKind.RESOLUTION)
     weighting = models.CharField(max_length=20, choices=Weighting,
                                  default=Weighting.CLASS_SHARE)
@@ -74,13 +77,13 @@ class Ballot(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     opened_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
-    close_reason = models.TextField(blank=True)
+    close_reason = models.TextField(blank=True, **bounded_text(NOTE))
     closed_early_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                         null=True, blank=True, related_name="+")
     certified_at = models.DateTimeField(null=True, blank=True)
     certified_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                      null=True, blank=True, related_name="+")
-    certificate_note = models.TextField(blank=True)
+    certificate_note = models.TextField(blank=True, **bounded_text(TEXT))
     published_at = models.DateTimeField(null=True, blank=True)
     published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                      null=True, blank=True, related_name="+")
@@ -172,8 +175,8 @@ class BallotOption(_FrozenOnOpen):
     """One answer on the ballot paper: an option, a candidate, or for/against/abstain."""
 
     ballot = models.ForeignKey(Ballot, on_delete=models.PROTECT, related_name="options")
-    label = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
+    label = models.CharField(max_length=200, validators=[validate_one_line])
+    description = models.TextField(blank=True, **bounded_text(TEXT))
     code = models.CharField(max_length=20, blank=True,
                             help_text="for/against/abstain on a resolution; blank otherwise.")
     position = models.PositiveSmallIntegerField(default=0)
