@@ -182,6 +182,7 @@ class ProposalOptionPicture(models.Model):
     height = models.PositiveIntegerField(default=0)
     content_type = models.CharField(max_length=20)
     alt_text = models.CharField("alt text", max_length=ALT_TEXT_MAX,
+                                validators=[validate_one_line],
                                 error_messages={"blank": ALT_TEXT_MISSING})
     added_at = models.DateTimeField(default=timezone.now)
     added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,

@@ -48,6 +48,9 @@ WRITTEN_BY_THE_SITE = {
     "membership.PayerNotice.name",
     "membership.PayerNotice.address",
     "voting.BallotOption.code",               # for/against/abstain, set by the service
+    "voting.OptionPicture.label",             # copied from the option's (checked) label
+    "voting.OptionPicture.content_type",      # from Pillow's reading of the file
+    "surplus.ProposalOptionPicture.content_type",
     "voting.Envelope.voter_token",            # HMACs and hashes
     "voting.Receipt.receipt_hash",
     "voting.BallotPaper.code_hash",

@@ -8,6 +8,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from coop import text
+
 from .ballots import Ballot, BallotOption
 
 ALT_TEXT_MAX = 150
@@ -37,6 +39,7 @@ class OptionPicture(models.Model):
     height = models.PositiveIntegerField(default=0)
     content_type = models.CharField(max_length=20)
     alt_text = models.CharField("alt text", max_length=ALT_TEXT_MAX,
+                                validators=[text.validate_one_line],
                                 error_messages={"blank": ALT_TEXT_MISSING})
     added_at = models.DateTimeField(default=timezone.now)
     added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
