@@ -14,7 +14,7 @@ from coop import audit
 from coop.services import CoopError
 from membership.models import InterestTopic
 
-from . import money
+from . import employment, money, oncosts
 from .enums import TOPIC_FOR_TYPE, OptionType, PayRiseKind, ProposalBallotKind
 from .models import Allocation, FinancialYear, Proposal, ProposalOption
 
@@ -25,7 +25,8 @@ class SurplusError(CoopError):
 
 YEAR_FIELDS = ["starts_on", "ends_on", "income", "expenditure", "notes", "accounts"]
 OPTION_FIELDS = ["option_type", "title", "description", "easy_read", "topic", "cost_note",
-                 "pays_members", "current_hourly_rate", "pa_hours_per_year", "pay_rise_kind"]
+                 "pays_members", "current_hourly_rate", "pa_hours_per_year", "pay_rise_kind",
+                 "pa_count"]
 
 
 # --- financial years ---------------------------------------------------------------------------
@@ -186,7 +187,8 @@ def _check_option(proposal: Proposal, fields: dict, *, exclude=None) -> dict:
                            "to members.", field="pays_members")
     if fields.get("option_type") == OptionType.PA_PAY:
         for name, message in (("current_hourly_rate", "Enter the PAs' current hourly rate."),
-                              ("pa_hours_per_year", "Enter the PA hours paid in a year.")):
+                              ("pa_hours_per_year", "Enter the PA hours worked in a year."),
+                              ("pa_count", "Enter how many PAs share these hours.")):
             if not fields.get(name) or Decimal(fields[name]) <= 0:
                 raise SurplusError(message, field=name)
         if fields.get("pay_rise_kind") not in PayRiseKind.values:
@@ -194,7 +196,7 @@ def _check_option(proposal: Proposal, fields: dict, *, exclude=None) -> dict:
                                field="pay_rise_kind")
     else:
         fields |= {"current_hourly_rate": None, "pa_hours_per_year": None,
-                   "pay_rise_kind": ""}
+                   "pay_rise_kind": "", "pa_count": None}
     topic = fields.get("topic")
     if topic is not None and topic.society_id != proposal.society_id:
         raise SurplusError("Choose one of this society's topics.", field="topic")
@@ -286,7 +288,7 @@ class OutcomeRow:
     option: ProposalOption
     share: Fraction  # the weighted result (a choice ballot's too), 0..1
     amount: Decimal
-    pay: money.PayRise | None = None
+    pay: oncosts.PayRise | None = None
     won: bool = False  # choice ballots: the package that gets the money
 
 
@@ -339,13 +341,12 @@ def outcome(proposal: Proposal) -> Outcome:
     if proposal.ballot_kind == ProposalBallotKind.CHOICE:
         done.tie = len(tally_outcome.winners) > 1
         done.not_cast_share = Fraction(0)  # the winner takes it all whatever was not cast
+    rules = employment.rules_for(proposal.society)
     for option in options:
         amount = split.pounds[option.pk]
         pay = None
         if option.option_type == OptionType.PA_PAY:
-            pay = money.pay_rise(amount, hours=option.pa_hours_per_year,
-                                 current_rate=option.current_hourly_rate,
-                                 permanent=option.pay_rise_kind == PayRiseKind.PERMANENT)
+            pay = employment.pay_for(option, amount, rules)
         done.rows.append(OutcomeRow(
             option, tally_outcome.shares.get(option.ballot_option_id, Fraction(0)), amount,
             pay, won=not done.tie and option.ballot_option_id in tally_outcome.winners))

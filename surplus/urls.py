@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_officer
+from . import views, views_costs, views_officer
 
 urlpatterns = [
     # Members
@@ -11,6 +11,7 @@ urlpatterns = [
     path("history.csv", views.history_export, {"fmt": "csv"}, name="surplus_history_csv"),
     path("history.xlsx", views.history_export, {"fmt": "xlsx"}, name="surplus_history_xlsx"),
     # The treasurer and the board
+    path("employment-costs/", views_costs.employment_costs, name="employment_costs"),
     path("years/", views_officer.year_list, name="year_list"),
     path("years/new/", views_officer.year_new, name="year_new"),
     path("years/<int:pk>/", views_officer.year_detail, name="year_detail"),

@@ -38,7 +38,8 @@ def draft(locked_year, secretary):
                         cost_note="About £8,000.")
     services.add_option(proposal, by=secretary, option_type="pa_pay", title="PA pay",
                         description="A rise.", current_hourly_rate=Decimal("12.60"),
-                        pa_hours_per_year=Decimal("20000"), pay_rise_kind="permanent")
+                        pa_hours_per_year=Decimal("20000"), pa_count=16,
+                        pay_rise_kind="permanent")
     return proposal
 
 
