@@ -573,6 +573,11 @@ def test_demo_holds_a_decided_year_and_an_open_proposal(society, secretary, scru
     assert {o.option_type for o in past.options.all()} == {
         "user_service", "carer_service", "pa_pay", "reserves"}
     assert past.options.get(option_type="pa_pay").pay_rise_kind == "permanent"
+    # The demo treasurer's own rule on top of the UK defaults, and pay priced with it.
+    assert society.employment_costs.other == D("1.50")
+    [pay_row] = [r for r in services.outcome(past).rows if r.pay]
+    assert pay_row.pay.pa_count == 14 and pay_row.pay.rules.other == D("1.50")
+    assert 0 < pay_row.pay.yearly_cost <= pay_row.amount
 
     assert current.ballot.state == BallotState.OPEN
     assert not current.is_decided
