@@ -216,3 +216,32 @@ def test_the_management_command_and_the_scheduled_task_reduce_it(published, soci
         assert not RollCount.objects.exists()
         assert apply_retention_task.call()[society.slug]["marked_rolls_reduced"] == 1
     assert RollCount.objects.filter(ballot=published).count() == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_postgres_xmin_does_not_single_out_the_voters_afterwards(published, society):
+    """Each vote committed its own has-voted flag, so before the reduction the voters' rows
+    carry xmins the others do not. The reduction rewrites every row of the roll in one
+    transaction, so afterwards xmin names nobody."""
+    from django.db import connection
+
+    from tests.concurrency import ON_POSTGRES_URL
+    from tests.conftest import IN_CI
+
+    if connection.vendor != "postgresql":
+        if IN_CI and ON_POSTGRES_URL:
+            pytest.fail("DATABASE_URL names PostgreSQL but the tests run elsewhere")
+        pytest.skip("xmin exists only on PostgreSQL; the suite runs on both in CI.")
+
+    def xmins(voted=None):
+        sql = "SELECT DISTINCT xmin::text FROM voting_rollentry WHERE ballot_id = %s"
+        if voted is not None:
+            sql += f" AND has_voted = {'true' if voted else 'false'}"
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [published.pk])
+            return {row[0] for row in cursor.fetchall()}
+
+    assert not xmins(voted=True) & xmins(voted=False)  # the marked roll, as it was
+    with freeze_time(days_after_publishing(published, 29)):
+        apply_retention(society)
+    assert len(xmins()) == 1
