@@ -79,6 +79,7 @@ def reduce_marked_roll(ballot: Ballot, *, today: date | None = None) -> list[Rol
     voted: on paper, or online first) deleted; the ballot's `roll_reduced_at`; the result is
     unchanged (the counts are what it read); one audit entry `voting.roll.reduced` with the
     counts and no names."""
+    ballot = Ballot.objects.select_related("society").get(pk=ballot.pk)  # as it is now
     ends = challenge_ends(ballot, ballot.society)
     if ends is None or ends >= (today or timezone.localdate()):
         raise MarkedRollError("The result can still be challenged, so the marked roll is kept.")
