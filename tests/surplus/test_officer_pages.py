@@ -391,6 +391,19 @@ def test_every_missing_pa_pay_box_is_named(as_user, society, secretary, proposal
     assert not ProposalOption.objects.exists()
 
 
+@pytest.mark.parametrize("count, message", [("0", "Enter at least 1 PA."),
+                                            ("twelve", "Enter a whole number of PAs, like 12."),
+                                            ("2.5", "Enter a whole number of PAs, like 12.")])
+def test_a_bad_number_of_pas_is_named(as_user, society, secretary, proposal, count, message):
+    response = as_user(secretary).post(url("option_new", society, proposal.pk), {
+        "option_type": "pa_pay", "title": "PA pay", "description": "A rise.",
+        "current_hourly_rate": "12.60", "pa_hours_per_year": "20000", "pa_count": count,
+        "pay_rise_kind": "permanent"})
+    assert response.status_code == 200
+    assert_field_error(response, "pa_count", message)
+    assert not ProposalOption.objects.exists()
+
+
 def test_an_asset_lock_refuses_paying_members(as_user, society, secretary, proposal):
     society.asset_lock = True
     society.save()
