@@ -15,6 +15,7 @@ from membership.api import (
 )
 from membership.interests.api import InterestTopicViewSet, InterestViewSet
 from surplus.api import ProposalViewSet, YearViewSet
+from surplus.api_costs import EmploymentCostsView
 from voting.api import BallotViewSet
 
 from .api import SocietyViewSet
@@ -44,6 +45,8 @@ router.register(rf"{MEETING}/nominations", NominationViewSet, basename="api-meet
 v1 = [
     path("me/", MeView.as_view(), name="api-me"),
     path("societies/<slug:slug>/classes/", MemberClassesView.as_view(), name="api-classes"),
+    path("societies/<slug:slug>/surplus/employment-costs/", EmploymentCostsView.as_view(),
+         name="api-employment-costs"),
     *router.urls,
 ]
 

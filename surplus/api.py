@@ -254,8 +254,8 @@ class ProposalViewSet(SurplusViewSet):
     @extend_schema(
         summary="Add an option to a draft (the board)",
         description="A PA pay rise (`pa_pay`) needs `current_hourly_rate`, `pa_hours_per_year` "
-                    "and `pay_rise_kind`. An option that pays members is refused under an "
-                    "asset lock (400 under `pays_members`).",
+                    "(hours worked), `pa_count` and `pay_rise_kind`. An option that pays "
+                    "members is refused under an asset lock (400 under `pays_members`).",
         request=ProposalOptionInputSerializer,
         responses={201: ProposalOptionSerializer, **WRITE_ERRORS})
     @action(detail=True, methods=["post"], url_path="options")

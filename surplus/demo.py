@@ -12,7 +12,7 @@ from voting import conflicts
 from voting import demo as voting_demo
 from voting import services as voting
 
-from . import services
+from . import employment, services
 from .enums import OptionType, PayRiseKind
 from .models import FinancialYear, Proposal
 
@@ -33,7 +33,7 @@ PAST_OPTIONS = [
                     "costs the same again every year after this one.",
      "easy_read": "PAs get more money for every hour they work. We pay this every year.",
      "current_hourly_rate": Decimal("11.80"), "pa_hours_per_year": Decimal("17500"),
-     "pay_rise_kind": PayRiseKind.PERMANENT},
+     "pa_count": 14, "pay_rise_kind": PayRiseKind.PERMANENT},
     {"option_type": OptionType.RESERVES, "title": "Add to our reserves",
      "description": "Keep the money safe in reserves, for a hard year or an emergency.",
      "easy_read": "We save the money in case we need it later."},
@@ -56,7 +56,7 @@ CURRENT_OPTIONS = [
                     "they work. It is paid once and does not repeat.",
      "easy_read": "PAs get extra money one time. It does not happen again next year.",
      "current_hourly_rate": Decimal("12.60"), "pa_hours_per_year": Decimal("18000"),
-     "pay_rise_kind": PayRiseKind.ONE_OFF},
+     "pa_count": 15, "pay_rise_kind": PayRiseKind.ONE_OFF},
     {"option_type": OptionType.RESERVES, "title": "Add to our reserves",
      "description": "Keep the money safe in reserves, for a hard year or an emergency.",
      "easy_read": "We save the money in case we need it later."},
@@ -128,6 +128,8 @@ def seed(society, *, treasurer_or_secretary, scrutineer, spare_emails: set[str])
     current_end = _last_year_end(timezone.localdate())
     past_end = date(current_end.year - 1, 3, 31)
 
+    # The treasurer's own rule on top of the UK defaults: insurance and payroll at 1.5% of pay.
+    employment.update_costs(society, by=by, other=Decimal("1.50"))
     past_year = _year(society, by, past_end, "412380.00", "371940.00")
     past = _proposal(
         past_year, by, title=f"Reinvesting the {past_end.year - 1}-{past_end:%y} surplus",

@@ -120,7 +120,7 @@ class TopicField(forms.ModelChoiceField):
         return obj.name
 
 
-PA_FIELDS = ("current_hourly_rate", "pa_hours_per_year", "pay_rise_kind")
+PA_FIELDS = ("current_hourly_rate", "pa_hours_per_year", "pa_count", "pay_rise_kind")
 
 
 class OptionForm(AccessibleFormMixin, forms.Form):
@@ -156,9 +156,18 @@ class OptionForm(AccessibleFormMixin, forms.Form):
     current_hourly_rate = MoneyField("Current hourly rate (£)", required=False,
                                      example="12.60",
                                      help_text="What PAs are paid for an hour now.")
-    pa_hours_per_year = MoneyField("PA hours paid in a year", required=False,
+    pa_hours_per_year = MoneyField("PA hours worked in a year", required=False,
                                    decimal_places=1, example="20000",
-                                   help_text="All PAs' paid hours added up over a year.")
+                                   help_text="All PAs' hours worked added up over a year, "
+                                             "without holiday: holiday pay is added on top.")
+    pa_count = forms.IntegerField(
+        label="Number of PAs", required=False, min_value=1, max_value=100_000,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false"}),
+        help_text="How many PAs share these hours. National Insurance and pensions depend on "
+                  "what each PA earns.",
+        error_messages={"invalid": "Enter a whole number of PAs, like 12.",
+                        "min_value": "Enter at least 1 PA.",
+                        "max_value": "Enter a smaller number of PAs."})
     pay_rise_kind = forms.ChoiceField(label="One-off or permanent", required=False,
                                       choices=PayRiseKind.choices, widget=forms.RadioSelect)
 
@@ -180,7 +189,8 @@ class OptionForm(AccessibleFormMixin, forms.Form):
         if data.get("option_type") != OptionType.PA_PAY:
             return data
         for name, message in (("current_hourly_rate", "Enter the PAs' current hourly rate."),
-                              ("pa_hours_per_year", "Enter the PA hours paid in a year.")):
+                              ("pa_hours_per_year", "Enter the PA hours worked in a year."),
+                              ("pa_count", "Enter how many PAs share these hours.")):
             if name not in self.errors and not data.get(name):
                 self.add_error(name, message)
         if not data.get("pay_rise_kind") and "pay_rise_kind" not in self.errors:
@@ -229,3 +239,61 @@ class DecideForm(AccessibleFormMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.initial.setdefault("decided_on", timezone.localdate())
+
+
+def percent_field(label: str, help_text: str):
+    return forms.DecimalField(
+        label=label, help_text=help_text, max_digits=5, decimal_places=2, min_value=0,
+        max_value=100, widget=forms.TextInput(attrs={"inputmode": "decimal",
+                                                     "spellcheck": "false"}),
+        error_messages={"required": "Enter a percentage from 0 to 100.",
+                        "invalid": "Enter a percentage as a number, like 12.07.",
+                        "max_decimal_places": "Use no more than 2 decimal places.",
+                        "max_digits": "Enter a percentage from 0 to 100.",
+                        "max_whole_digits": "Enter a percentage from 0 to 100.",
+                        "min_value": "Enter a percentage from 0 to 100.",
+                        "max_value": "Enter a percentage from 0 to 100."})
+
+
+class EmploymentCostsForm(AccessibleFormMixin, forms.Form):
+    """The society's employment costs rules. The defaults are the UK's for 2026/27 (GOV.UK,
+    "Rates and thresholds for employers 2026 to 2027"; see surplus/oncosts.py)."""
+
+    tax_year = forms.CharField(label="Tax year", max_length=20,
+                               help_text="The tax year these rates are for, like 2026/27.",
+                               error_messages={"required": "Enter the tax year these rates "
+                                                           "are for, like 2026/27."})
+    ni_rate = percent_field("Employer's National Insurance (%)",
+                            "Employer's Class 1 rate: 15% in 2026/27.")
+    ni_threshold = MoneyField("National Insurance threshold (£ a year)", example="5000",
+                              help_text="Paid on each PA's pay above this: £5,000 a year "
+                                        "(£96 a week) in 2026/27.")
+    holiday_pay = percent_field("Holiday pay (%)",
+                                "Added to pay for hours worked: 12.07% for irregular hours. "
+                                "Enter 0 if holiday is already in the hours.")
+    pension_rate = percent_field("Employer's pension contribution (%)",
+                                 "On qualifying earnings: at least 3%.")
+    pension_lower = MoneyField("Pension: lower limit (£ a year)", example="6240",
+                               help_text="Qualifying earnings start here: £6,240 in 2026/27.")
+    pension_upper = MoneyField("Pension: upper limit (£ a year)", example="50270",
+                               help_text="Qualifying earnings stop here: £50,270 in 2026/27.")
+    other = percent_field("Other on-costs (%)",
+                          "Anything else the co-op pays on each pound of pay, such as "
+                          "employer's liability insurance or payroll charges.")
+    national_living_wage = MoneyField(
+        "National Living Wage (£ an hour)", example="12.71",
+        help_text="The legal minimum for workers aged 21 and over: £12.71 from 1 April 2026.")
+    real_living_wage = MoneyField(
+        "Real Living Wage (£ an hour)", example="13.45",
+        help_text="The Living Wage Foundation's rate: £13.45, or £14.80 in London (announced "
+                  "October 2025). Update it when the Foundation announces the new rate.")
+
+    def clean(self):
+        data = super().clean()
+        lower, upper = data.get("pension_lower"), data.get("pension_upper")
+        if lower is not None and upper is not None and upper <= lower:
+            self.add_error("pension_upper", "The upper limit must be more than the lower limit.")
+        for name in ("national_living_wage", "real_living_wage"):
+            if data.get(name) == 0:
+                self.add_error(name, "Enter an hourly rate of more than £0.")
+        return data

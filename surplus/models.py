@@ -19,6 +19,7 @@ from voting.models import Ballot, BallotOption
 from voting.models.pictures import ALT_TEXT_MAX, ALT_TEXT_MISSING, picture_name
 
 from .enums import OptionType, PayRiseKind, ProposalBallotKind
+from .oncosts import DEFAULTS, CostRules
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 
@@ -129,6 +130,9 @@ class ProposalOption(models.Model):
     pa_hours_per_year = models.DecimalField(max_digits=12, decimal_places=1, null=True,
                                             blank=True)
     pay_rise_kind = models.CharField(max_length=10, choices=PayRiseKind, blank=True)
+    # NI and the pension band apply per employee, so the cost depends on how many PAs share
+    # the hours. Empty only on options of another type.
+    pa_count = models.PositiveIntegerField("number of PAs", null=True, blank=True)
     position = models.PositiveSmallIntegerField(default=0)
     ballot_option = models.OneToOneField(BallotOption, on_delete=models.PROTECT, null=True,
                                          blank=True, related_name="surplus_option")
@@ -142,6 +146,9 @@ class ProposalOption(models.Model):
                 | (Q(current_hourly_rate__gt=0) & Q(pa_hours_per_year__gt=0)
                    & ~Q(pay_rise_kind="")),
                 name="pa_pay_option_has_rate_hours_and_kind"),
+            models.CheckConstraint(
+                condition=~Q(option_type=OptionType.PA_PAY) | Q(pa_count__gt=0),
+                name="pa_pay_option_has_pa_count"),
         ]
 
     def __str__(self):
@@ -196,3 +203,55 @@ class ProposalOptionPicture(models.Model):
 
     def __str__(self):
         return f"Picture for {self.option_id}"
+
+
+PERCENT = {"max_digits": 5, "decimal_places": 2}
+
+
+class EmploymentCosts(models.Model):
+    """A society's employment costs rules: what the co-op pays on top of a pound of PA pay,
+    and the living wage rates to compare pay with. One per society; until the treasurer saves
+    them the current UK defaults (`oncosts.DEFAULTS`, with their source) apply."""
+
+    society = models.OneToOneField(Society, on_delete=models.PROTECT,
+                                   related_name="employment_costs")
+    tax_year = models.CharField(max_length=20, default=DEFAULTS.tax_year)
+    ni_rate = models.DecimalField(**PERCENT, default=DEFAULTS.ni_rate)
+    ni_threshold = models.DecimalField(**MONEY, default=DEFAULTS.ni_threshold)
+    holiday_pay = models.DecimalField(**PERCENT, default=DEFAULTS.holiday_pay)
+    pension_rate = models.DecimalField(**PERCENT, default=DEFAULTS.pension_rate)
+    pension_lower = models.DecimalField(**MONEY, default=DEFAULTS.pension_lower)
+    pension_upper = models.DecimalField(**MONEY, default=DEFAULTS.pension_upper)
+    other = models.DecimalField(**PERCENT, default=DEFAULTS.other)
+    national_living_wage = models.DecimalField(**MONEY, default=DEFAULTS.national_living_wage)
+    real_living_wage = models.DecimalField(**MONEY, default=DEFAULTS.real_living_wage)
+    updated_at = models.DateTimeField(null=True, blank=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   null=True, blank=True, related_name="+")
+
+    RULE_FIELDS = ("tax_year", "ni_rate", "ni_threshold", "holiday_pay", "pension_rate",
+                   "pension_lower", "pension_upper", "other", "national_living_wage",
+                   "real_living_wage")
+
+    class Meta:
+        verbose_name_plural = "employment costs"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ni_rate__gte=0, ni_rate__lte=100, holiday_pay__gte=0,
+                            holiday_pay__lte=100, pension_rate__gte=0, pension_rate__lte=100,
+                            other__gte=0, other__lte=100),
+                name="employment_percents_0_to_100"),
+            models.CheckConstraint(
+                condition=Q(ni_threshold__gte=0, pension_lower__gte=0,
+                            pension_upper__gt=models.F("pension_lower")),
+                name="employment_thresholds_in_order"),
+            models.CheckConstraint(
+                condition=Q(national_living_wage__gt=0, real_living_wage__gt=0),
+                name="employment_wages_positive"),
+        ]
+
+    def __str__(self):
+        return f"Employment costs ({self.tax_year})"
+
+    def rules(self) -> CostRules:
+        return CostRules(**{name: getattr(self, name) for name in self.RULE_FIELDS})

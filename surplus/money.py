@@ -1,5 +1,5 @@
-"""Pounds and pence: the working for the amount available, splitting it by exact shares to
-the penny, and turning a sum into PA pay. Pure functions on Decimal and Fraction."""
+"""Pounds and pence: the working for the amount available and splitting it by exact shares to
+the penny. Pure functions on Decimal and Fraction. (PA pay after on-costs: oncosts.py.)"""
 
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
@@ -77,26 +77,3 @@ def split_with_not_cast(total: Decimal, shares: dict, not_cast: Fraction, order:
     52.5% / 22.5% / 25% not cast of £1,000 is £525 / £225 / £250."""
     parts = split_to_the_penny(total, {**shares, NOT_CAST: not_cast}, [*order, NOT_CAST])
     return Split({k: parts[k] for k in order}, parts[NOT_CAST])
-
-
-@dataclass(frozen=True)
-class PayRise:
-    amount: Decimal
-    hours: Decimal
-    current_rate: Decimal
-    rise_per_hour: Decimal
-    new_rate: Decimal
-    permanent: bool
-
-    @property
-    def yearly_cost(self) -> Decimal:
-        """What the rise costs each year at these hours (a permanent rise repeats it)."""
-        return (self.rise_per_hour * self.hours).quantize(PENNY)
-
-
-def pay_rise(amount: Decimal, *, hours: Decimal, current_rate: Decimal,
-             permanent: bool) -> PayRise:
-    """What `amount` buys in PA pay: a rise per hour over a year's PA hours, rounded down to
-    the penny so it never costs more than the sum."""
-    rise = (amount / hours).quantize(PENNY, rounding=ROUND_DOWN) if hours > 0 else Decimal(0)
-    return PayRise(amount, hours, current_rate, rise, current_rate + rise, permanent)

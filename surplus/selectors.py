@@ -8,7 +8,7 @@ from fractions import Fraction
 from django.db.models import Count, DecimalField, OuterRef, Q, Subquery, Sum
 
 from voting.enums import BallotState
-from voting.models import Ballot, RollEntry
+from voting.models import Ballot, RollCount, RollEntry
 
 from . import money
 from .enums import OptionType
@@ -134,17 +134,23 @@ class BallotTurnout:
         return Fraction(self.voted, self.on_roll) if self.on_roll else None
 
 
+TURNOUT_COLUMNS = ("ballot_id", "ballot__title", "ballot__closed_at", "ballot__closes_at",
+                   "member_class__position", "member_class__name")
+
+
 def turnout_by_class(society) -> list[BallotTurnout]:
     """Turnout in each class for each of the society's published ballots, oldest first, from
-    one grouped query over the electoral rolls. Members who stood aside because of an
-    interest are not counted, as on the results page."""
+    one grouped query over the electoral rolls and one over the counts kept for rolls reduced
+    after the challenge period. Members who stood aside because of an interest are not
+    counted, as on the results page."""
     published = Ballot.objects.filter(society=society, published_at__isnull=False)
-    rows = (RollEntry.objects.filter(ballot__in=published)
-            .values_list("ballot_id", "ballot__title", "ballot__closed_at",
-                         "ballot__closes_at", "member_class__position", "member_class__name")
-            .annotate(n=Count("id", filter=Q(recused=False)),
-                      v=Count("id", filter=Q(has_voted=True)))
-            .order_by("ballot__closes_at", "ballot_id", "member_class__position"))
+    rows = list(RollEntry.objects.filter(ballot__in=published.filter(roll_reduced_at=None))
+                .values_list(*TURNOUT_COLUMNS)
+                .annotate(n=Count("id", filter=Q(recused=False)),
+                          v=Count("id", filter=Q(has_voted=True))).order_by())
+    rows += RollCount.objects.filter(ballot__in=published).values_list(
+        *TURNOUT_COLUMNS, "on_roll", "voted")
+    rows.sort(key=lambda r: (r[3].timestamp() if r[3] else float("inf"), r[0], r[4]))
     ballots: dict[int, BallotTurnout] = {}
     for pk, title, closed_at, closes_at, _pos, name, on_roll, voted in rows:
         ballot = ballots.setdefault(pk, BallotTurnout(pk, title, (closed_at or closes_at)))

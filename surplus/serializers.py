@@ -29,9 +29,10 @@ from voting.api_results import (
 from voting.selectors import percent
 from voting.serializers import BallotStateField
 
-from . import services
+from . import outcomes
 from .enums import OptionType, PayRiseKind, ProposalBallotKind
 from .models import Allocation, FinancialYear, Proposal, ProposalOption
+from .serializers_pay import PayRiseSerializer, pay_payload
 from .services import working_for
 
 AMOUNT_ERRORS = {
@@ -161,13 +162,14 @@ class ProposalOptionSerializer(serializers.ModelSerializer):
         model = ProposalOption
         fields = ["id", "option_type", "title", "description", "easy_read", "topic",
                   "cost_note", "pays_members", "current_hourly_rate", "pa_hours_per_year",
-                  "pay_rise_kind", "position", "ballot_option"]
+                  "pa_count", "pay_rise_kind", "position", "ballot_option"]
         read_only_fields = fields
 
 
 class ProposalOptionInputSerializer(serializers.Serializer):
-    """An option. A PA pay rise needs the current hourly rate, the PA hours paid in a year and
-    whether it is a one-off bonus or a permanent rise. On PATCH, send only what changes."""
+    """An option. A PA pay rise needs the current hourly rate, the PA hours worked in a year,
+    the number of PAs and whether it is a one-off bonus or a permanent rise. On PATCH, send
+    only what changes."""
 
     option_type = OptionTypeField(required=False)
     title = text("Give the option a title.", max_length=200)
@@ -188,6 +190,12 @@ class ProposalOptionInputSerializer(serializers.Serializer):
         error_messages={**AMOUNT_ERRORS, "min_value": "Enter a number of hours, 0 or more.",
                         "invalid": "Enter a number of hours, like 20000.",
                         "max_decimal_places": "Enter hours to at most one decimal place."})
+    pa_count = serializers.IntegerField(
+        min_value=1, max_value=100_000, required=False, allow_null=True,
+        help_text="PA pay: how many PAs share the hours (NI and pensions are per PA).",
+        error_messages={"invalid": "Enter a whole number of PAs, like 12.",
+                        "min_value": "Enter at least 1 PA.",
+                        "max_value": "Enter a smaller number of PAs."})
     pay_rise_kind = PayRiseKindField(required=False, allow_blank=True)
 
 
@@ -263,20 +271,6 @@ class DecisionSerializer(serializers.Serializer):
 
 # --- the outcome ----------------------------------------------------------------------------------
 
-class PayRiseSerializer(serializers.Serializer):
-    """What the option's pounds buy in PA pay."""
-
-    current_hourly_rate = money_out()
-    pa_hours_per_year = serializers.DecimalField(max_digits=12, decimal_places=1,
-                                                 read_only=True)
-    rise_per_hour = money_out("Rounded down to the penny, so it never costs more than the "
-                              "sum.")
-    new_rate = money_out("The new hourly rate.")
-    permanent = serializers.BooleanField(help_text="A permanent rise costs `yearly_cost` again "
-                                                   "every year; a one-off bonus is paid once.")
-    yearly_cost = money_out("The rise per hour times the hours in a year.")
-
-
 class OptionOutcomeSerializer(serializers.Serializer):
     id = serializers.IntegerField(help_text="The proposal option's id.")
     ballot_option = serializers.IntegerField(allow_null=True,
@@ -350,7 +344,7 @@ def _pct(share) -> str | None:
 def _pounds(proposal, options, tally_outcome) -> dict:
     """Pounds per option (by proposal option id) under another count of the same ballot, the
     way the real outcome is worked out."""
-    return services.pounds_for(proposal, options, tally_outcome).pounds
+    return outcomes.pounds_for(proposal, options, tally_outcome).pounds
 
 
 def _comparison(note, tally_outcome) -> dict | None:
@@ -377,12 +371,9 @@ def outcome_payload(result) -> dict:
             "option_type": option.option_type, "share": _pct(row.share),
             "share_fraction": None if row.share is None else str(row.share),
             "amount": row.amount, "won": row.won,
-            "pay": None if row.pay is None else {
-                "current_hourly_rate": row.pay.current_rate,
-                "pa_hours_per_year": row.pay.hours, "rise_per_hour": row.pay.rise_per_hour,
-                "new_rate": row.pay.new_rate, "permanent": row.pay.permanent,
-                "yearly_cost": row.pay.yearly_cost},
-            "one_member_share": None if hidden else _pct(one.shares.get(ballot_option, 0)),
+            "pay": pay_payload(row.pay),
+            "one_member_share": None if hidden else _pct(one.shares.get(ballot_option,
+                                                                        Fraction(0))),
             "one_member_amount": one_pounds.get(option.pk),
             "without_interest_share": (_pct(without.shares.get(ballot_option, Fraction(0)))
                                        if without else None),

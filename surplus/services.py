@@ -2,10 +2,8 @@
 putting it to the members, and recording the decision in pounds. Each function validates,
 writes in a transaction and records an audit entry."""
 
-from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from fractions import Fraction
 
 from django.db import transaction
 from django.utils import timezone
@@ -17,6 +15,7 @@ from membership.models import InterestTopic
 from . import money, pictures
 from .enums import TOPIC_FOR_TYPE, OptionType, PayRiseKind, ProposalBallotKind
 from .models import Allocation, FinancialYear, Proposal, ProposalOption
+from .outcomes import outcome
 
 
 class SurplusError(CoopError):
@@ -25,7 +24,8 @@ class SurplusError(CoopError):
 
 YEAR_FIELDS = ["starts_on", "ends_on", "income", "expenditure", "notes", "accounts"]
 OPTION_FIELDS = ["option_type", "title", "description", "easy_read", "topic", "cost_note",
-                 "pays_members", "current_hourly_rate", "pa_hours_per_year", "pay_rise_kind"]
+                 "pays_members", "current_hourly_rate", "pa_hours_per_year", "pay_rise_kind",
+                 "pa_count"]
 
 
 # --- financial years ---------------------------------------------------------------------------
@@ -186,7 +186,8 @@ def _check_option(proposal: Proposal, fields: dict, *, exclude=None) -> dict:
                            "to members.", field="pays_members")
     if fields.get("option_type") == OptionType.PA_PAY:
         for name, message in (("current_hourly_rate", "Enter the PAs' current hourly rate."),
-                              ("pa_hours_per_year", "Enter the PA hours paid in a year.")):
+                              ("pa_hours_per_year", "Enter the PA hours worked in a year."),
+                              ("pa_count", "Enter how many PAs share these hours.")):
             if not fields.get(name) or Decimal(fields[name]) <= 0:
                 raise SurplusError(message, field=name)
         if fields.get("pay_rise_kind") not in PayRiseKind.values:
@@ -194,7 +195,7 @@ def _check_option(proposal: Proposal, fields: dict, *, exclude=None) -> dict:
                                field="pay_rise_kind")
     else:
         fields |= {"current_hourly_rate": None, "pa_hours_per_year": None,
-                   "pay_rise_kind": ""}
+                   "pay_rise_kind": "", "pa_count": None}
     topic = fields.get("topic")
     if topic is not None and topic.society_id != proposal.society_id:
         raise SurplusError("Choose one of this society's topics.", field="topic")
@@ -279,81 +280,6 @@ def put_to_vote(proposal: Proposal, *, by, closes_at, **ballot_fields) -> Propos
 def _ballot_summary(proposal: Proposal) -> str:
     return (f"{proposal.summary}\n\nThere is £{proposal.amount_available:,.2f} to reinvest "
             f"from the {proposal.year}.")
-
-
-# --- the outcome ---------------------------------------------------------------------------------
-
-@dataclass
-class OutcomeRow:
-    option: ProposalOption
-    share: Fraction | None  # the weighted result (a choice's too), 0..1; None: hidden
-    amount: Decimal
-    pay: money.PayRise | None = None
-    won: bool = False  # choice ballots: the package that gets the money
-
-
-@dataclass
-class Outcome:
-    proposal: Proposal
-    rows: list[OutcomeRow] = field(default_factory=list)
-    tie: bool = False
-    ready: bool = False  # certified, so the pounds can be worked out
-    results: object = None
-    not_cast_share: Fraction = Fraction(0)  # allocation, policy "not cast"
-    not_cast_amount: Decimal = Decimal("0.00")
-    not_cast_money: str = ""  # the society's rule for those pounds (NotCastMoney)
-
-    @property
-    def total(self) -> Decimal:
-        return sum((row.amount for row in self.rows), self.not_cast_amount)
-
-
-def pounds_for(proposal: Proposal, options: list, tally_outcome) -> money.Split:
-    """Pounds per proposal option under a count of its ballot: a choice ballot gives it all
-    to the one winning package (a tie gives nobody anything); an allocation follows the
-    weighted shares, with the share kept as not cast taking its own part."""
-    order = [o.pk for o in options]
-    if proposal.ballot_kind == ProposalBallotKind.CHOICE:
-        winners = tally_outcome.winners
-        shares = {o.pk: Fraction(int(len(winners) == 1 and o.ballot_option_id in winners))
-                  for o in options}
-        return money.split_with_not_cast(proposal.amount_available, shares, Fraction(0), order)
-    shares = {o.pk: tally_outcome.shares.get(o.ballot_option_id, Fraction(0)) for o in options}
-    return money.split_with_not_cast(proposal.amount_available, shares,
-                                     tally_outcome.not_cast, order)
-
-
-def outcome(proposal: Proposal, *, full: bool = True) -> Outcome:
-    """The result in pounds: each option's weighted share of the amount available, to the
-    penny (allocation), or the whole amount to the winning package (choice). Not `full`: with
-    the figures members may see (`voting.disclosure`); the pounds are the same."""
-    from voting import disclosure
-    from voting import selectors as voting
-
-    options = list(proposal.options.all())
-    if proposal.ballot_id is None:
-        return Outcome(proposal)
-    ballot = proposal.ballot
-    results = disclosure.publish(voting.results(ballot), full=full)
-    tally_outcome, gone = results.outcome, None if results.figures_hidden else Fraction(0)
-    split = pounds_for(proposal, options, tally_outcome)
-    done = Outcome(proposal, ready=ballot.certified_at is not None, results=results,
-                   not_cast_share=tally_outcome.not_cast, not_cast_amount=split.not_cast,
-                   not_cast_money=proposal.not_cast_money or proposal.society.not_cast_money)
-    if proposal.ballot_kind == ProposalBallotKind.CHOICE:
-        done.tie = len(tally_outcome.winners) > 1
-        done.not_cast_share = Fraction(0)  # the winner takes it all whatever was not cast
-    for option in options:
-        amount = split.pounds[option.pk]
-        pay = None
-        if option.option_type == OptionType.PA_PAY:
-            pay = money.pay_rise(amount, hours=option.pa_hours_per_year,
-                                 current_rate=option.current_hourly_rate,
-                                 permanent=option.pay_rise_kind == PayRiseKind.PERMANENT)
-        done.rows.append(OutcomeRow(
-            option, tally_outcome.shares.get(option.ballot_option_id, gone), amount,
-            pay, won=not done.tie and option.ballot_option_id in tally_outcome.winners))
-    return done
 
 
 def record_decision(proposal: Proposal, *, by, resolution_reference: str, decided_on: date,

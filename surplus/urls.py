@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_officer, views_pictures
+from . import views, views_costs, views_officer, views_pictures
 
 urlpatterns = [
     # Members
@@ -15,6 +15,7 @@ urlpatterns = [
     path("history.csv", views.history_export, {"fmt": "csv"}, name="surplus_history_csv"),
     path("history.xlsx", views.history_export, {"fmt": "xlsx"}, name="surplus_history_xlsx"),
     # The treasurer and the board
+    path("employment-costs/", views_costs.employment_costs, name="employment_costs"),
     path("years/", views_officer.year_list, name="year_list"),
     path("years/new/", views_officer.year_new, name="year_new"),
     path("years/<int:pk>/", views_officer.year_detail, name="year_detail"),

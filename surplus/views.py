@@ -21,7 +21,7 @@ from voting import selectors as voting_selectors
 from voting.results_export import pct
 from voting.views_results import results_context
 
-from . import exports, money, selectors, services
+from . import employment, exports, money, oncosts, outcomes, selectors, services
 from .charts import money_chart, pounds
 from .enums import OptionType, ProposalBallotKind
 from .permissions import can_manage_accounts, can_manage_proposals
@@ -80,19 +80,20 @@ def proposal_detail(request, society, pk):
     viewer = _viewer(request, society)
     proposal = _proposal(society, viewer, pk)
     options = list(proposal.options.select_related("topic", "picture"))
+    rules = employment.rules_for(society)
     return _render(
         request, society, "proposal_detail.html", viewer, proposal=proposal,
         working=services.working_for(proposal.year),
-        options=[_option_view(proposal, o) for o in options],
+        options=[_option_view(proposal, o, rules) for o in options], rules=rules,
         has_pa_pay=any(o.option_type == OptionType.PA_PAY for o in options),
         state=proposal.ballot.state if proposal.ballot_id else None,
         is_choice=proposal.ballot_kind == ProposalBallotKind.CHOICE)
 
 
-def _option_view(proposal, option) -> dict:
+def _option_view(proposal, option, rules) -> dict:
     view = {"option": option, "examples": [], "permanent": False}
     if option.option_type == OptionType.PA_PAY:
-        view["examples"] = pay_examples(proposal.amount_available, option)
+        view["examples"] = pay_examples(proposal.amount_available, option, rules)
         view["permanent"] = view["examples"][0].pay.permanent if view["examples"] else False
     return view
 
@@ -100,7 +101,7 @@ def _option_view(proposal, option) -> dict:
 @dataclass
 class PayExample:
     part: Fraction
-    pay: money.PayRise
+    pay: oncosts.PayRise
 
     @property
     def part_text(self) -> str:
@@ -110,15 +111,17 @@ class PayExample:
     def sentence(self) -> str:
         return pay_sentence(self.pay)
 
+    @property
+    def warnings(self) -> list[str]:
+        return wage_warnings(self.pay)
 
-def pay_examples(available: Decimal, option) -> list[PayExample]:
-    """What a quarter, a half and all of the money would do to PA pay."""
+
+def pay_examples(available: Decimal, option, rules) -> list[PayExample]:
+    """What a quarter, a half and all of the money would do to PA pay, after on-costs."""
     examples = []
     for part in EXAMPLE_PARTS:
         amount = (available * part.numerator / part.denominator).quantize(money.PENNY)
-        examples.append(PayExample(part, money.pay_rise(
-            amount, hours=option.pa_hours_per_year, current_rate=option.current_hourly_rate,
-            permanent=option.pay_rise_kind == "permanent")))
+        examples.append(PayExample(part, employment.pay_for(option, amount, rules)))
     return examples
 
 
@@ -129,11 +132,30 @@ def per_hour(amount: Decimal) -> str:
     return f"£{amount:,.2f}"
 
 
-def pay_sentence(pay: money.PayRise) -> str:
+def pay_sentence(pay: oncosts.PayRise) -> str:
+    """The rise, and what it costs once holiday pay, NI and pensions are added."""
     hours = f"{pay.hours:,.1f}".removesuffix(".0")
+    pas = "1 PA works" if pay.pa_count == 1 else f"{pay.pa_count:,} PAs work"
+    when = "every year from now on" if pay.permanent else "once, for one year"
     return (f"{pounds(pay.amount)} would raise PA pay by {per_hour(pay.rise_per_hour)} an hour "
             f"(from £{pay.current_rate:,.2f} to £{pay.new_rate:,.2f}) for the {hours} hours "
-            "PAs work in a year")
+            f"{pas} in a year. With holiday pay, National Insurance and pensions that costs "
+            f"{pounds(pay.yearly_cost)} {when}; {pounds(pay.remainder)} is left over because "
+            "the rise is rounded down to a whole penny")
+
+
+def wage_warnings(pay: oncosts.PayRise) -> list[str]:
+    """Where the current or new rate falls below the living wage rates in the rules."""
+    rules, found = pay.rules, []
+    for name, rate in (("National Living Wage", rules.national_living_wage),
+                       ("Real Living Wage", rules.real_living_wage)):
+        if pay.current_rate < rate:
+            found.append(f"The current rate, £{pay.current_rate:,.2f} an hour, is below the "
+                         f"{name} of £{rate:,.2f} ({rules.tax_year}).")
+        if pay.new_rate < rate:
+            found.append(f"The new rate, £{pay.new_rate:,.2f} an hour, is still below the "
+                         f"{name} of £{rate:,.2f} ({rules.tax_year}).")
+    return found
 
 
 # --- the outcome -------------------------------------------------------------------------------
@@ -161,15 +183,16 @@ def outcome_context(proposal, result) -> dict:
     context = results_context(results)
     options = [row.option for row in result.rows]
     is_choice = proposal.ballot_kind == ProposalBallotKind.CHOICE
-    omov = {} if results.figures_hidden else services.pounds_for(
+    omov = {} if results.figures_hidden else outcomes.pounds_for(
         proposal, options, results.one_member_outcome).pounds
     without = None
     if results.without_interest is not None and not results.without_interest_hidden:
-        without = services.pounds_for(proposal, options, results.without_interest).pounds
+        without = outcomes.pounds_for(proposal, options, results.without_interest).pounds
     rows = [{"option": row.option, "amount": row.amount,
              "share": "Hidden" if row.share is None else pct(row.share),
              "won": row.won,
              "pay": row.pay, "pay_sentence": pay_sentence(row.pay) if row.pay else "",
+             "pay_warnings": wage_warnings(row.pay) if row.pay else [],
              "omov": omov.get(row.option.pk), "without": (without or {}).get(row.option.pk)}
             for row in result.rows]
     share_total = sum((row.share or 0 for row in result.rows), result.not_cast_share)

@@ -17,7 +17,7 @@ leaves none, except under the recuse policy, where the declaration is kept and t
 Errors and the interest question's helpers are in voting/api_support.py."""
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import BooleanField, Case, Exists, OuterRef, Prefetch, Value, When
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 from drf_spectacular.utils import extend_schema
@@ -112,7 +112,11 @@ class BallotViewSet(SocietyScopedMixin, viewsets.GenericViewSet):
         return (selectors.visible_ballots(society, user,
                                           officer=permissions.can_see_drafts(user, society))
                 .annotate(viewer_on_roll=Exists(roll),
-                          viewer_has_voted=Exists(roll.filter(has_voted=True)),
+                          # Unknown (null) once the marked roll has been reduced to counts.
+                          viewer_has_voted=Case(
+                              When(roll_reduced_at__isnull=False, then=Value(None)),
+                              default=Exists(roll.filter(has_voted=True)),
+                              output_field=BooleanField(null=True)),
                           viewer_recused=Exists(roll.filter(recused=True)))
                 .prefetch_related("options", "topics", Prefetch(
                     "class_weights",

@@ -12,9 +12,9 @@ from django.views.decorators.debug import sensitive_variables
 from coop.enums import ConflictPolicy, EmptyClassPolicy
 from membership.models import Member
 
-from . import envelopes, frozen, tally
-from .enums import SINGLE_MARK_KINDS, BallotKind, BallotState, PaperState, Weighting
-from .models import Ballot, BallotPaper, Receipt, RollEntry, RoomCount, Vote, VoteMark
+from . import envelopes, frozen, marked_roll, tally
+from .enums import SINGLE_MARK_KINDS, BallotKind, BallotState, Weighting
+from .models import Ballot, Receipt, RollEntry, RoomCount, Vote, VoteMark
 from .stv import StvResult
 from .stv import count as count_stv
 
@@ -182,9 +182,7 @@ class Results:
 
 
 def paper_counts(ballot: Ballot) -> dict[str, int]:
-    counts = dict(BallotPaper.objects.filter(ballot=ballot).values_list("state")
-                  .annotate(n=Count("*")).order_by())
-    return {state: counts.get(state, 0) for state in PaperState.values}
+    return marked_roll.paper_counts(ballot)
 
 
 def results(ballot: Ballot) -> Results:
@@ -203,12 +201,9 @@ def _count_results(ballot: Ballot) -> Results:
     rules = rules_for(ballot, options)
     outcome = tally.decide(classes, option_ids, rules)
     one_member = tally.decide(classes, option_ids, rules, Weighting.ONE_MEMBER_ONE_VOTE)
-    roll = {c: (n, v, r) for c, n, v, r in RollEntry.objects.filter(ballot=ballot)
-            .values_list("member_class_id")
-            .annotate(n=Count("id", filter=Q(recused=False)),
-                      v=Count("id", filter=Q(has_voted=True)),
-                      r=Count("id", filter=Q(recused=True)))
-            .order_by().values_list("member_class_id", "n", "v", "r")}
+    # From the roll, or from its counts once the marked roll has been reduced.
+    roll = {c: (t.on_roll, t.voted, t.recused)
+            for c, t in marked_roll.turnout(ballot).items()}
     weights = {w.member_class_id: w.weight for w in ballot.class_weights.all()}
     rows = class_rows(ballot, classes, option_ids, rules, roll, weights)
     mark_weights_used(rows, outcome)

@@ -99,8 +99,9 @@ class BallotSerializer(serializers.ModelSerializer):
         source="viewer_on_roll", read_only=True,
         help_text="You are on this ballot's electoral roll (frozen when it opened).")
     has_voted = serializers.BooleanField(
-        source="viewer_has_voted", read_only=True,
-        help_text="You have voted in this ballot (online or on a counted paper).")
+        source="viewer_has_voted", read_only=True, allow_null=True,
+        help_text="You have voted in this ballot (online or on a counted paper). Null once "
+                  "the marked roll has been reduced to counts (see `roll_reduced_at`).")
     recused = serializers.BooleanField(
         source="viewer_recused", read_only=True,
         help_text="You are on the roll but do not vote: an interest in the ballot's topics "
@@ -116,7 +117,8 @@ class BallotSerializer(serializers.ModelSerializer):
             "breakdown_minimum", "topics", "conflict_policy", "record_date", "opens_at",
             "closes_at", "created_at",
             "opened_at", "closed_at", "close_reason", "certified_at", "certificate_note",
-            "published_at", "options", "weights", "on_roll", "has_voted", "recused",
+            "published_at", "roll_reduced_at", "options", "weights", "on_roll", "has_voted",
+            "recused",
         ]
         read_only_fields = fields
 

@@ -74,18 +74,21 @@ def _open_due_ballots(society) -> None:
         services.open_if_due(ballot)
 
 
-def _roll_states(member, society) -> dict[int, bool]:
+def _roll_states(member, society) -> dict[int, bool | None]:
     """{ballot id: has voted} for every ballot of the society whose roll the member is on, in
-    one query."""
+    one query; None where the marked roll has been reduced to counts."""
     if member is None:
         return {}
-    return dict(RollEntry.objects.filter(member=member, ballot__society=society)
-                .values_list("ballot_id", "has_voted"))
+    return {pk: None if reduced else voted for pk, voted, reduced in RollEntry.objects.filter(
+        member=member, ballot__society=society).values_list(
+        "ballot_id", "has_voted", "ballot__roll_reduced_at")}
 
 
 def _vote_status(ballot, roll: dict) -> str:
     if ballot.pk not in roll:
         return "Not on the roll"
+    if roll[ballot.pk] is None:
+        return "On the roll (who voted is no longer kept)"
     if roll[ballot.pk]:
         return "You have voted" if ballot.is_open else "You voted"
     return "Not voted yet" if ballot.is_open else "You did not vote"
@@ -350,7 +353,8 @@ def ballot_receipt(request, society, pk):
     voted = receipt is not None or RollEntry.objects.filter(
         ballot=ballot, member=member, has_voted=True).exists()
     response = render(request, "voting/receipt.html", society_context(
-        request, society, ballot=ballot, receipt=receipt, voted=voted))
+        request, society, ballot=ballot, receipt=receipt, voted=voted,
+        reduced=ballot.roll_reduced_at))
     if RECEIPT_COOKIE.format(ballot.pk) in request.COOKIES:
         response.delete_cookie(RECEIPT_COOKIE.format(ballot.pk), samesite="Lax",
                                path=reverse("ballot_receipt", args=[society.slug, ballot.pk]))

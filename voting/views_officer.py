@@ -8,7 +8,6 @@ from fractions import Fraction
 
 from django.contrib import messages
 from django.db import transaction
-from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,9 +19,9 @@ from coop.decorators import society_context, society_view
 from coop.models import AuditEntry
 from membership.models import Member, MemberClass
 
-from . import papers, permissions, secrecy, selectors, services
+from . import marked_roll, papers, permissions, secrecy, selectors, services
 from .enums import BallotKind, BallotState, PaperState
-from .models import Ballot, BallotPaper, RollEntry
+from .models import Ballot, BallotPaper
 from .officer_forms import (
     BallotForm,
     CertifyForm,
@@ -165,13 +164,9 @@ def ballot_edit(request, society, pk):
 # --- the manage page ---------------------------------------------------------------------------
 
 def _turnout(ballot) -> list[dict]:
-    rows = (RollEntry.objects.filter(ballot=ballot)
-            .values("member_class__name", "member_class__position")
-            .annotate(on_roll=Count("id"), voted=Count("id", filter=Q(has_voted=True)))
-            .order_by("member_class__position", "member_class__name"))
-    return [{"name": r["member_class__name"], "on_roll": r["on_roll"], "voted": r["voted"],
-             "turnout": selectors.percent(Fraction(r["voted"], r["on_roll"]))}
-            for r in rows]
+    return [{"name": name, "on_roll": on_roll, "voted": voted,
+             "turnout": selectors.percent(Fraction(voted, on_roll))}
+            for name, on_roll, voted in marked_roll.turnout_by_name(ballot)]
 
 
 def _opened_by(ballot) -> str:

@@ -4,7 +4,7 @@ parts in `AppConfig.ready` (membership's own are in `parts.py`)."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.db.models import QuerySet
 
@@ -27,11 +27,19 @@ class RetentionStep:
     accident. `reason` says why the period is what it is."""
 
     name: str
-    rule: str  # the Society field holding the period in years
+    rule: str  # the Society field holding the period, in `unit`s
     reason: str
     due: Callable[..., QuerySet]  # (society, cutoff date) -> rows past the period
     remove: Callable[[QuerySet], int]
     describe: Callable[[object], str] = str  # one row, for the dry run
+    unit: str = "years"  # or "days" (the challenge period of a ballot)
+
+    def cutoff(self, society, today: date) -> date:
+        """The last day a row may have ended on and now be past the society's period."""
+        period = getattr(society, self.rule)
+        if self.unit == "days":
+            return today - timedelta(days=period)
+        return cutoff(today, period)
 
 
 _COPY: list[CopyPart] = []

@@ -70,7 +70,7 @@ def apply_retention(society: Society, *, today: date | None = None,
         run.steps.append(StepResult("contact_details_removed", len(contact),
                                     [_describe_member(m) for m in contact] if dry_run else []))
         for step in registry.retention_steps():
-            rows = step.due(society, registry.cutoff(today, getattr(society, step.rule)))
+            rows = step.due(society, step.cutoff(society, today))
             described = [step.describe(r) for r in rows] if dry_run else []
             count = len(described) if dry_run else step.remove(rows)
             run.steps.append(StepResult(step.name, count, described))

@@ -24,7 +24,7 @@ BASE = f"{SOCIETY}/surplus"
 YEAR = {"starts_on": "2025-04-01", "ends_on": "2026-03-31", "income": "250000.00",
         "expenditure": "212000.00"}
 PA_PAY = {"option_type": "pa_pay", "title": "PA pay", "description": "A rise for our PAs.",
-          "current_hourly_rate": "12.60", "pa_hours_per_year": "20000",
+          "current_hourly_rate": "12.60", "pa_hours_per_year": "20000", "pa_count": 16,
           "pay_rise_kind": "permanent"}
 GARDEN = {"option_type": "user_service", "title": "Sensory garden",
           "description": "A garden for members."}
@@ -160,10 +160,16 @@ def test_a_year_becomes_a_decision_in_pounds_through_the_api(
     assert {t: r["amount"] for t, r in rows.items()} == {
         "Sensory garden": "16213.33", "PA pay": "14186.67"}
     assert rows["Sensory garden"]["share"] == "53.333333"
+    # After on-costs for 16 PAs of 1,250 hours (worked by hand in tests/surplus/test_journey.py
+    # and test_member_pages.py): each PA costs £19,891.01 a year now and £20,767.11 at £13.13.
     assert rows["PA pay"]["pay"] == {
-        "current_hourly_rate": "12.60", "pa_hours_per_year": "20000.0",
-        "rise_per_hour": "0.70", "new_rate": "13.30", "permanent": True,
-        "yearly_cost": "14000.00"}
+        "current_hourly_rate": "12.60", "pa_hours_per_year": "20000.0", "pa_count": 16,
+        "rise_per_hour": "0.53", "new_rate": "13.13", "permanent": True,
+        "extra_pay": "11879.36", "extra_on_costs": "2138.24", "yearly_cost": "14017.60",
+        "remainder": "169.07", "total_yearly_cost": "332273.76",
+        "current_below_national_living_wage": True, "current_below_real_living_wage": True,
+        "new_below_national_living_wage": False, "new_below_real_living_wage": True,
+        "tax_year": "2026/27"}
     assert rows["Sensory garden"]["pay"] is None
     # One member one vote: 520 and 580 points of 1,100.
     assert (rows["Sensory garden"]["one_member_share"], rows["Sensory garden"]
@@ -255,6 +261,10 @@ def test_an_overlapping_year_is_refused(society, treasurer, as_user):
     ({k: v for k, v in PA_PAY.items() if k != "pa_hours_per_year"}, "pa_hours_per_year"),
     ({**PA_PAY, "pay_rise_kind": ""}, "pay_rise_kind"),
     ({**PA_PAY, "current_hourly_rate": "-2.00"}, "current_hourly_rate"),
+    ({k: v for k, v in PA_PAY.items() if k != "pa_count"}, "pa_count"),
+    ({**PA_PAY, "pa_count": 0}, "pa_count"),
+    ({**PA_PAY, "pa_count": "twelve"}, "pa_count"),
+    ({**PA_PAY, "pa_count": 2.5}, "pa_count"),
     ({**GARDEN, "title": ""}, "title"),
     ({**GARDEN, "title": "sensory GARDEN"}, "title"),
     ({**GARDEN, "description": "  "}, "description"),

@@ -39,7 +39,8 @@ def draft(locked_year, secretary):
                         cost_note="About £8,000.")
     services.add_option(proposal, by=secretary, option_type="pa_pay", title="PA pay",
                         description="A rise.", current_hourly_rate=Decimal("12.60"),
-                        pa_hours_per_year=Decimal("20000"), pay_rise_kind="permanent")
+                        pa_hours_per_year=Decimal("20000"), pa_count=16,
+                        pay_rise_kind="permanent")
     return proposal
 
 
@@ -126,3 +127,41 @@ def test_a_year_is_entered_without_javascript(nojs_context, sign_in, society, tr
     assert "The accounts for the year" in page.locator("main").inner_text()
     year = FinancialYear.objects.get(society=society)
     assert year.surplus == Decimal("38000.00") and year.accounts
+
+
+def test_employment_costs_page_with_errors_and_keyboard(page, sign_in, assert_accessible,
+                                                        society, treasurer):
+    sign_in(page.context, treasurer)
+    visit(page, f"/s/{society.slug}/surplus/employment-costs/")
+    assert_accessible(page, "employment costs form")
+    page.get_by_label("Employer's National Insurance (%)").fill("150")
+    page.get_by_label("Pension: upper limit (£ a year)").fill("100")
+    page.get_by_role("button", name="Save the employment costs").click()
+
+    summary = page.locator(".error-summary")
+    assert "Enter a percentage from 0 to 100." in summary.inner_text()
+    assert "The upper limit must be more than the lower limit." in summary.inner_text()
+    assert_accessible(page, "employment costs form with errors")
+    summary.get_by_role("link", name="Enter a percentage from 0 to 100.").focus()
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "id_ni_rate"
+
+
+def test_employment_costs_saved_without_javascript(nojs_context, sign_in, society, treasurer):
+    from surplus.models import EmploymentCosts
+
+    sign_in(nojs_context, treasurer)
+    page = nojs_context.new_page()
+    visit(page, f"/s/{society.slug}/surplus/employment-costs/")
+    page.get_by_label("Other on-costs (%)").fill("2.5")
+    page.get_by_role("button", name="Save the employment costs").click()
+    assert "The employment costs are saved" in page.locator("main").inner_text()
+    assert EmploymentCosts.objects.get(society=society).other == Decimal("2.50")
+
+
+def test_pa_pay_figures_on_the_proposal_page(page, sign_in, assert_accessible, society,
+                                            secretary, draft):
+    sign_in(page.context, secretary)
+    visit(page, f"/s/{society.slug}/surplus/proposals/{draft.pk}/")
+    assert "is below the National Living Wage" in page.locator("main").inner_text()
+    assert_accessible(page, "proposal page with PA pay after on-costs")

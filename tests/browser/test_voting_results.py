@@ -101,3 +101,23 @@ def test_election_pages_that_show_a_lot_are_accessible(page, sign_in, assert_acc
     visit(page, f"/s/{drawn.society.slug}/ballots/{drawn.pk}/{page_name}/")
     assert "were tied with the fewest votes, and the lot excluded" in page.inner_text("main")
     assert_accessible(page, f"election {page_name} page with a lot")
+
+
+def test_pages_after_the_marked_roll_is_reduced_are_accessible(page, sign_in,
+                                                               assert_accessible, certified):
+    """After the challenge period the roll is counts only: the member's ballot page, list and
+    receipt page say so, and still pass axe."""
+    from voting import marked_roll
+
+    marked_roll.reduce_marked_roll(certified, today=timezone.localdate() + timedelta(days=29))
+    sign_in(page.context, certified.test_member.user)
+    base = f"/s/{certified.society.slug}/ballots"
+    visit(page, f"{base}/{certified.pk}/")
+    assert "record of who voted" in page.locator("#roll-reduced").inner_text()
+    assert_accessible(page, "ballot page after the marked roll was reduced")
+    visit(page, f"{base}/{certified.pk}/receipt/")
+    assert "cannot say whether you voted" in page.locator("#roll-reduced").inner_text()
+    assert_accessible(page, "receipt page after the marked roll was reduced")
+    visit(page, f"{base}/")
+    assert "who voted is no longer kept" in page.locator("main").inner_text()
+    assert_accessible(page, "ballot list after the marked roll was reduced")

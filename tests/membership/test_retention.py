@@ -165,7 +165,8 @@ def test_run_writes_one_audit_entry_with_counts_and_no_names(society, people, re
     assert entry.data["counts"] == {
         "register_entries_anonymised": 1, "contact_details_removed": 2,
         "declarations_deleted": 2, "proxies_deleted": 1, "attendance_deleted": 1,
-        "apologies_deleted": 1, "withdrawals_deleted": 0, "nominations_deleted": 1}
+        "apologies_deleted": 1, "withdrawals_deleted": 0, "nominations_deleted": 1,
+        "marked_rolls_reduced": 0}
     text = json.dumps(entry.data) + entry.object_repr + entry.actor_label
     for name in ("Ada", "Basil", "Cora", "Esme", "Tenyears"):
         assert name not in text

@@ -277,7 +277,8 @@ def test_my_data_has_every_part_the_issue_lists(client, busy):
 def test_my_data_ballots_say_whether_they_voted_never_how(client, busy):
     [ballot] = my_data(client, busy).json()["ballots"]
 
-    assert set(ballot) == {"society", "ballot", "opened_at", "has_voted", "recused"}
+    assert set(ballot) == {"society", "ballot", "opened_at", "has_voted", "recused",
+                           "marked_roll_destroyed_on"}
 
 
 def test_my_data_with_every_part_still_has_nothing_about_others(client, busy, others):

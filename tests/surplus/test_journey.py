@@ -32,7 +32,8 @@ def test_a_year_becomes_a_decision_in_pounds(society, secretary, locked_year):
                                  title="Sensory garden", description="A garden.")
     pay = services.add_option(proposal, by=secretary, option_type="pa_pay", title="PA pay",
                               description="A rise.", current_hourly_rate=Decimal("12.60"),
-                              pa_hours_per_year=Decimal("20000"), pay_rise_kind="permanent")
+                              pa_hours_per_year=Decimal("20000"), pa_count=16,
+                              pay_rise_kind="permanent")
     assert pay.topic.name == "PA pay and conditions"
     proposal = services.put_to_vote(proposal, by=secretary,
                                      closes_at=timezone.now() + timedelta(days=7))
@@ -53,8 +54,11 @@ def test_a_year_becomes_a_decision_in_pounds(society, secretary, locked_year):
     assert amounts == {"Sensory garden": Decimal("16213.33"), "PA pay": Decimal("14186.67")}
     assert sum(amounts.values()) == Decimal("30400.00")
     [pay_row] = [r for r in result.rows if r.option == pay]
-    assert pay_row.pay.rise_per_hour == Decimal("0.70")
-    assert pay_row.pay.new_rate == Decimal("13.30")
+    # With holiday pay, NI and pensions for 16 PAs of 1,250 hours (£19,891.01 each now),
+    # 53p an hour costs 16 × (£20,767.11 − £19,891.01) = £14,017.60; 54p would cost more.
+    assert pay_row.pay.rise_per_hour == Decimal("0.53")
+    assert pay_row.pay.new_rate == Decimal("13.13")
+    assert pay_row.pay.yearly_cost == Decimal("14017.60")
 
     services.record_decision(proposal, by=secretary, resolution_reference="AGM 2026 res. 4",
                              decided_on=timezone.localdate())

@@ -39,7 +39,8 @@ def draft(year, by, *, kind="allocation", pay_kind="permanent"):
                         description="Raise the hourly pay of our personal assistants.",
                         easy_read="PAs get more money for each hour they work.",
                         current_hourly_rate=Decimal("12.60"),
-                        pa_hours_per_year=Decimal("20000"), pay_rise_kind=pay_kind)
+                        pa_hours_per_year=Decimal("20000"), pa_count=16,
+                        pay_rise_kind=pay_kind)
     return proposal
 
 
@@ -166,12 +167,23 @@ def test_proposal_shows_the_working_options_and_how_to_vote(open_proposal, membe
 
 def test_pa_pay_option_says_what_money_buys(open_proposal, member):
     page = text(client_for(member.user).get(url("proposal_detail", open_proposal)))
-    assert ("£10,000.00 would raise PA pay by 50p an hour (from £12.60 to £13.10) for the "
-            "20,000 hours PAs work in a year") in page
-    # 25%, 50% and all of it: £5,000 buys 25p, £20,000 buys £1.00 an hour.
-    assert "25% £5,000.00 £0.25 £12.85 £5,000.00 a year" in page
-    assert "50% £10,000.00 £0.50 £13.10 £10,000.00 a year" in page
-    assert "All of it £20,000.00 £1.00 £13.60 £20,000.00 a year" in page
+    # 16 PAs, 1,250 hours each at £12.60: £15,750 + £1,901.03 holiday pay = £17,651.03,
+    # NI 15% × £12,651.03 = £1,897.65, pension 3% × £11,411.03 = £342.33: £19,891.01 a PA.
+    # At £12.97: £16,212.50 + £1,956.85 = £18,169.35, NI £1,975.40, pension £357.88, so
+    # £20,502.63; the rise costs 16 × £611.62 = £9,785.92 of the £10,000 (not 50p an hour).
+    assert ("£10,000.00 would raise PA pay by 37p an hour (from £12.60 to £12.97) for the "
+            "20,000 hours 16 PAs work in a year. With holiday pay, National Insurance and "
+            "pensions that costs £9,785.92 every year from now on; £214.08 is left over "
+            "because the rise is rounded down to a whole penny") in page
+    assert "25% £5,000.00 £0.18 £12.78 £4,760.80 a year £239.20 Below the Real Living Wage" \
+        in page
+    assert ("50% £10,000.00 £0.37 £12.97 £9,785.92 a year £214.08 Below the Real Living "
+            "Wage") in page
+    assert ("All of it £20,000.00 £0.75 £13.35 £19,836.32 a year £163.68 Below the Real "
+            "Living Wage") in page
+    assert "The current rate, £12.60 an hour, is below the National Living Wage of £12.71" \
+        in page
+    assert "employer’s National Insurance (15% of each PA’s pay above £5,000.00 a year)" in page
     assert "This is a permanent rise. It is a cost every year from now on" in page
 
 
@@ -234,10 +246,14 @@ def test_outcome_in_pounds_adds_up_to_the_amount(decided):
     assert "PA pay 46.7% £9,333.33" in page
     assert "Total 100.0% £20,000.00" in page
     assert "These sums add up exactly to the £20,000.00 available." in page
-    assert ("£9,333.33 would raise PA pay by 46p an hour (from £12.60 to £13.06) for the "
-            "20,000 hours PAs work in a year") in page
-    assert "The new hourly rate is £13.06" in page
-    assert "it costs £9,200.00 every year from now on" in page
+    # After holiday pay, NI and pensions (see test_pa_pay_option_says_what_money_buys).
+    assert ("£9,333.33 would raise PA pay by 35p an hour (from £12.60 to £12.95) for the "
+            "20,000 hours 16 PAs work in a year. With holiday pay, National Insurance and "
+            "pensions that costs £9,256.96 every year from now on; £76.37 is left over") in page
+    assert "The new hourly rate is £12.95" in page
+    assert "The new rate, £12.95 an hour, is still below the Real Living Wage of £13.45" in page
+    assert ("it costs £9,256.96 every year from now on, including holiday pay, National "
+            "Insurance and pensions") in page
     assert "AGM 2026 res. 4" in page and "Garden built by May." in page
     found = elements(response)
     assert found[f"outcome-chart-{decided.pk}"]["role"] == "img"

@@ -1,5 +1,6 @@
-"""The arithmetic behind the surplus pages: the reserve working, splitting a sum to the penny,
-and turning a sum into PA pay. Expected figures are worked out here independently."""
+"""The arithmetic behind the surplus pages: the reserve working and splitting a sum to the
+penny (PA pay after on-costs: test_oncosts.py). Expected figures are worked out here
+independently."""
 
 import math
 import random
@@ -11,7 +12,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from coop.enums import ReserveRule
-from surplus.money import pay_rise, split_to_the_penny, working
+from surplus.money import split_to_the_penny, working
 
 D = Decimal
 PENNY = D("0.01")
@@ -188,54 +189,3 @@ def test_split_tied_remainders_favour_the_earlier_key(total, counts):
     in_order = [parts[k] for k in order]
     assert in_order == sorted(in_order, reverse=True)
     assert in_order[0] - in_order[-1] <= PENNY
-
-
-# --- PA pay ----------------------------------------------------------------------------------
-
-def test_a_sum_buys_a_rise_per_hour_rounded_down():
-    rise = pay_rise(D("14186.67"), hours=D("20000"), current_rate=D("12.60"), permanent=True)
-    assert rise.rise_per_hour == D("0.70")  # 0.7093.. rounded down
-    assert rise.new_rate == D("13.30")
-    assert rise.yearly_cost == D("14000.00")
-    assert rise.permanent is True
-
-
-def test_one_off_and_permanent_differ_only_in_kind():
-    one_off = pay_rise(D("9000"), hours=D("18000"), current_rate=D("12.00"), permanent=False)
-    permanent = pay_rise(D("9000"), hours=D("18000"), current_rate=D("12.00"), permanent=True)
-    assert (one_off.permanent, permanent.permanent) == (False, True)
-    assert one_off.rise_per_hour == permanent.rise_per_hour == D("0.50")
-    assert one_off.yearly_cost == permanent.yearly_cost == D("9000.00")
-
-
-def test_fractional_hours():
-    rise = pay_rise(D("100.00"), hours=D("333.5"), current_rate=D("11.44"), permanent=False)
-    assert rise.rise_per_hour == D("0.29")  # 0.2998..
-    assert rise.yearly_cost == D("96.72")  # 0.29 × 333.5 = 96.715, never more than £100
-    assert rise.new_rate == D("11.73")
-
-
-@pytest.mark.parametrize("hours", [D("0"), D("0.0")])
-def test_zero_hours_buys_no_rise(hours):
-    rise = pay_rise(D("5000"), hours=hours, current_rate=D("12.60"), permanent=True)
-    assert rise.rise_per_hour == 0
-    assert rise.new_rate == D("12.60")
-    assert rise.yearly_cost == 0
-
-
-def test_nothing_to_spend_buys_no_rise():
-    rise = pay_rise(D("0.00"), hours=D("20000"), current_rate=D("12.60"), permanent=False)
-    assert (rise.rise_per_hour, rise.new_rate, rise.yearly_cost) == (0, D("12.60"), 0)
-
-
-@PURE
-@given(st.decimals(min_value=0, max_value=10_000_000, places=2),
-       st.decimals(min_value=D("0.1"), max_value=500_000, places=1),
-       st.decimals(min_value=D("0.01"), max_value=100, places=2))
-def test_the_rise_is_the_most_the_sum_pays_for(amount, hours, rate):
-    rise = pay_rise(amount, hours=hours, current_rate=rate, permanent=False)
-    assert rise.rise_per_hour == rise.rise_per_hour.quantize(PENNY)
-    assert rise.rise_per_hour * hours <= amount
-    assert (rise.rise_per_hour + PENNY) * hours > amount
-    assert rise.yearly_cost <= amount
-    assert rise.new_rate == rate + rise.rise_per_hour

@@ -47,7 +47,7 @@ def not_cast_allocation(society, secretary):
     proposal = services.create_proposal(year, by=secretary, title="Reinvest", summary="How?")
     assert proposal.amount_available == D("1000.00")
     option(proposal, secretary, "Garden", "user_service")
-    pa_pay(proposal, secretary, pa_hours_per_year=D("100"))
+    pa_pay(proposal, secretary, pa_hours_per_year=D("100"), pa_count=1)
     proposal = services.put_to_vote(proposal, by=secretary, closes_at=timezone.now() + IN_A_WEEK)
     (u1, u2), (carer,), _ = voters
     for member in (u1, u2):
@@ -68,7 +68,10 @@ def test_not_cast_share_takes_its_own_pounds_to_reserves(not_cast_allocation, se
     assert result.not_cast_money == NotCastMoney.RESERVES
     assert result.total == D("1000.00")
     pay = result.rows[1].pay
-    assert pay.rise_per_hour == D("2.25")  # £225 over 100 hours, not £300
+    # £225, not £300: one PA, 100 hours at £12.60 is £1,260 + £152.08 holiday pay, under the
+    # NI and pension thresholds, so each penny an hour costs 100 × 1p × 1.1207 ≈ £1.12.
+    # £2.00 costs £1,460 + £176.22 − £1,412.08 = £224.14; £2.01 would cost £225.26.
+    assert (pay.rise_per_hour, pay.yearly_cost) == (D("2.00"), D("224.14"))
 
 
 def test_the_decision_records_the_not_cast_pounds_and_where_they_went(

@@ -94,7 +94,8 @@ def add_two_options(proposal, by):
                                  title="Sensory garden", description="A garden.")
     pay = services.add_option(proposal, by=by, option_type="pa_pay", title="PA pay",
                               description="A rise.", current_hourly_rate=Decimal("12.60"),
-                              pa_hours_per_year=Decimal("20000"), pay_rise_kind="permanent")
+                              pa_hours_per_year=Decimal("20000"), pa_count=16,
+                              pay_rise_kind="permanent")
     return garden, pay
 
 
@@ -365,7 +366,7 @@ def test_the_board_drafts_a_proposal_with_options(as_user, society, secretary, l
     client.post(url("option_new", society, proposal.pk),
                 {"option_type": "pa_pay", "title": "PA pay", "description": "A rise.",
                  "current_hourly_rate": "£12.60", "pa_hours_per_year": "20,000",
-                 "pay_rise_kind": "permanent"})
+                 "pa_count": "16", "pay_rise_kind": "permanent"})
     garden, pay = proposal.options.order_by("position")
     assert garden.topic.name == "New services for users"
     assert pay.topic.name == "PA pay and conditions"
@@ -384,8 +385,22 @@ def test_every_missing_pa_pay_box_is_named(as_user, society, secretary, proposal
                                        {"option_type": "pa_pay", "title": "PA pay",
                                         "description": "A rise."})
     assert_field_error(response, "current_hourly_rate", "Enter the PAs' current hourly rate.")
-    assert_field_error(response, "pa_hours_per_year", "Enter the PA hours paid in a year.")
+    assert_field_error(response, "pa_hours_per_year", "Enter the PA hours worked in a year.")
+    assert_field_error(response, "pa_count", "Enter how many PAs share these hours.")
     assert_field_error(response, "pay_rise_kind", "one-off bonus or a permanent rise")
+    assert not ProposalOption.objects.exists()
+
+
+@pytest.mark.parametrize("count, message", [("0", "Enter at least 1 PA."),
+                                            ("twelve", "Enter a whole number of PAs, like 12."),
+                                            ("2.5", "Enter a whole number of PAs, like 12.")])
+def test_a_bad_number_of_pas_is_named(as_user, society, secretary, proposal, count, message):
+    response = as_user(secretary).post(url("option_new", society, proposal.pk), {
+        "option_type": "pa_pay", "title": "PA pay", "description": "A rise.",
+        "current_hourly_rate": "12.60", "pa_hours_per_year": "20000", "pa_count": count,
+        "pay_rise_kind": "permanent"})
+    assert response.status_code == 200
+    assert_field_error(response, "pa_count", message)
     assert not ProposalOption.objects.exists()
 
 
@@ -521,8 +536,10 @@ def test_the_decision_writes_pounds_that_add_up(as_user, society, secretary, vot
     client = as_user(secretary)
     page = text(client.get(url("proposal_decide", society, voted.pk)))
     assert "Sensory garden" in page and "£30,400.00" in page
-    assert "A rise of £0.70 an hour: from £12.60 to £13.30" in page
-    assert "A permanent rise: it costs £14,000.00 every year from now on." in page
+    # After on-costs for 16 PAs (see tests/surplus/test_journey.py): 53p, £14,017.60.
+    assert "A rise of £0.53 an hour: from £12.60 to £13.13" in page
+    assert ("A permanent rise: with on-costs it costs £14,017.60 every year from now on. "
+            "£169.07 is left over by rounding down.") in page
     response = client.post(url("proposal_decide", society, voted.pk),
                            decision_data(resolution_reference=""))
     assert_field_error(response, "resolution_reference", "Give the resolution's reference")

@@ -67,7 +67,7 @@ def scrutineer(society):
 def pa_pay(proposal, by, **extra):
     fields = {"option_type": "pa_pay", "title": "PA pay rise", "description": "A rise.",
               "current_hourly_rate": D("12.60"), "pa_hours_per_year": D("20000"),
-              "pay_rise_kind": "permanent"} | extra
+              "pa_count": 16, "pay_rise_kind": "permanent"} | extra
     return services.add_option(proposal, by=by, **fields)
 
 
@@ -207,6 +207,8 @@ def test_proposal_needs_a_title_and_summary(secretary, year):
     ({"current_hourly_rate": D("0")}, "current_hourly_rate", "current hourly rate"),
     ({"pa_hours_per_year": None}, "pa_hours_per_year", "PA hours"),
     ({"pa_hours_per_year": D("-10")}, "pa_hours_per_year", "PA hours"),
+    ({"pa_count": None}, "pa_count", "how many PAs"),
+    ({"pa_count": 0}, "pa_count", "how many PAs"),
     ({"pay_rise_kind": ""}, "pay_rise_kind", "one-off bonus or a permanent"),
     ({"pay_rise_kind": "sometimes"}, "pay_rise_kind", "one-off bonus or a permanent"),
 ])
@@ -241,7 +243,7 @@ def test_other_types_have_pa_fields_cleared(proposal, secretary):
     ("user_service", "New services for users"), ("carer_service", "New services for carers"),
     ("pa_pay", "PA pay and conditions"), ("reserves", None), ("other", None)])
 def test_default_topic_comes_from_the_type(proposal, secretary, option_type, topic):
-    extra = {"current_hourly_rate": D("12"), "pa_hours_per_year": D("100"),
+    extra = {"current_hourly_rate": D("12"), "pa_hours_per_year": D("100"), "pa_count": 1,
              "pay_rise_kind": "one_off"} if option_type == "pa_pay" else {}
     made = option(proposal, secretary, "Choice", option_type, **extra)
     assert (made.topic.name if made.topic else None) == topic
@@ -408,7 +410,7 @@ def allocation(society, secretary):
     proposal = services.create_proposal(year, by=secretary, title="Reinvest", summary="How?")
     assert proposal.amount_available == D("1000.01")
     option(proposal, secretary, "Garden", "user_service")
-    pa_pay(proposal, secretary, pa_hours_per_year=D("100"))
+    pa_pay(proposal, secretary, pa_hours_per_year=D("100"), pa_count=1)
     option(proposal, secretary, "Reserves", "reserves")
     proposal = services.put_to_vote(proposal, by=secretary,
                                     closes_at=timezone.now() + IN_A_WEEK)
@@ -450,7 +452,10 @@ def test_allocation_outcome_in_pounds_by_weighted_shares(allocation, secretary, 
     assert sum(r.amount for r in result.rows) == D("1000.01")
     assert str(rows["Garden"].share) == "1/2"
     pay = rows["PA pay rise"].pay
-    assert (pay.rise_per_hour, pay.new_rate, pay.permanent) == (D("4.25"), D("16.85"), True)
+    # One PA, 100 hours at £12.60: £1,260 + 12.07% holiday pay £152.08, under the NI and
+    # pension thresholds. £3.79 more: £1,639 + £197.83, £424.75 more; £3.80: £425.87.
+    assert (pay.rise_per_hour, pay.new_rate, pay.permanent) == (D("3.79"), D("16.39"), True)
+    assert (pay.yearly_cost, pay.remainder) == (D("424.75"), D("0.25"))
     assert rows["Garden"].pay is None
 
 
@@ -568,6 +573,11 @@ def test_demo_holds_a_decided_year_and_an_open_proposal(society, secretary, scru
     assert {o.option_type for o in past.options.all()} == {
         "user_service", "carer_service", "pa_pay", "reserves"}
     assert past.options.get(option_type="pa_pay").pay_rise_kind == "permanent"
+    # The demo treasurer's own rule on top of the UK defaults, and pay priced with it.
+    assert society.employment_costs.other == D("1.50")
+    [pay_row] = [r for r in services.outcome(past).rows if r.pay]
+    assert pay_row.pay.pa_count == 14 and pay_row.pay.rules.other == D("1.50")
+    assert 0 < pay_row.pay.yearly_cost <= pay_row.amount
 
     assert current.ballot.state == BallotState.OPEN
     assert not current.is_decided

@@ -1,7 +1,16 @@
 from .ballots import Ballot, BallotOption, ClassWeight
-from .casting import BallotPaper, Envelope, Receipt, RollEntry, RoomCount, Vote, VoteMark
+from .casting import (
+    BallotPaper,
+    Envelope,
+    Receipt,
+    RollCount,
+    RollEntry,
+    RoomCount,
+    Vote,
+    VoteMark,
+)
 from .pictures import OptionPicture
 
 __all__ = ["Ballot", "BallotOption", "BallotPaper", "ClassWeight", "Envelope", "OptionPicture",
-           "Receipt", "RollEntry", "RoomCount",
+           "Receipt", "RollCount", "RollEntry", "RoomCount",
            "Vote", "VoteMark"]

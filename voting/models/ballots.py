@@ -88,6 +88,11 @@ class Ballot(models.Model):
     published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                      null=True, blank=True, related_name="+")
     reminder_sent_at = models.DateTimeField(null=True, blank=True)
+    # When the marked roll was reduced to counts (voting/marked_roll.py): after this the roll
+    # no longer says who voted, and turnout is read from RollCount.
+    roll_reduced_at = models.DateTimeField(
+        null=True, blank=True,
+        help_text="When the marked roll was reduced to counts, after the challenge period.")
     taken_at_meeting = models.BooleanField(
         default=False, help_text="A resolution voted on in the room at a general meeting: "
                                  "only the chair opens it, with the people present.")
@@ -109,6 +114,9 @@ class Ballot(models.Model):
             models.CheckConstraint(
                 condition=Q(published_at__isnull=True) | Q(certified_at__isnull=False),
                 name="ballot_published_only_after_certification"),
+            models.CheckConstraint(
+                condition=Q(roll_reduced_at__isnull=True) | Q(published_at__isnull=False),
+                name="ballot_roll_reduced_only_after_publishing"),
             models.CheckConstraint(
                 condition=Q(threshold_percent__gte=50) & Q(threshold_percent__lte=100),
                 name="ballot_threshold_range"),

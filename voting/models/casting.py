@@ -195,3 +195,34 @@ class RoomCount(models.Model):
 
     def __str__(self):
         return f"{self.count} hands for {self.option_id} in class {self.member_class_id}"
+
+
+class RollCount(models.Model):
+    """A class's turnout on a ballot, kept when the marked roll is reduced to counts after the
+    challenge period, as returning officers destroy marked registers: how many could vote,
+    voted and stood aside, and how the paper ballots came back. Written once; never changed."""
+
+    ballot = models.ForeignKey(Ballot, on_delete=models.PROTECT, related_name="roll_counts")
+    member_class = models.ForeignKey(MemberClass, on_delete=models.PROTECT, related_name="+")
+    on_roll = models.PositiveIntegerField(help_text="On the roll and not standing aside.")
+    voted = models.PositiveIntegerField()
+    recused = models.PositiveIntegerField()
+    papers_issued = models.PositiveIntegerField(default=0, help_text="Issued, not returned.")
+    papers_counted = models.PositiveIntegerField(default=0)
+    papers_rejected = models.PositiveIntegerField(default=0)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["ballot", "member_class"],
+                                    name="roll_count_one_per_class"),
+            models.CheckConstraint(condition=Q(voted__lte=models.F("on_roll")),
+                                   name="roll_count_voted_within_roll"),
+        ]
+
+    def __str__(self):
+        return f"{self.voted} of {self.on_roll} voted in class {self.member_class_id}"
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("Turnout counts are never deleted.")
