@@ -215,7 +215,8 @@ class EmploymentCosts(models.Model):
 
     society = models.OneToOneField(Society, on_delete=models.PROTECT,
                                    related_name="employment_costs")
-    tax_year = models.CharField(max_length=20, default=DEFAULTS.tax_year)
+    tax_year = models.CharField(max_length=20, default=DEFAULTS.tax_year,
+                                validators=[validate_one_line])
     ni_rate = models.DecimalField(**PERCENT, default=DEFAULTS.ni_rate)
     ni_threshold = models.DecimalField(**MONEY, default=DEFAULTS.ni_threshold)
     holiday_pay = models.DecimalField(**PERCENT, default=DEFAULTS.holiday_pay)

@@ -5,6 +5,8 @@ from decimal import Decimal
 
 from rest_framework import serializers
 
+from coop.api_fields import line_field
+
 from . import oncosts
 from .models import EmploymentCosts
 
@@ -89,8 +91,7 @@ class EmploymentCostsSerializer(serializers.Serializer):
     """The society's employment costs rules (the UK's 2026/27 defaults until saved). On PATCH,
     send only what changes; every change is audited."""
 
-    tax_year = serializers.CharField(required=False, max_length=20,
-                                     help_text="Like 2026/27.")
+    tax_year = line_field(20, required=False, help_text="Like 2026/27.")
     ni_rate = _percent("Employer's Class 1 NI, percent (15 in 2026/27).")
     ni_threshold = _pounds("NI is paid on each PA's pay above this, pounds a year.")
     holiday_pay = _percent("Holiday pay on top of hours worked, percent (12.07 for irregular "
