@@ -1,10 +1,11 @@
 from django import forms
 from django.utils import timezone
 
-from coop.forms import AccessibleFormMixin
+from coop.forms import AccessibleFormMixin, date_field
 from meetings.models import Meeting
 from membership.models import MemberClass
 from voting.models import Ballot
+from voting.officer_forms import datetime_field
 
 from .enums import Audience, MessageKind, Preference
 from .models import Message
@@ -27,9 +28,8 @@ class MessageForm(AccessibleFormMixin, forms.ModelForm):
     meeting = forms.ModelChoiceField(
         label="Meeting", queryset=Meeting.objects.none(), required=False,
         help_text="Only if you chose members called to a meeting.")
-    joined_since = forms.DateField(
-        label="Only members who joined on or after", required=False,
-        help_text="For example, 1/4/2026.", input_formats=["%d/%m/%Y", "%Y-%m-%d"])
+    joined_since = date_field("Only members who joined on or after", required=False,
+                              help_text="For example, 1/4/2026.")
     preference = forms.ChoiceField(label="Only members who", choices=Preference.choices,
                                    required=False)
 
@@ -49,8 +49,6 @@ class MessageForm(AccessibleFormMixin, forms.ModelForm):
             society=society, notice_sent_at__isnull=False).order_by("-starts_at")
         self.fields["subject"].error_messages["required"] = "Enter the subject."
         self.fields["body"].error_messages["required"] = "Enter the message."
-        self.fields["joined_since"].error_messages["invalid"] = \
-            "Enter a date, like 1/4/2026."
 
     def clean(self):
         """Say at once what the chosen audience still needs (the service checks it too)."""
@@ -69,11 +67,8 @@ class MessageForm(AccessibleFormMixin, forms.ModelForm):
 
 
 class ScheduleForm(AccessibleFormMixin, forms.Form):
-    send_at = forms.DateTimeField(
-        label="Send it at", help_text="Date and time, for example 14/5/2027 09:00.",
-        input_formats=["%d/%m/%Y %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
-        error_messages={"required": "Enter the date and time to send it.",
-                        "invalid": "Enter a date and time, like 14/5/2027 09:00."})
+    send_at = datetime_field("Send it at",
+                             help_text="Date and time, for example 14/5/2027 09:00.")
 
     def clean_send_at(self):
         value = self.cleaned_data["send_at"]

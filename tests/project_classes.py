@@ -6,7 +6,7 @@ import pathlib
 
 from django.apps import apps
 
-PROJECT_APPS = ("coop", "membership", "voting", "surplus", "meetings")
+PROJECT_APPS = ("coop", "membership", "voting", "surplus", "meetings", "communications")
 
 
 def import_modules(glob: str) -> None:
