@@ -21,13 +21,14 @@ from .models import Ballot, BallotOption
 # The ballot's columns a vote reads (kept in the model's field order for `Model.from_db`).
 FIELDS = tuple(f.attname for f in Ballot._meta.concrete_fields if f.attname in {
     "id", "society_id", "kind", "allow_vote_changes", "conflict_policy", "opens_at",
-    "closes_at", "opened_at", "closed_at", "certified_at", "published_at"})
+    "closes_at", "opened_at", "closed_at", "certified_at", "published_at", "scrutineer_seal",
+    "seal_public_key"})
 TIMEOUT = 6 * 3600  # seconds; a ballot not voted in for this long is read again
 RESULTS_TIMEOUT = 30 * 24 * 3600  # a certified result not looked at for a month is counted again
 
 
 def cache_key(ballot_id) -> str:
-    return f"voting:ballot:{int(ballot_id)}:v1"
+    return f"voting:ballot:{int(ballot_id)}:v2"
 
 
 @dataclass(frozen=True)
@@ -58,7 +59,9 @@ def _read(ballot_id) -> BallotFacts | None:
     options = BallotOption.objects.filter(ballot_id=ballot_id).values_list("pk", flat=True)
     topics = (Ballot.topics.through.objects.filter(ballot_id=ballot_id)
               .values_list("interesttopic_id", flat=True))
-    return BallotFacts(values=tuple(row[:-1]), slug=row[-1], option_ids=frozenset(options),
+    # bytes, not PostgreSQL's memoryview, which the cache cannot keep
+    values = tuple(bytes(v) if isinstance(v, memoryview) else v for v in row[:-1])
+    return BallotFacts(values=values, slug=row[-1], option_ids=frozenset(options),
                        topic_ids=tuple(topics))
 
 

@@ -19,36 +19,45 @@ from coop import audit
 from .. import envelopes
 from ..models import Ballot, Envelope, Receipt, Vote, VoteMark
 
-_RANDOM = secrets.SystemRandom()
-# One opened vote: class id, cast with an interest, marks (option id -> value).
-Opened = tuple[int, bool, dict[int, int]]
+# One opened vote: class id, cast with an interest, a value for every option of the ballot in
+# the order of `Box.option_ids` (0: not marked).
+Opened = tuple[int, bool, tuple[int, ...]]
 
 
-def open_box(ballot: Ballot, *, by=None) -> int:
+def open_box(ballot: Ballot, *, by=None, private_key=None) -> int:
     """Open every envelope of `ballot` (closed) into counted votes. Returns how many envelopes
     were opened (0 when there were none: running it again does nothing). Side effects:
-    counted votes, marks and receipt hashes written; envelopes deleted; an audit entry."""
+    counted votes, marks and receipt hashes written; envelopes deleted; an audit entry.
+    A ballot under the scrutineer's seal opens only with `private_key` (from their
+    passphrase, see `sealing.open_sealed_box`); without it the box stays shut (returns 0)."""
     with transaction.atomic(), _room_for_random_keys():
         ballot = Ballot.objects.select_for_update().get(pk=ballot.pk)
-        rows = list(Envelope.objects.filter(ballot=ballot)
-                    .values_list("current", "voter_token", "sealed"))
+        if ballot.scrutineer_seal and private_key is None:
+            return 0
+        with connection.cursor() as cursor:  # a million rows: the ORM's converters cost ~1 s
+            cursor.execute(f"SELECT current, voter_token, sealed FROM {_table(Envelope)} "
+                           f"WHERE ballot_id = %s", [ballot.pk])
+            rows = cursor.fetchall()
         if not rows:
             return 0
-        opened = envelopes.box_for(ballot).open_all(rows)
+        box = envelopes.box_for(ballot, private_key)
+        opened = box.open_raw(rows)
         del rows
-        votes: list[Opened] = [(c.member_class_id, c.with_interest, c.marks)
-                               for current, c in opened if current]
-        again = _take_back(ballot.pk)
+        votes: list[Opened] = [(class_id, with_interest, values)
+                               for current, class_id, with_interest, _, values in opened
+                               if current]
+        again = _take_back(ballot.pk, box.option_ids)
         votes += again
-        _RANDOM.shuffle(votes)
-        _write_votes(ballot.pk, votes)
+        _write_votes(ballot.pk, box.option_ids, votes)
         insert(Receipt, ["ballot_id", "receipt_hash", "counted"], sorted(
-            (ballot.pk, c.receipt_hash, current) for current, c in opened))
+            (ballot.pk, receipt.hex(), bool(current))
+            for current, _, _, receipt, _ in opened))
         with connection.cursor() as cursor:  # no rows to collect: one statement
             cursor.execute(f"DELETE FROM {_table(Envelope)} WHERE ballot_id = %s", [ballot.pk])
         audit.record("voting.ballot.box_opened", society=ballot.society, actor=by, obj=ballot,
                      data={"envelopes": len(opened), "counted": len(votes),
-                           "mixed_again": len(again)})
+                           "mixed_again": len(again),
+                           "by_scrutineer_passphrase": ballot.scrutineer_seal})
     return len(opened)
 
 
@@ -74,13 +83,15 @@ def _table(model) -> str:
     return connection.ops.quote_name(model._meta.db_table)
 
 
-def _take_back(ballot_id: int) -> list[Opened]:
+def _take_back(ballot_id: int, options: tuple[int, ...]) -> list[Opened]:
     """Read back and remove the ballot's counted votes, to mix them with late envelopes."""
     marks = (VoteMark.objects.filter(ballot_id=ballot_id).order_by("vote_id")
              .values_list("vote_id", "member_class_id", "with_interest", "option_id", "value"))
-    votes = [(first[1], first[2], {m[3]: m[4] for m in group})
-             for _, rows in groupby(marks.iterator(chunk_size=5000), key=lambda m: m[0])
-             for group in [list(rows)] for first in [group[0]]]
+    votes = []
+    for _, rows in groupby(marks.iterator(chunk_size=5000), key=lambda m: m[0]):
+        group = list(rows)
+        chosen = {m[3]: m[4] for m in group}
+        votes.append((group[0][1], group[0][2], tuple(chosen.get(o, 0) for o in options)))
     if votes:
         with connection.cursor() as cursor:  # counted votes are otherwise never deleted
             cursor.execute(f"DELETE FROM {_table(VoteMark)} WHERE ballot_id = %s", [ballot_id])
@@ -100,17 +111,26 @@ def _random_ids(n: int) -> list[str]:
             for i in range(0, 16 * n, 16)]
 
 
-def _write_votes(ballot_id: int, votes: list[Opened]) -> None:
-    """Write the mixed votes and their marks in the given order, with fresh random ids."""
-    vote_ids = _random_ids(len(votes))
-    mark_ids = iter(_random_ids(sum(len(marks) for _, _, marks in votes)))
-    vote_rows, mark_rows = [], []
-    for vote_id, (class_id, with_interest, marks) in zip(vote_ids, votes, strict=True):
-        vote_rows.append((vote_id, ballot_id, class_id, with_interest))
-        for option_id, value in marks.items():
-            mark_rows.append((next(mark_ids), vote_id, ballot_id, class_id, option_id, value,
-                              with_interest))
-    insert(Vote, ["id", "ballot_id", "member_class_id", "with_interest"], vote_rows)
+def _write_votes(ballot_id: int, options: tuple[int, ...], votes: list[Opened]) -> None:
+    """Write the votes and their marks in a random order, with fresh random ids.
+
+    The mixing is the sort: each vote gets a fresh random id and they are written in the order
+    of those ids, which is a uniformly random order (as a shuffle gives) that says nothing of
+    when each was cast. Writing in key order also keeps each index's inserts together, which
+    is what makes a million of them fast. Mark ids are drawn, sorted and handed out in the
+    same order, so marks are written in the order of both their own ids and their votes'."""
+    vote_rows = sorted(zip(_random_ids(len(votes)), votes, strict=True))
+    mark_ids = iter(sorted(_random_ids(sum(1 for _, _, values in votes
+                                           for v in values if v))))
+    rows, mark_rows = [], []
+    for vote_id, (class_id, with_interest, values) in vote_rows:
+        rows.append((vote_id, ballot_id, class_id, with_interest))
+        for option_id, value in zip(options, values, strict=True):
+            if value:
+                mark_rows.append((next(mark_ids), vote_id, ballot_id, class_id, option_id,
+                                  value, with_interest))
+    del vote_rows
+    insert(Vote, ["id", "ballot_id", "member_class_id", "with_interest"], rows)
     insert(VoteMark, ["id", "vote_id", "ballot_id", "member_class_id", "option_id", "value",
                       "with_interest"], mark_rows)
 
