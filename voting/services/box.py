@@ -49,9 +49,10 @@ def open_box(ballot: Ballot, *, by=None, private_key=None) -> int:
         again = _take_back(ballot.pk, box.option_ids)
         votes += again
         _write_votes(ballot.pk, box.option_ids, votes)
-        insert(Receipt, ["ballot_id", "receipt_hash", "counted"], sorted(
-            (ballot.pk, receipt.hex(), bool(current))
-            for current, _, _, receipt, _ in opened))
+        receipts, ballot_id = sorted((r, current) for current, _, _, r, _ in opened), ballot.pk
+        insert(Receipt, ["ballot_id", "receipt_hash", "counted"],
+               [(ballot_id, receipt.hex(), bool(current)) for receipt, current in receipts])
+        del receipts
         with connection.cursor() as cursor:  # no rows to collect: one statement
             cursor.execute(f"DELETE FROM {_table(Envelope)} WHERE ballot_id = %s", [ballot.pk])
         audit.record("voting.ballot.box_opened", society=ballot.society, actor=by, obj=ballot,
@@ -103,12 +104,16 @@ _VERSION_MASK = ~(0xF000 << 64) & ~(0xC000 << 48) & ((1 << 128) - 1)
 _VERSION_BITS = (0x4000 << 64) | (0x8000 << 48)
 
 
-def _random_ids(n: int) -> list[str]:
-    """`n` version 4 UUIDs as 32 hex digits (both databases take this form), from one read of
-    the system's random source: a million `uuid.uuid4()` calls would take seconds."""
+def _random_keys(n: int) -> list[int]:
+    """`n` version 4 UUIDs as integers, from one read of the system's random source: a
+    million `uuid.uuid4()` calls would take seconds."""
     block = secrets.token_bytes(16 * n)
-    return [f"{int.from_bytes(block[i:i + 16]) & _VERSION_MASK | _VERSION_BITS:032x}"
+    return [int.from_bytes(block[i:i + 16]) & _VERSION_MASK | _VERSION_BITS
             for i in range(0, 16 * n, 16)]
+
+
+def _as_id(key: int) -> str:
+    return f"{key:032x}"  # 32 hex digits: both databases take this form
 
 
 def _write_votes(ballot_id: int, options: tuple[int, ...], votes: list[Opened]) -> None:
@@ -119,17 +124,20 @@ def _write_votes(ballot_id: int, options: tuple[int, ...], votes: list[Opened]) 
     when each was cast. Writing in key order also keeps each index's inserts together, which
     is what makes a million of them fast. Mark ids are drawn, sorted and handed out in the
     same order, so marks are written in the order of both their own ids and their votes'."""
-    vote_rows = sorted(zip(_random_ids(len(votes)), votes, strict=True))
-    mark_ids = iter(sorted(_random_ids(sum(1 for _, _, values in votes
-                                           for v in values if v))))
+    keys = _random_keys(len(votes))
+    vote_ids = [_as_id(k) for k in sorted(keys)]
+    mark_ids = iter([_as_id(k) for k in sorted(
+        _random_keys(sum(1 for _, _, values in votes for v in values if v)))])
     rows, mark_rows = [], []
-    for vote_id, (class_id, with_interest, values) in vote_rows:
+    for vote_id, i in zip(vote_ids, sorted(range(len(votes)), key=keys.__getitem__),
+                          strict=True):
+        class_id, with_interest, values = votes[i]
         rows.append((vote_id, ballot_id, class_id, with_interest))
         for option_id, value in zip(options, values, strict=True):
             if value:
                 mark_rows.append((next(mark_ids), vote_id, ballot_id, class_id, option_id,
                                   value, with_interest))
-    del vote_rows
+    del keys, vote_ids
     insert(Vote, ["id", "ballot_id", "member_class_id", "with_interest"], rows)
     insert(VoteMark, ["id", "vote_id", "ballot_id", "member_class_id", "option_id", "value",
                       "with_interest"], mark_rows)
