@@ -9,6 +9,7 @@ import pytest
 from cryptography.exceptions import InvalidTag
 from django.db import connection
 from django.utils import timezone
+from rest_framework.test import APIClient
 
 from coop.models import AuditEntry
 from tests.factories import MemberFactory
@@ -185,3 +186,27 @@ def test_a_paper_entered_after_opening_waits_for_the_passphrase_again(sealed, se
         services.certify_ballot(ballot, by=scrutineer)
     assert services.open_sealed_box(ballot, by=scrutineer, passphrase=PASSPHRASE) == 1
     assert counts(ballot) == {"Minibus": 4, "Garden": 3}
+
+
+def test_the_api_shows_the_seal_and_refuses_what_it_forbids(society, secretary, scrutineer):
+    board = APIClient()
+    board.force_login(secretary)
+    base = f"/api/v1/societies/{society.slug}/ballots"
+    closes = (timezone.now() + timedelta(days=7)).isoformat()
+    refused = board.post(f"{base}/", {
+        "title": "T", "summary": "S", "kind": "choice", "options": [{"label": "A"},
+                                                                   {"label": "B"}],
+        "scrutineer_seal": True, "live_results": True, "closes_at": closes}, format="json")
+    assert refused.status_code == 400 and "live_results" in refused.json()
+    made = board.post(f"{base}/", {
+        "title": "T", "summary": "S", "kind": "choice", "options": [{"label": "A"},
+                                                                   {"label": "B"}],
+        "scrutineer_seal": True, "closes_at": closes}, format="json").json()
+    assert made["scrutineer_seal"] is True and made["seal_ready"] is False
+    opening = board.post(f"{base}/{made['id']}/open/", {}, format="json")
+    assert opening.status_code == 400
+    assert "has not yet set the passphrase" in str(opening.json())
+    services.set_passphrase(Ballot.objects.get(pk=made["id"]), by=scrutineer,
+                            passphrase=PASSPHRASE, again=PASSPHRASE)
+    assert board.get(f"{base}/{made['id']}/").json()["seal_ready"] is True
+    assert board.post(f"{base}/{made['id']}/open/", {}, format="json").status_code == 200
