@@ -131,6 +131,24 @@ def timed(fn):
     return result, time.perf_counter() - wall, time.process_time() - cpu
 
 
+def server_cpu() -> float | None:
+    """CPU seconds used so far by this connection's PostgreSQL backend, read from /proc when
+    the server runs on this machine (None elsewhere, and on SQLite, which runs in-process).
+    Work the server does in other processes (WAL writer, checkpointer) is not included."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def median_of(fn, runs: int) -> tuple[float, list[float]]:
     walls = [timed(fn)[1] for _ in range(runs)]
     return statistics.median(walls), walls

@@ -353,6 +353,9 @@ class BallotViewSet(SocietyScopedMixin, viewsets.GenericViewSet):
         if not ballot.has_closed:
             raise Conflict("Receipts can be checked once the ballot has closed.")
         found = selectors.receipt_status(ballot, body.validated_data["code"])
+        if found == "sealed":
+            raise Conflict("The votes are still sealed for the scrutineer: receipts can be "
+                           "checked once they have been opened.")
         if found is None:
             raise NotFound("No vote in this ballot has that receipt code. Check the code and "
                            "try again.")

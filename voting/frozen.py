@@ -21,7 +21,8 @@ from .models import Ballot, BallotOption
 # The ballot's columns a vote reads (kept in the model's field order for `Model.from_db`).
 FIELDS = tuple(f.attname for f in Ballot._meta.concrete_fields if f.attname in {
     "id", "society_id", "kind", "allow_vote_changes", "conflict_policy", "opens_at",
-    "closes_at", "opened_at", "closed_at", "certified_at", "published_at"})
+    "closes_at", "opened_at", "closed_at", "certified_at", "published_at", "scrutineer_seal",
+    "seal_public_key"})
 OPTION_FIELDS = ("id", "ballot_id", "label", "description", "position")
 TIMEOUT = 6 * 3600  # seconds; a ballot not voted in for this long is read again
 RESULTS_TIMEOUT = 30 * 24 * 3600  # a certified result not looked at for a month is counted again
@@ -65,7 +66,9 @@ def _read(ballot_id) -> BallotFacts | None:
                     .values_list(*OPTION_FIELDS))
     topics = (Ballot.topics.through.objects.filter(ballot_id=ballot_id)
               .values_list("interesttopic_id", flat=True))
-    return BallotFacts(values=tuple(row[:-1]), slug=row[-1],
+    # bytes, not PostgreSQL's memoryview, which the cache cannot keep
+    values = tuple(bytes(v) if isinstance(v, memoryview) else v for v in row[:-1])
+    return BallotFacts(values=values, slug=row[-1],
                        option_ids=frozenset(o[0] for o in options), topic_ids=tuple(topics),
                        option_rows=options)
 

@@ -18,7 +18,7 @@ BALLOT_FIELDS = [
     "title", "summary", "easy_read_summary", "kind", "weighting", "resolution_kind",
     "threshold_percent", "require_class_majority", "seats", "only_class",
     "allow_vote_changes", "live_results", "empty_class_policy", "breakdown_minimum",
-    "record_date", "closes_at", "topics", "conflict_policy",
+    "record_date", "closes_at", "topics", "conflict_policy", "scrutineer_seal",
 ]
 
 

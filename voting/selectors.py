@@ -7,14 +7,14 @@ from fractions import Fraction
 
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
-from django.views.decorators.debug import sensitive_variables
 
 from coop.enums import ConflictPolicy, EmptyClassPolicy
 from membership.models import Member
 
 from . import envelopes, frozen, marked_roll, tally
 from .enums import SINGLE_MARK_KINDS, BallotKind, BallotState, Weighting
-from .models import Ballot, Receipt, RollEntry, RoomCount, Vote, VoteMark
+from .models import Ballot, RollEntry, RoomCount, Vote, VoteMark
+from .receipts import counted_receipts, receipt_status, still_sealed  # noqa: F401 (callers use selectors)
 from .stv import StvResult
 from .stv import count as count_stv
 
@@ -301,37 +301,11 @@ def results_visible(ballot: Ballot, *, officer: bool = False, scrutineer: bool =
     state = ballot.state
     if state == BallotState.PUBLISHED:
         return True
+    if ballot.scrutineer_seal and (state == BallotState.OPEN or still_sealed(ballot)):
+        return False  # nobody can count what only the scrutineer's passphrase opens
     if ballot.live_results and state == BallotState.OPEN:
         return True
     return (officer or scrutineer) and ballot.has_closed
-
-
-def _receipts(ballot: Ballot) -> dict[str, bool]:
-    """Receipt hash -> counted, for the opened envelopes and any still sealed."""
-    found = dict(Receipt.objects.filter(ballot=ballot).values_list("receipt_hash", "counted"))
-    found.update((c.receipt_hash, current)
-                 for current, c in envelopes.unopened(ballot, current_only=False))
-    return found
-
-
-def counted_receipts(ballot: Ballot) -> list[str]:
-    return sorted(h for h, counted in _receipts(ballot).items() if counted)
-
-
-@sensitive_variables("code")
-def receipt_status(ballot: Ballot, code: str) -> str | None:
-    """'counted', 'replaced' (a later vote by the same member counts instead) or None."""
-    from .secrecy import code_hash
-
-    wanted = code_hash(code)
-    counted = Receipt.objects.filter(ballot=ballot, receipt_hash=wanted).values_list(
-        "counted", flat=True).first()
-    if counted is None:
-        counted = dict((c.receipt_hash, current) for current, c
-                       in envelopes.unopened(ballot, current_only=False)).get(wanted)
-    if counted is None:
-        return None
-    return "counted" if counted else "replaced"
 
 
 def not_cast_label(ballot: Ballot) -> str | None:

@@ -118,7 +118,7 @@ class BallotSerializer(serializers.ModelSerializer):
             "closes_at", "created_at",
             "opened_at", "closed_at", "close_reason", "certified_at", "certificate_note",
             "published_at", "roll_reduced_at", "options", "weights", "on_roll", "has_voted",
-            "recused",
+            "recused", "scrutineer_seal", "seal_ready",
         ]
         read_only_fields = fields
 
@@ -231,7 +231,7 @@ class BallotDraftSerializer(serializers.ModelSerializer):
                   "resolution_kind", "threshold_percent", "require_class_majority", "seats",
                   "only_class", "allow_vote_changes", "live_results", "empty_class_policy",
                   "breakdown_minimum", "topics", "conflict_policy", "record_date", "closes_at",
-                  "options", "weights"]
+                  "options", "weights", "scrutineer_seal"]
         extra_kwargs = DRAFT_ERRORS
 
     def to_internal_value(self, data):

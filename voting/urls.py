@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_officer, views_pictures, views_results
+from . import views, views_officer, views_pictures, views_results, views_seal
 
 urlpatterns = [
     # Members
@@ -26,6 +26,8 @@ urlpatterns = [
     path("<int:pk>/papers.pdf", views_officer.papers_pdf, name="ballot_papers_pdf"),
     path("<int:pk>/papers/enter/", views_officer.paper_entry, name="ballot_paper_entry"),
     path("<int:pk>/certify/", views_officer.ballot_certify, name="ballot_certify"),
+    path("<int:pk>/seal/", views_seal.set_passphrase, name="ballot_seal"),
+    path("<int:pk>/seal/open/", views_seal.open_box, name="ballot_seal_open"),
     # Results
     path("<int:pk>/results/", views_results.ballot_results, name="ballot_results"),
     path("<int:pk>/receipts.txt", views_results.receipts_txt, name="ballot_receipts_txt"),

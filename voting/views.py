@@ -365,6 +365,8 @@ RECEIPT_ANSWERS = {
     "counted": "Your vote was counted.",
     "replaced": "This vote was replaced by a later vote, so it was not counted. Your later "
                 "vote was counted instead.",
+    "sealed": "The votes in this ballot are still sealed for the scrutineer, so receipts can "
+              "be checked once the scrutineer has opened them. Please try again later.",
     None: "No vote in this ballot has this receipt code. Check you typed the code correctly.",
 }
 

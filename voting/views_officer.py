@@ -229,6 +229,7 @@ def _render_manage(request, society, ballot, **bound):
             _ballot_weights(ballot), parts_texts([w for _, w, _ in _ballot_weights(ballot)]),
             strict=True)],
         results_ready=selectors.results_visible(ballot, officer=board, scrutineer=scrutineer),
+        sealed_waiting=services.waiting_for_scrutineer(ballot),
         small_classes=selectors.small_classes(ballot) if not ballot.has_closed else [],
         problems=problems(*bound.values()), **forms))
 

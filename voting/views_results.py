@@ -57,6 +57,14 @@ def _not_yet(request, society, ballot, viewer, template="voting/results/not_yet.
 
 
 def _when_visible(ballot, viewer) -> str:
+    if ballot.scrutineer_seal and ballot.state == BallotState.OPEN:
+        return ("Live figures are not available: this ballot is sealed for the scrutineer. "
+                "Nobody can see any figures until it closes and the scrutineer opens the "
+                "votes with their passphrase.")
+    if ballot.scrutineer_seal and ballot.state == BallotState.CLOSED \
+            and selectors.still_sealed(ballot):
+        return ("The ballot has closed. Waiting for the scrutineer to open the sealed votes "
+                "with their passphrase; until then nobody can see the result.")
     if ballot.state == BallotState.OPEN:
         return ("Voting is still open. The result will be shown here once the ballot has "
                 "closed and the scrutineer has certified the count.")

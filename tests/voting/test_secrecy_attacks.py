@@ -13,6 +13,7 @@ inside one test transaction every row would share PostgreSQL's xmin and prove no
 from datetime import timedelta
 
 import pytest
+from cryptography.exceptions import InvalidTag
 from django.db import connection, models
 from django.utils import timezone
 from rest_framework.test import APIClient
@@ -21,11 +22,13 @@ from coop.models import AuditEntry
 from tests.concurrency import ON_POSTGRES_URL
 from tests.conftest import IN_CI
 from tests.factories import MemberFactory, OfficerFactory, SocietyFactory
-from voting.models import Envelope, Receipt, RollEntry, Vote, VoteMark
+from voting import envelopes, services
+from voting.models import Ballot, Envelope, Receipt, RollEntry, Vote, VoteMark
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 VOTERS = 40
+PASSPHRASE = "quiet harbour lemon 1987"
 ISSUE_SQL = """
 SELECT m.full_name, o.label
 FROM voting_rollentry r
@@ -63,19 +66,26 @@ def dump(tables) -> dict[str, list[tuple]]:
     return copy
 
 
-@pytest.fixture
-def election():
+@pytest.fixture(params=["vote key", "scrutineer's seal"])
+def election(request):
     """A choice ballot voted over the API in a known order, with a copy of the database taken
-    while it was open (after the last vote) and the SQL each vote ran."""
+    while it was open (after the last vote) and the SQL each vote ran. Once with envelopes
+    under VOTE_KEY, once under the scrutineer's seal (opened with the passphrase)."""
+    sealed = request.param == "scrutineer's seal"
     society = SocietyFactory(name="Mutual Support", slug="mutual")
     users_class = society.member_classes.order_by("position").first()
     board = client_for(OfficerFactory(society=society, role="secretary").user)
+    scrutineer = OfficerFactory(society=society, role="scrutineer").user
     voters = [MemberFactory(society=society, member_class=users_class) for _ in range(VOTERS)]
     base = "/api/v1/societies/mutual/ballots"
     ballot = board.post(f"{base}/", {
         "title": "Fruit", "summary": "Which fruit?", "kind": "choice",
-        "options": [{"label": "Apples"}, {"label": "Pears"}],
+        "options": [{"label": "Apples"}, {"label": "Pears"}], "scrutineer_seal": sealed,
         "closes_at": (timezone.now() + timedelta(days=7)).isoformat()}, format="json").json()
+    assert ballot["scrutineer_seal"] is sealed
+    if sealed:
+        services.set_passphrase(Ballot.objects.get(pk=ballot["id"]), by=scrutineer,
+                                passphrase=PASSPHRASE, again=PASSPHRASE)
     assert board.post(f"{base}/{ballot['id']}/open/", {}, format="json").status_code == 200
     options = {o["label"]: o["id"] for o in ballot["options"]}
     truth, statements = {}, []
@@ -97,7 +107,12 @@ def election():
     audit_while_open = AuditEntry.objects.count() - audit_before
     assert board.post(f"{base}/{ballot['id']}/close/", {"reason": "Counting"},
                       format="json").status_code == 200
-    return {"ballot_id": ballot["id"], "voters": voters, "truth": truth, "options": options,
+    if sealed:
+        assert Vote.objects.count() == 0  # closing could not open the box
+        services.open_sealed_box(Ballot.objects.get(pk=ballot["id"]), by=scrutineer,
+                                 passphrase=PASSPHRASE)
+    return {"ballot_id": ballot["id"], "sealed": sealed, "voters": voters, "truth": truth,
+            "options": options,
             "while_open": while_open, "statements": statements,
             "audit_while_open": audit_while_open}
 
@@ -135,8 +150,10 @@ def test_voting_leaves_only_the_roll_mark_and_a_sealed_envelope(election):
     assert len(copy[Envelope._meta.db_table]) == VOTERS and len(sizes) == 1
     entries = list(AuditEntry.objects.filter(action__startswith="voting."))
     names = {v.full_name.lower() for v in election["voters"]}
-    assert {e.action for e in entries} == {"voting.ballot.drafted", "voting.ballot.opened",
-                                           "voting.ballot.closed", "voting.ballot.box_opened"}
+    assert {e.action for e in entries} == {
+        "voting.ballot.drafted", "voting.ballot.opened", "voting.ballot.closed",
+        "voting.ballot.box_opened"} | ({"voting.ballot.seal_set"} if election["sealed"]
+                                       else set())
     assert not any(name in str(e.data).lower() for e in entries for name in names)
 
 
@@ -222,6 +239,30 @@ def test_two_copies_do_not_link(election):
     assert not any(h in before_text for h in hashes)
     # And no envelope is left after the count, in this copy or the live database.
     assert after[Envelope._meta.db_table] == []
+
+
+def test_the_copy_taken_while_open_opens_without_the_passphrase_only_under_vote_key(
+        election):
+    """With VOTE_KEY and the copy taken while voting, every envelope under VOTE_KEY opens (so
+    the attack is real); under the scrutineer's seal, none does."""
+    ballot = Ballot.objects.get(pk=election["ballot_id"])
+    cols = [c.name for c in connection.introspection.get_table_description(
+        connection.cursor(), Envelope._meta.db_table)]
+    rows = [dict(zip(cols, row, strict=True))
+            for row in election["while_open"][Envelope._meta.db_table]]
+    with_key = envelopes.Box(ballot.pk, ballot.options.values_list("pk", flat=True))
+    opened = 0
+    for row in rows:
+        try:
+            with_key.open(row["sealed"][-with_key.size:], row["voter_token"])
+            opened += 1
+        except InvalidTag:
+            pass
+    assert opened == (0 if election["sealed"] else VOTERS)
+    if election["sealed"]:
+        with pytest.raises(envelopes.SealedForScrutineer):
+            envelopes.box_for(ballot).open_all(
+                [(True, r["voter_token"], r["sealed"]) for r in rows])
 
 
 def test_roll_entries_change_only_their_flag(election):

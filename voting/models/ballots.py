@@ -93,6 +93,16 @@ class Ballot(models.Model):
     roll_reduced_at = models.DateTimeField(
         null=True, blank=True,
         help_text="When the marked roll was reduced to counts, after the challenge period.")
+    # The scrutineer's seal (`voting.seal`): only the public key and how to derive the private
+    # one from the scrutineer's passphrase are kept; the passphrase never is.
+    scrutineer_seal = models.BooleanField(
+        "seal the votes for the scrutineer", default=False,
+        help_text="Only the scrutineer's passphrase can open the votes: nobody, not even "
+                  "the server, can see figures before they do. If the passphrase is lost, "
+                  "the ballot cannot be counted.")
+    seal_public_key = models.BinaryField(max_length=32, null=True, blank=True, editable=False)
+    seal_salt = models.BinaryField(max_length=16, null=True, blank=True, editable=False)
+    seal_kdf = models.CharField(max_length=40, blank=True, editable=False)
     taken_at_meeting = models.BooleanField(
         default=False, help_text="A resolution voted on in the room at a general meeting: "
                                  "only the chair opens it, with the people present.")
@@ -120,6 +130,10 @@ class Ballot(models.Model):
             models.CheckConstraint(
                 condition=Q(threshold_percent__gte=50) & Q(threshold_percent__lte=100),
                 name="ballot_threshold_range"),
+            models.CheckConstraint(
+                condition=Q(scrutineer_seal=False) | Q(opened_at__isnull=True)
+                | (Q(seal_public_key__isnull=False) & Q(seal_salt__isnull=False)),
+                name="ballot_sealed_opens_only_with_a_key"),
         ]
 
     def __str__(self):
@@ -154,6 +168,11 @@ class Ballot(models.Model):
     @property
     def is_editable(self) -> bool:
         return self.opened_at is None
+
+    @property
+    def seal_ready(self) -> bool:
+        """Not under the scrutineer's seal, or the scrutineer has set the passphrase."""
+        return not self.scrutineer_seal or self.seal_public_key is not None
 
     @property
     def has_closed(self) -> bool:

@@ -24,11 +24,12 @@ from .lifecycle import (
     send_reminders,
 )
 from .pictures import remove_option_picture, set_option_picture
+from .sealing import open_sealed_box, set_passphrase, waiting_for_scrutineer
 
 __all__ = [
     "DRAFT_FIELDS", "DeclaredUnderRecusal", "Room", "VotingError",
     "cast_vote", "certify_ballot", "close_ballot", "create_ballot", "enter_paper_vote",
-    "open_box",
+    "open_box", "open_sealed_box", "set_passphrase", "waiting_for_scrutineer",
     "enter_room_counts", "freeze_roll",
     "issue_paper", "issue_post_papers", "open_ballot", "open_if_due",
     "publish_ballot", "record_closing", "remove_option_picture", "set_option_picture",

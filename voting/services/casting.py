@@ -65,7 +65,8 @@ def roll_entry_for(ballot: Ballot, member: Member | None) -> RollEntry | None:
 def seal(ballot: Ballot, *, member_class_id: int, with_interest: bool, receipt: str,
          marks: dict[int, int], voter_token: str) -> bytes:
     """The sealed envelope of a vote: everything the counted vote needs, and its receipt."""
-    box = envelopes.Box(ballot.pk, frozen_facts(ballot).option_ids)
+    box = envelopes.Box(ballot.pk, frozen_facts(ballot).option_ids,
+                        public_key=ballot.seal_public_key if ballot.scrutineer_seal else None)
     return box.seal(envelopes.Contents(member_class_id, with_interest,
                                        secrecy.code_hash(receipt), marks), voter_token)
 

@@ -20,7 +20,7 @@ DRAFT_FIELDS = [
     "title", "summary", "easy_read_summary", "kind", "weighting", "resolution_kind",
     "threshold_percent", "require_class_majority", "seats", "only_class", "allow_vote_changes",
     "live_results", "empty_class_policy", "breakdown_minimum", "record_date", "opens_at",
-    "closes_at", "conflict_policy",
+    "closes_at", "conflict_policy", "scrutineer_seal",
 ]
 
 
@@ -49,6 +49,10 @@ def check_draft_fields(society, fields: dict) -> None:
     if threshold is not None and not Decimal("50") <= Decimal(threshold) <= Decimal("100"):
         raise VotingError("The threshold must be between 50% and 100%.",
                           field="threshold_percent")
+    if fields.get("scrutineer_seal") and fields.get("live_results"):
+        raise VotingError("Results cannot be shown while the ballot is open when its votes "
+                          "are sealed for the scrutineer: nobody can open them before the "
+                          "scrutineer does.", field="live_results")
     opens, closes = fields.get("opens_at"), fields.get("closes_at")
     if opens and closes and closes <= opens:
         raise VotingError("The closing time must be after the opening time.",
@@ -152,6 +156,9 @@ def update_draft(ballot: Ballot, *, by, options: list | None = None, topics=None
         class_changed = "only_class" in changed
         for name, value in changed.items():
             setattr(ballot, name, value)
+        if not ballot.scrutineer_seal:  # a passphrase set for a seal no longer wanted goes
+            ballot.seal_public_key = ballot.seal_salt = None
+            ballot.seal_kdf = ""
         ballot.save()
         if class_changed:
             ClassWeight.objects.filter(ballot=ballot).delete()

@@ -23,6 +23,7 @@ from ..models import Ballot, BallotPaper, ClassWeight, RollEntry, RoomCount
 from ..selectors import results
 from .box import open_box
 from .drafting import check_draft_fields, require_draft
+from .sealing import waiting_for_scrutineer
 
 # --- opening -----------------------------------------------------------------------------------
 
@@ -38,6 +39,10 @@ def _check_ready(ballot: Ballot, now) -> None:
     if ballot.kind == BallotKind.RANKED and len(options) < ballot.seats:
         raise VotingError(f"There are fewer candidates ({len(options)}) than seats "
                           f"({ballot.seats}).", field="seats")
+    if not ballot.seal_ready:
+        raise VotingError("The votes are to be sealed for the scrutineer, who has not yet "
+                          "set the passphrase. Ask them to set it, then open the ballot.",
+                          field="scrutineer_seal")
     weights = list(ballot.class_weights.all())
     if not weights:
         raise VotingError("No class of members can vote in this ballot.")
@@ -319,6 +324,9 @@ def certify_ballot(ballot: Ballot, *, by, note: str = "") -> Ballot:
         if ballot.state != BallotState.CLOSED:
             raise VotingError("Only a closed ballot that has not been certified can be "
                               "certified.")
+        if waiting_for_scrutineer(ballot):
+            raise VotingError("The votes are still sealed: open the box with the "
+                              "scrutineer's passphrase before certifying.")
         open_box(ballot, by=by)
         if ballot.closed_at is None:
             ballot.closed_at = ballot.closes_at
