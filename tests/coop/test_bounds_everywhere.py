@@ -51,6 +51,7 @@ WRITTEN_BY_THE_SITE = {
     "voting.OptionPicture.label",             # copied from the option's (checked) label
     "voting.OptionPicture.content_type",      # from Pillow's reading of the file
     "surplus.ProposalOptionPicture.content_type",
+    "voting.Ballot.seal_kdf",                 # the scrypt settings, written by voting.seal
     "voting.Envelope.voter_token",            # HMACs and hashes
     "voting.Receipt.receipt_hash",
     "voting.BallotPaper.code_hash",
