@@ -1,10 +1,11 @@
 """Opening the box writes a million rows fast on PostgreSQL by dropping the counted tables'
 foreign keys inside its transaction and adding them back validated (`box._keys_checked_once`).
 These tests check the keys are all back and valid afterwards, and that a row breaking one
-rolls the whole opening back, on either database."""
+rolls the whole opening back, on either database; and that a small box leaves the keys alone."""
 
 import pytest
 from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from tests.concurrency import ON_POSTGRES_URL
@@ -24,6 +25,11 @@ def foreign_keys() -> set:
                        "convalidated FROM pg_constraint WHERE contype = 'f' AND conrelid = "
                        "ANY(SELECT unnest(%s::text[])::regclass)", [TABLES])
         return set(cursor.fetchall())
+
+
+@pytest.fixture(autouse=True)
+def _keys_checked_once_even_for_a_small_box(monkeypatch):
+    monkeypatch.setattr("voting.services.box.KEYS_ONCE_FROM", 0)
 
 
 @pytest.fixture
@@ -64,3 +70,12 @@ def test_a_row_breaking_a_key_rolls_the_whole_opening_back(closed_with_votes, se
     assert Envelope.objects.filter(ballot=ballot).count() == 5
     assert not Vote.objects.exists() and not VoteMark.objects.exists()
     assert not Receipt.objects.exists()
+
+
+def test_a_small_box_leaves_the_keys_in_place(closed_with_votes, secretary, monkeypatch):
+    """Dropping keys locks the vote tables for every ballot until commit: not for 4 votes."""
+    monkeypatch.setattr("voting.services.box.KEYS_ONCE_FROM", 50_000)
+    with CaptureQueriesContext(connection) as queries:
+        services.close_ballot(closed_with_votes, by=secretary, reason="Counting")
+    assert Vote.objects.filter(ballot=closed_with_votes).count() == 4
+    assert not [q for q in queries if "ALTER TABLE" in q["sql"]]

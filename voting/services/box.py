@@ -50,7 +50,7 @@ def _open(ballot: Ballot, by, private_key) -> int:
     votes: list[Opened] = [(class_id, with_interest, values)
                            for current, class_id, with_interest, _, values in opened
                            if current]
-    with _keys_checked_once(Vote, VoteMark, Receipt):
+    with _keys_checked_once(Vote, VoteMark, Receipt, rows=len(opened)):
         again = _take_back(ballot.pk, box.option_ids)
         votes += again
         _write_votes(ballot.pk, box.option_ids, votes)
@@ -67,15 +67,22 @@ def _open(ballot: Ballot, by, private_key) -> int:
     return len(opened)
 
 
+# From this many envelopes, checking the keys once beats a lookup per row. Below it the keys
+# stay: re-checking scans every ballot's votes and locks the tables against other ballots'
+# readers until commit, which a box of a few hundred votes should not cost anyone.
+KEYS_ONCE_FROM = 50_000
+
+
 @contextmanager
-def _keys_checked_once(*models):
+def _keys_checked_once(*models, rows: int):
     """PostgreSQL checks every foreign key of every row written with a lookup of its own: for
     a million votes, seven million lookups and most of the time the box takes to open. Here
     the tables' foreign keys are dropped, the rows written, and the same keys added back and
     validated, one join each. All inside the box's transaction, which DDL is part of: the
     tables stay locked until commit, so no other transaction ever sees them without their
-    keys, and a row that broke one would roll the whole opening back."""
-    if connection.vendor != "postgresql":
+    keys, and a row that broke one would roll the whole opening back. Only for a big box
+    (`KEYS_ONCE_FROM`)."""
+    if connection.vendor != "postgresql" or rows < KEYS_ONCE_FROM:
         yield
         return
     tables = [model._meta.db_table for model in models]
