@@ -5,7 +5,7 @@ import secrets
 from datetime import timedelta
 from functools import cache
 
-from django.db import connection, transaction
+from django.db import connection
 from django.utils import timezone
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
@@ -64,10 +64,13 @@ def touch_token(token_id: int) -> None:
     if connection.vendor != "postgresql" or connection.in_atomic_block:
         touch.update(last_used_at=timezone.now())
         return
-    with transaction.atomic():
-        with connection.cursor() as cursor:  # SET LOCAL: for this transaction only
-            cursor.execute("SET LOCAL synchronous_commit TO OFF")
-        touch.update(last_used_at=timezone.now())
+    # One statement, so one round trip: set_config(..., true) lasts only for the statement's
+    # own transaction (the ORM cannot say this).
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "WITH relaxed AS (SELECT set_config('synchronous_commit', 'off', true)) "
+            f"UPDATE {connection.ops.quote_name(ApiToken._meta.db_table)} SET last_used_at = "
+            "%s FROM relaxed WHERE id = %s", [timezone.now(), token_id])
 
 
 class PersonalTokenAuthentication(BaseAuthentication):
