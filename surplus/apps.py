@@ -10,4 +10,5 @@ class SurplusConfig(AppConfig):
 
         registry.add_copy_part(registry.acted_as("surplus", (
             "surplus.FinancialYear.locked_by", "surplus.Proposal.created_by",
-            "surplus.Proposal.decided_by", "surplus.EmploymentCosts.updated_by")))
+            "surplus.Proposal.decided_by", "surplus.EmploymentCosts.updated_by",
+            "surplus.ProposalOptionPicture.added_by")))
