@@ -49,6 +49,7 @@ from .api_support import (
     refusals,
     vote_refusals,
 )
+from .help_serializers import HelpedVoteSerializer
 from .models import Ballot, ClassWeight, RollEntry
 from .serializers import (
     BallotDetailSerializer,
@@ -61,7 +62,6 @@ from .serializers import (
     ReceiptCheckSerializer,
     ReceiptSerializer,
     ReceiptStatusSerializer,
-    VoteSerializer,
 )
 from .services import VotingError
 
@@ -287,8 +287,9 @@ class BallotViewSet(SocietyScopedMixin, viewsets.GenericViewSet):
                     "ballot that is not open, including one past its closing time (409). When "
                     "the ballot has topics, `interest` answers its question about interests "
                     "(the ballot's `interest_question` says what fits); without it the vote is "
-                    "a 400 under `interest`. A member recused for an interest is refused (409).",
-        request=VoteSerializer,
+                    "a 400 under `interest`. A member recused for an interest is refused (409). "
+                    "`helped_by` records a companion's declaration (see its fields).",
+        request=HelpedVoteSerializer,
         responses={201: ReceiptSerializer, **ACTION_ERRORS, 400: VOTE_VALIDATION_ERROR})
     @action(detail=True, methods=["post"])
     def vote(self, request, slug, pk):
@@ -302,13 +303,13 @@ class BallotViewSet(SocietyScopedMixin, viewsets.GenericViewSet):
                                                                            self.society):
                 raise NotFound(NOT_VISIBLE)
             raise PermissionDenied(NOT_ON_ROLL)
-        body = VoteSerializer(data=request.data, context={"request": request,
+        body = HelpedVoteSerializer(data=request.data, context={"request": request,
                                                           "society": ballot.society})
         body.is_valid(raise_exception=True)
         answer = interest_answer(ballot, body.validated_data.get("interest"))
         with vote_refusals(ballot, entry.member, answer):
             receipt = services.cast_vote(ballot, entry.member, body.validated_data["choices"],
-                                         interest=answer, entry=entry)
+                                         interest=answer, entry=entry, help=body.help())
         return Response(ReceiptSerializer({"receipt": receipt}).data,
                         status=status.HTTP_201_CREATED)
 

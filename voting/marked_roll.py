@@ -16,8 +16,8 @@ from django.utils import timezone
 
 from coop import audit
 
-from .enums import PaperState
-from .models import Ballot, BallotPaper, RollCount, RollEntry
+from .enums import HelpKind, PaperState
+from .models import Ballot, BallotPaper, RollCount, RollEntry, VotingHelp
 
 
 class MarkedRollError(Exception):
@@ -151,3 +151,14 @@ def turnout_by_name(ballot: Ballot) -> list[tuple[str, int, int]]:
     return list(RollEntry.objects.filter(ballot=ballot).values_list(*order)
                 .annotate(n=Count("id"), v=Count("id", filter=Q(has_voted=True)))
                 .order_by(*order).values_list("member_class__name", "n", "v"))
+
+
+def help_counts(ballot: Ballot) -> dict[str, int]:
+    """How many votes of the ballot were cast with help, in all and by kind: a count over the
+    whole ballot, never by class (a class of three would say too much). A help is written only
+    with a vote, so every member with one voted."""
+    helps = VotingHelp.objects.filter(ballot=ballot)
+    rows = dict(helps.values("kind").annotate(n=Count("roll_entry", distinct=True))
+                .values_list("kind", "n"))
+    return {"total": helps.values("roll_entry").distinct().count(),
+            "companion": rows.get(HelpKind.COMPANION, 0), "officer": rows.get(HelpKind.OFFICER, 0)}

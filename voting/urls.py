@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_officer, views_pictures, views_results, views_seal
+from . import views, views_help, views_officer, views_pictures, views_results, views_seal
 
 urlpatterns = [
     # Members
@@ -10,6 +10,7 @@ urlpatterns = [
          name="option_picture_file"),
     path("<int:pk>/options/<int:option_pk>/picture/", views_pictures.option_picture,
          name="option_picture"),
+    path("<int:pk>/help/", views_help.companion, name="ballot_companion"),
     path("<int:pk>/vote/", views.ballot_vote, name="ballot_vote"),
     path("<int:pk>/confirm/", views.ballot_confirm, name="ballot_confirm"),
     path("<int:pk>/receipt/", views.ballot_receipt, name="ballot_receipt"),

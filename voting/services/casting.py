@@ -19,6 +19,7 @@ from ..enums import (
 from ..errors import DeclaredUnderRecusal, VotingError
 from ..models import Ballot, BallotPaper, Envelope, RollEntry
 from ..vote_reads import frozen_facts
+from . import helping
 
 # --- casting -----------------------------------------------------------------------------------
 
@@ -73,7 +74,8 @@ def seal(ballot: Ballot, *, member_class_id: int, with_interest: bool, receipt: 
 
 @sensitive_variables("receipt")
 def cast_vote(ballot: Ballot, member: Member, choices: dict, *,
-              interest: InterestAnswer | None = None, entry: RollEntry | None = None) -> str:
+              interest: InterestAnswer | None = None, entry: RollEntry | None = None,
+              help: helping.Help | None = None) -> str:
     """Record a member's vote and return their receipt code (shown once, never stored).
     The roll's has-voted flag and a sealed envelope are written together; the envelope is
     opened only when the ballot closes, together with all the others and in a shuffled
@@ -81,13 +83,18 @@ def cast_vote(ballot: Ballot, member: Member, choices: dict, *,
     earlier online one.
     When the ballot has topics, `interest` answers the conflict-of-interest prompt (see
     `conflicts.resolve`); a declaration made there is added to the register. `entry`, the
-    member's roll entry, saves a query when the caller has it."""
+    member's roll entry, saves a query when the caller has it. `help`, a companion's
+    declaration, is kept with the vote (see `services.helping`)."""
     marks = validate_choices(ballot, choices)
+    if help is not None:
+        helping.check_help(help)
     token = secrecy.voter_token(ballot.pk, member.pk)
     receipt = secrecy.new_receipt_code()
     try:
         with transaction.atomic():
-            _cast(ballot, member, marks, token, receipt, interest, entry)
+            entry = _cast(ballot, member, marks, token, receipt, interest, entry)
+            if help is not None:
+                helping.record_help(ballot, entry, help)
     except IntegrityError:
         raise VotingError("You have already voted in this ballot.") from None
     except DeclaredUnderRecusal as refusal:
@@ -97,7 +104,7 @@ def cast_vote(ballot: Ballot, member: Member, choices: dict, *,
 
 
 @sensitive_variables("receipt")
-def _cast(ballot, member, marks, token, receipt, interest, entry) -> None:
+def _cast(ballot, member, marks, token, receipt, interest, entry) -> RollEntry:
     now = timezone.now()
     if entry is None or entry.member_id != member.pk or entry.ballot_id != ballot.pk:
         entry = RollEntry.objects.filter(ballot=ballot, member=member).first()
@@ -114,6 +121,7 @@ def _cast(ballot, member, marks, token, receipt, interest, entry) -> None:
     hot_path.insert_envelope(ballot_id=ballot.pk, voter_token=token, sealed=seal(
         ballot, member_class_id=entry.member_class_id, with_interest=with_interest,
         receipt=receipt, marks=marks, voter_token=token))
+    return entry
 
 
 def _refuse_if_not_open(ballot, now) -> Ballot:

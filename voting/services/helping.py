@@ -1,0 +1,110 @@
+"""Voting with help: the companion's declaration, the society's limit on how many members one
+companion helps in a ballot, and the record of the help (who helped whom, never how).
+
+A companion helps on the member's own signed-in session, on whichever device: they give their
+name and confirm the declaration before the vote is cast. The limit counts by that name, folded
+to lower case with single spaces, as a polling station counts a companion by the name on their
+declaration."""
+
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+
+from coop import audit
+from coop.models import Society
+
+from ..enums import HelpKind
+from ..errors import VotingError
+from ..models import Ballot, RollEntry, VotingHelp
+
+DECLARATION_VERSION = "1"
+COMPANION_DECLARATION = (
+    "I am helping this member to vote because they asked me to. I will mark only the choices "
+    "they tell me, and I will not tell anyone how they voted.")
+NO_NAME = "Enter the name of the person helping."
+NOT_DECLARED = "The person helping must tick the box to confirm the declaration before the vote."
+
+
+@dataclass(frozen=True)
+class Help:
+    """Who is helping a voter, and that they confirmed the declaration."""
+    name: str
+    declared: bool
+    kind: str = HelpKind.COMPANION
+    helper_user: object = None
+
+
+def helper_key(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
+def check_help(help: Help) -> None:
+    """A help with no name or no declaration is refused before anything is written."""
+    if not helper_key(help.name or ""):
+        raise VotingError(NO_NAME, field="helper_name")
+    if not help.declared:
+        raise VotingError(NOT_DECLARED, field="declaration")
+
+
+def _limit_message(ballot: Ballot, help: Help, limit: int) -> str:
+    members = "member" if limit == 1 else "members"
+    return (f"{help.name} has already helped {limit} {members} to vote in this ballot, the most "
+            "the co-op's rules allow for one person. Someone else must help this time.")
+
+
+def _limit(ballot: Ballot) -> int:
+    """The society's limit as it stands now (a rule changed while a ballot is open applies)."""
+    return Society.objects.values_list("max_voters_helped_per_ballot", flat=True).get(
+        pk=ballot.society_id)
+
+
+def limit_refusal(ballot: Ballot, entry: RollEntry, help: Help) -> str:
+    """Why this companion cannot help this member in this ballot, or "": checked early, on
+    the declaration page, so nobody marks a ballot only to have it refused. (The vote checks
+    again, under the database's guarantee.)"""
+    key = helper_key(help.name)
+    limit = _limit(ballot)
+    helped = VotingHelp.objects.filter(ballot=ballot, helper_key=key).exclude(roll_entry=entry)
+    return _limit_message(ballot, help, limit) if helped.count() >= limit else ""
+
+
+def record_help(ballot: Ballot, entry: RollEntry, help: Help) -> None:
+    """Keep the declaration against the roll entry, inside the vote's transaction, so the vote
+    and its help are written together or not at all. A companion takes the next free slot of
+    their name in this ballot; a slot beyond the limit is refused, and of two votes racing for
+    the same slot the database lets one through (the other is refused as over the limit).
+    Its audit entry waits for the opening of the box (`audit_helps`): written now, the log's
+    time would say when the member voted, which a ballot with live results must not show."""
+    key = helper_key(help.name)
+    if VotingHelp.objects.filter(roll_entry=entry, helper_key=key).exists():
+        return  # the same helper helping the same member change their vote
+    slot = None
+    if help.kind == HelpKind.COMPANION:
+        limit = _limit(ballot)
+        slot = VotingHelp.objects.filter(ballot=ballot, helper_key=key).count() + 1
+        if slot > limit:
+            raise VotingError(_limit_message(ballot, help, limit), field="helper_name")
+    try:
+        with transaction.atomic():
+            VotingHelp.objects.create(
+                ballot=ballot, roll_entry=entry, kind=help.kind, helper_name=help.name.strip(),
+                helper_key=key, helper_user=help.helper_user, slot=slot,
+                declaration_version=DECLARATION_VERSION)
+    except IntegrityError:
+        raise VotingError(_limit_message(ballot, help, _limit(ballot)),
+                          field="helper_name") from None
+
+
+def audit_helps(ballot: Ballot, *, by) -> int:
+    """Audit each help not yet audited: who helped whom in this ballot, never how nor when.
+    Called as the box is opened, in member order, so neither time nor order says anything."""
+    helps = list(VotingHelp.objects.filter(ballot=ballot, audited=False)
+                 .select_related("roll_entry").order_by("roll_entry__member_id", "id"))
+    for help in helps:
+        audit.record("voting.vote.helped", society=ballot.society, actor=by, obj=ballot,
+                     data={"member": help.roll_entry.member_id, "kind": help.kind,
+                           "helper": help.helper_name,
+                           "helper_user": help.helper_user_id,
+                           "declaration_version": help.declaration_version})
+    VotingHelp.objects.filter(pk__in=[h.pk for h in helps]).update(audited=True)
+    return len(helps)
