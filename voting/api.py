@@ -49,7 +49,7 @@ from .api_support import (
     refusals,
     vote_refusals,
 )
-from .help_serializers import HelpedVoteSerializer
+from .help_serializers import HelpedVoteSerializer, TakeVoteSerializer
 from .models import Ballot, ClassWeight, RollEntry
 from .serializers import (
     BallotDetailSerializer,
@@ -80,7 +80,7 @@ class CanScrutinise(SocietyRole):
     check = staticmethod(permissions.can_scrutinise)
 
 
-BOARD_ACTIONS = {"create", "partial_update", "open", "close", "publish"}
+BOARD_ACTIONS = {"create", "partial_update", "open", "close", "publish", "take_vote"}
 ACTION_ERRORS = {400: VALIDATION_ERROR, 401: UNAUTHENTICATED, 403: FORBIDDEN, 404: NOT_FOUND,
                  409: CONFLICT}
 READ_ERRORS = {401: UNAUTHENTICATED, 404: NOT_FOUND}
@@ -310,6 +310,28 @@ class BallotViewSet(SocietyScopedMixin, viewsets.GenericViewSet):
         with vote_refusals(ballot, entry.member, answer):
             receipt = services.cast_vote(ballot, entry.member, body.validated_data["choices"],
                                          interest=answer, entry=entry, help=body.help())
+        return Response(ReceiptSerializer({"receipt": receipt}).data,
+                        status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Take a member's vote (the board), by phone or in person",
+        description="As a polling clerk marks a ballot for a voter who asks: the vote is the "
+                    "member's, sealed like any other and linked to nobody; the help records the "
+                    "officer and how they checked who was speaking, never the choice. Answers "
+                    "201 with the member's receipt code, to read out or post.",
+        request=TakeVoteSerializer,
+        responses={201: ReceiptSerializer, **ACTION_ERRORS, 400: VOTE_VALIDATION_ERROR})
+    @action(detail=True, methods=["post"], url_path="take-vote")
+    def take_vote(self, request, slug, pk):
+        ballot = self.get_object()
+        body = TakeVoteSerializer(data=request.data, context={"request": request,
+                                                              "society": self.society})
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        with refusals():
+            receipt = services.take_vote(ballot, member_number=data["member_number"],
+                                         choices=data["choices"], by=request.user,
+                                         identity_check=data["identity_check"])
         return Response(ReceiptSerializer({"receipt": receipt}).data,
                         status=status.HTTP_201_CREATED)
 

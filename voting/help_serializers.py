@@ -30,3 +30,30 @@ class HelpedVoteSerializer(VoteSerializer):
     def help(self) -> helping.Help | None:
         given = self.validated_data.get("helped_by")
         return helping.Help(name=given["name"], declared=True) if given else None
+
+
+class TakeVoteSerializer(VoteSerializer):
+    """An officer takes a member's vote (a ballot without topics: the interest question is the
+    member's own to answer on their ballot page)."""
+
+    member_number = serializers.IntegerField(min_value=1,
+                                             help_text="The member's membership number.")
+    identity_check = serializers.CharField(
+        max_length=200, help_text="How the officer checked it was the member, for example "
+                                  "“asked their date of birth and address”.")
+    member_told = serializers.BooleanField(
+        help_text=f"True: before the member said their choice, the officer told them: "
+                  f"“{helping.OFFICER_TELL_MEMBER}”")
+    declaration = serializers.BooleanField(
+        help_text=f"True: the officer declares: “{helping.OFFICER_DECLARATION}”")
+
+    def validate_member_told(self, value):
+        if not value:
+            raise serializers.ValidationError("Tell the member that you will see their choice "
+                                              "before they say it.")
+        return value
+
+    def validate_declaration(self, value):
+        if not value:
+            raise serializers.ValidationError("Make the officer's declaration.")
+        return value

@@ -25,6 +25,7 @@ urlpatterns = [
     path("<int:pk>/publish/", views_officer.ballot_publish, name="ballot_publish"),
     path("<int:pk>/post-list/", views_officer.post_list, name="ballot_post_list"),
     path("<int:pk>/papers.pdf", views_officer.papers_pdf, name="ballot_papers_pdf"),
+    path("<int:pk>/take-vote/", views_help.take_vote, name="ballot_take_vote"),
     path("<int:pk>/papers/enter/", views_officer.paper_entry, name="ballot_paper_entry"),
     path("<int:pk>/certify/", views_officer.ballot_certify, name="ballot_certify"),
     path("<int:pk>/seal/", views_seal.set_passphrase, name="ballot_seal"),

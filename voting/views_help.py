@@ -1,20 +1,24 @@
 """Voting with a companion: the person helping gives their name and confirms the declaration
 on the member's signed-in session, before the vote. The declaration waits in the session
 (never with the choices) until the vote is cast, when it is kept with the vote
-(`services.helping`) and forgotten here."""
+(`services.helping`) and forgotten here. And an officer taking the vote of a member who
+phoned or came in."""
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 
 from coop.decorators import society_context, society_view
 from membership.selectors import member_for
 
-from . import services
+from . import permissions, services
 from .enums import BallotState
 from .errors import VotingError
-from .help_forms import CompanionForm
+from .help_forms import CompanionForm, OfficerVoteForm
 from .models import Ballot, RollEntry
 from .services import helping
+from .views_officer import problems
 
 SESSION_KEY = "voting_help_{}"
 
@@ -81,3 +85,31 @@ def refused_help(request, society, ballot, error):
     messages.error(request, "Your vote has not been cast. Choose who helps you, or vote on "
                             "your own, then answer the ballot again.")
     return companion_page(request, society, ballot, form)
+
+
+# --- a vote taken by an officer -------------------------------------------------------------------
+
+@never_cache
+@society_view(permissions.can_manage_ballots)
+@sensitive_post_parameters()
+@sensitive_variables("receipt", "form")
+def take_vote(request, society, pk):
+    """An officer records the vote of a member who phoned or came in. The receipt code is
+    shown once, on the answer to the POST, for the officer to read out or post."""
+    ballot = services.open_if_due(get_object_or_404(Ballot, pk=pk, society=society))
+    accepting = ballot.state == BallotState.OPEN
+    form = OfficerVoteForm(request.POST or None, ballot=ballot)
+    receipt = None
+    if accepting and request.method == "POST" and form.is_valid():
+        try:
+            receipt = services.take_vote(
+                ballot, member_number=form.cleaned_data["member_number"],
+                choices=form.marks(), by=request.user,
+                identity_check=form.cleaned_data["identity_check"])
+        except VotingError as error:
+            form.add_service_error(error)
+    return render(request, "voting/officer/take_vote.html", society_context(
+        request, society, ballot=ballot, form=form, accepting=accepting, receipt=receipt,
+        member_number=form.cleaned_data.get("member_number") if receipt else None,
+        problems=problems(form), tell_member=helping.OFFICER_TELL_MEMBER,
+        declaration=helping.OFFICER_DECLARATION))

@@ -28,6 +28,8 @@ class VotingHelp(models.Model):
                                     null=True, blank=True, related_name="+")
     slot = models.PositiveSmallIntegerField(null=True, blank=True)
     declaration_version = models.CharField(max_length=10)
+    # An officer's vote: how they checked it was the member (never what was chosen).
+    identity_check = models.CharField(max_length=200, blank=True)
     helped_on = models.DateField(default=timezone.localdate)
     audited = models.BooleanField(default=False, help_text="Audited when the box was opened.")
 

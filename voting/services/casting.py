@@ -14,6 +14,7 @@ from ..enums import (
     ALLOCATION_POINTS,
     BallotKind,
     BallotState,
+    HelpKind,
     PaperState,
 )
 from ..errors import DeclaredUnderRecusal, VotingError
@@ -181,3 +182,25 @@ def enter_paper_vote(ballot: Ballot, *, code: str, choices: dict, by,
         audit.record("voting.paper.entered", society=ballot.society, actor=by, obj=ballot,
                      data={"counted": bool(first)})
     return paper.state
+
+
+def take_vote(ballot: Ballot, *, member_number, choices: dict, by, identity_check: str) -> str:
+    """An officer records the vote of a member who phoned or came in, as a polling clerk marks
+    a ballot for a voter who asks. The vote is the member's, sealed like any other; the help
+    records the officer and how they checked who was speaking (`services.helping`). Returns
+    the receipt code, for the officer to read out or post to the member."""
+    identity_check = " ".join((identity_check or "").split())
+    if not identity_check:
+        raise VotingError("Say how you checked it was the member, for example “asked their "
+                          "date of birth and address”.", field="identity_check")
+    entry = (RollEntry.objects.select_related("member")
+             .filter(ballot=ballot, member__membership_number=member_number).first())
+    if entry is None:
+        raise VotingError("No member with that number is on this ballot's roll.",
+                          field="member_number")
+    if entry.member.user_id == by.pk:
+        raise VotingError("You cannot take your own vote. Vote on your own ballot page.",
+                          field="member_number")
+    help = helping.Help(name=str(by), declared=True, kind=HelpKind.OFFICER, helper_user=by,
+                        identity_check=identity_check)
+    return cast_vote(ballot, entry.member, choices, entry=entry, help=help)

@@ -21,6 +21,13 @@ DECLARATION_VERSION = "1"
 COMPANION_DECLARATION = (
     "I am helping this member to vote because they asked me to. I will mark only the choices "
     "they tell me, and I will not tell anyone how they voted.")
+OFFICER_DECLARATION = (
+    "I checked this is the member. Before they told me their choice, I told them that I would "
+    "see it. I marked only what they told me, and I will not tell anyone how they voted.")
+OFFICER_TELL_MEMBER = (
+    "Before you say your choice: I am an officer of the co-op and I will see how you vote, as a "
+    "polling clerk would. I will mark only what you tell me and keep it secret. Your vote is "
+    "stored without your name, like every other vote.")
 NO_NAME = "Enter the name of the person helping."
 NOT_DECLARED = "The person helping must tick the box to confirm the declaration before the vote."
 
@@ -32,10 +39,13 @@ class Help:
     declared: bool
     kind: str = HelpKind.COMPANION
     helper_user: object = None
+    identity_check: str = ""
 
 
-def helper_key(name: str) -> str:
-    return " ".join(name.split()).casefold()
+def helper_key(name: str, helper_user=None) -> str:
+    """Companions count by their name; an officer by their account (no limit applies)."""
+    return f"officer:{helper_user.pk}" if helper_user is not None else \
+        " ".join(name.split()).casefold()
 
 
 def check_help(help: Help) -> None:
@@ -75,7 +85,7 @@ def record_help(ballot: Ballot, entry: RollEntry, help: Help) -> None:
     the same slot the database lets one through (the other is refused as over the limit).
     Its audit entry waits for the opening of the box (`audit_helps`): written now, the log's
     time would say when the member voted, which a ballot with live results must not show."""
-    key = helper_key(help.name)
+    key = helper_key(help.name, help.helper_user)
     if VotingHelp.objects.filter(roll_entry=entry, helper_key=key).exists():
         return  # the same helper helping the same member change their vote
     slot = None
@@ -89,7 +99,7 @@ def record_help(ballot: Ballot, entry: RollEntry, help: Help) -> None:
             VotingHelp.objects.create(
                 ballot=ballot, roll_entry=entry, kind=help.kind, helper_name=help.name.strip(),
                 helper_key=key, helper_user=help.helper_user, slot=slot,
-                declaration_version=DECLARATION_VERSION)
+                declaration_version=DECLARATION_VERSION, identity_check=help.identity_check)
     except IntegrityError:
         raise VotingError(_limit_message(ballot, help, _limit(ballot)),
                           field="helper_name") from None
@@ -105,6 +115,8 @@ def audit_helps(ballot: Ballot, *, by) -> int:
                      data={"member": help.roll_entry.member_id, "kind": help.kind,
                            "helper": help.helper_name,
                            "helper_user": help.helper_user_id,
-                           "declaration_version": help.declaration_version})
+                           "declaration_version": help.declaration_version,
+                           "identity_check": help.identity_check})
     VotingHelp.objects.filter(pk__in=[h.pk for h in helps]).update(audited=True)
     return len(helps)
+
