@@ -2,13 +2,16 @@
 
 from rest_framework import serializers
 
+from coop.text import validate_name, validate_one_line
+
 from .serializers import VoteSerializer
 from .services import helping
 
 
 class HelpedBySerializer(serializers.Serializer):
     name = serializers.CharField(
-        max_length=150, help_text="The full name of the person helping, as they give it.",
+        max_length=150, validators=[validate_name],
+        help_text="The full name of the person helping, as they give it.",
         error_messages={"blank": helping.NO_NAME, "required": helping.NO_NAME})
     declaration = serializers.BooleanField(
         help_text="True: the person helping makes the declaration: "
@@ -39,7 +42,8 @@ class TakeVoteSerializer(VoteSerializer):
     member_number = serializers.IntegerField(min_value=1,
                                              help_text="The member's membership number.")
     identity_check = serializers.CharField(
-        max_length=200, help_text="How the officer checked it was the member, for example "
+        max_length=200, validators=[validate_one_line],
+        help_text="How the officer checked it was the member, for example "
                                   "“asked their date of birth and address”.")
     member_told = serializers.BooleanField(
         help_text=f"True: before the member said their choice, the officer told them: "

@@ -1,6 +1,6 @@
-"""Voting with a companion in a real browser: the declaration page has no axe violations at
-1280 and 320 pixels wide (with and without errors), and the whole helped vote is done with
-the keyboard alone: follow the link, type the name, tick the declaration, vote, cast."""
+"""Voting with help in a real browser: the companion's declaration page and the officer's
+take-a-vote page have no axe violations at 1280 and 320 pixels wide (with and without errors),
+and each vote is done with the keyboard alone."""
 
 from datetime import timedelta
 
@@ -77,3 +77,33 @@ def test_a_helped_vote_with_the_keyboard_alone(page, sign_in, assert_accessible,
     page.wait_for_url(f"**{path(ballot, 'receipt/')}")
     assert RECEIPT.match(page.locator("#receipt-code").inner_text())
     assert VotingHelp.objects.get(ballot=ballot).helper_name == "Sam Carer"
+
+
+@pytest.mark.parametrize("size", [WIDE, PHONE], ids=["1280px", "320px"])
+def test_the_officer_page_is_accessible_and_works_with_the_keyboard(page, sign_in,
+                                                                   assert_accessible, voter,
+                                                                   ballot, secretary, size):
+    page.set_viewport_size(size)
+    sign_in(page.context, secretary)
+    page.goto(path(ballot, "take-vote/"))
+    assert_accessible(page, f"take a vote page at {size['width']}px")
+    page.get_by_role("button", name="Cast the member's vote").click()
+    assert page.locator("#id_declaration_error").is_visible()
+    assert_accessible(page, f"take a vote page with errors at {size['width']}px")
+    assert page.evaluate("document.documentElement.scrollWidth") <= size["width"]
+    tab_to(page, lambda el: el["id"] == "id_member_number", "the member number")
+    page.keyboard.type(str(voter.membership_number))
+    tab_to(page, lambda el: el["id"] == "id_identity_check", "how identity was checked")
+    page.keyboard.type("Asked their date of birth and address")
+    tab_to(page, lambda el: el["id"] == "id_member_told", "the member told box")
+    page.keyboard.press("Space")
+    tab_to(page, lambda el: el["type"] == "radio", "the first option")
+    page.keyboard.press("Space")
+    tab_to(page, lambda el: el["id"] == "id_declaration", "the declaration box")
+    page.keyboard.press("Space")
+    tab_to(page, button("Cast the member's vote"), "the cast button")
+    page.keyboard.press("Enter")
+    page.locator("#vote-taken").wait_for()
+    assert RECEIPT.match(page.locator("#receipt-code").inner_text())
+    assert_accessible(page, f"vote taken at {size['width']}px")
+    assert VotingHelp.objects.get(ballot=ballot).kind == "officer"

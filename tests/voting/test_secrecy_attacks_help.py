@@ -126,7 +126,7 @@ def test_the_audit_of_the_helps_names_helper_and_member_never_the_choice(helped_
     assert members == sorted(members)  # member order: says nothing about when or how
     for entry in entries:
         assert set(entry.data) == {"member", "kind", "helper", "helper_user",
-                                   "declaration_version"}  # no field for a choice
+                                   "declaration_version", "identity_check"}  # none for a choice
         written = (str(entry.data) + entry.object_repr).lower()
         assert "apples" not in written and "pears" not in written
     opened = AuditEntry.objects.get(action="voting.ballot.box_opened")

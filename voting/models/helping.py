@@ -11,6 +11,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from coop.text import validate_name, validate_one_line
+
 from ..enums import HelpKind
 from .ballots import Ballot
 from .casting import RollEntry
@@ -20,16 +22,18 @@ class VotingHelp(models.Model):
     ballot = models.ForeignKey(Ballot, on_delete=models.PROTECT, related_name="helps")
     roll_entry = models.ForeignKey(RollEntry, on_delete=models.PROTECT, related_name="helps")
     kind = models.CharField(max_length=10, choices=HelpKind)
-    helper_name = models.CharField(max_length=150, help_text="As the helper gave it.")
+    helper_name = models.CharField(max_length=150, validators=[validate_name],
+                                   help_text="As the helper gave it.")
     # The name folded to lower case with single spaces: the limit counts by it.
-    helper_key = models.CharField(max_length=150)
+    helper_key = models.CharField(max_length=150, validators=[validate_name])
     # A signed-in helper (an officer taking a vote), else empty.
     helper_user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                     null=True, blank=True, related_name="+")
     slot = models.PositiveSmallIntegerField(null=True, blank=True)
-    declaration_version = models.CharField(max_length=10)
+    declaration_version = models.CharField(max_length=10, validators=[validate_one_line])
     # An officer's vote: how they checked it was the member (never what was chosen).
-    identity_check = models.CharField(max_length=200, blank=True)
+    identity_check = models.CharField(max_length=200, blank=True,
+                                      validators=[validate_one_line])
     helped_on = models.DateField(default=timezone.localdate)
     audited = models.BooleanField(default=False, help_text="Audited when the box was opened.")
 
