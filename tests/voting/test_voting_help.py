@@ -4,15 +4,17 @@ audit of who helped whom (never how, and only once the box is opened); the turno
 
 import csv
 import io
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from coop.models import AuditEntry
 from tests.coop.test_views import rules_data
 from tests.pages import PageCheckingClient, assert_field_error, text
-from voting import selectors, services
+from voting import results_export, selectors, services
 from voting.models import Envelope, RollEntry, VotingHelp
 from voting.services import VotingError, helping
 
@@ -275,3 +277,26 @@ def test_members_do_not_see_the_help_count_when_a_small_class_hides_the_figures(
     assert "cast with help" not in text(signed_in(users[0].user).get(url("ballot_results",
                                                                          ballot)))
     assert api_for(secretary).get(path).json()["votes_cast_with_help"]["total"] == 1
+
+
+def test_helped_votes_under_the_scrutineers_seal_are_counted_and_audited_at_its_opening(
+        society, secretary, officer_for, voters):
+    scrutineer = officer_for("scrutineer")
+    passphrase = "marmalade kettle hillside 42"
+    draft = services.create_ballot(society, by=secretary, title="Sealed", summary="Which?",
+                                   kind="choice", options=["Garden", "Minibus"],
+                                   scrutineer_seal=True)
+    services.set_passphrase(draft, by=scrutineer, passphrase=passphrase, again=passphrase)
+    ballot = services.open_ballot(draft, by=secretary, closes_at=timezone.now()
+                                  + timedelta(days=7))
+    services.cast_vote(ballot, voters[0], {option(ballot, "Minibus").pk: 1}, help=SAM)
+    services.take_vote(ballot, member_number=voters[1].membership_number,
+                       choices={option(ballot, "Minibus").pk: 1}, by=secretary,
+                       identity_check="Asked their postcode")
+    ballot = close(ballot, secretary)
+    assert not AuditEntry.objects.filter(action="voting.vote.helped").exists()  # still sealed
+    services.open_sealed_box(ballot, by=scrutineer, passphrase=passphrase)
+    assert selectors.results(ballot).head_counts[option(ballot, "Minibus").pk] == 2
+    assert AuditEntry.objects.filter(action="voting.vote.helped").count() == 2
+    assert results_export.helped_note(selectors.results(ballot)) == (
+        "2 votes cast with help (1 by a companion, 1 taken by an officer)")
