@@ -14,7 +14,7 @@ from rest_framework.test import APIClient
 from coop.models import AuditEntry
 from tests.coop.test_views import rules_data
 from tests.pages import PageCheckingClient, assert_field_error, text
-from voting import results_export, selectors, services
+from voting import marked_roll, results_export, selectors, services
 from voting.models import Envelope, RollEntry, VotingHelp
 from voting.services import VotingError, helping
 
@@ -300,3 +300,20 @@ def test_helped_votes_under_the_scrutineers_seal_are_counted_and_audited_at_its_
     assert AuditEntry.objects.filter(action="voting.vote.helped").count() == 2
     assert results_export.helped_note(selectors.results(ballot)) == (
         "2 votes cast with help (1 by a companion, 1 taken by an officer)")
+
+
+def test_reducing_the_marked_roll_keeps_only_the_counts_of_help(ballot, voters, secretary,
+                                                                 officer_for):
+    garden = option(ballot, "Garden").pk
+    services.cast_vote(ballot, voters[0], {garden: 1}, help=SAM)
+    services.take_vote(ballot, member_number=voters[1].membership_number,
+                       choices={garden: 1}, by=secretary, identity_check="Asked postcode")
+    close(ballot, secretary)
+    services.certify_ballot(ballot, by=officer_for("scrutineer"))
+    ballot = services.publish_ballot(ballot, by=secretary)
+    later = timezone.localdate() + timedelta(days=400)
+    marked_roll.reduce_marked_roll(ballot, today=later)
+    ballot.refresh_from_db()
+    # Who was helped said who voted: gone with the marked roll; the totals stay.
+    assert not VotingHelp.objects.filter(ballot=ballot).exists()
+    assert marked_roll.help_counts(ballot) == {"total": 2, "companion": 1, "officer": 1}
