@@ -3,11 +3,15 @@ checks who they are, tells them they will see the choice, marks it and declares.
 and over the API; the vote is the member's and sealed like any other; the help names the
 officer and how they checked, never the choice."""
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from coop.models import AuditEntry
+from membership.models import InterestTopic
 from tests.factories import MemberFactory
 from tests.pages import PageCheckingClient, assert_field_error, text
 from voting import selectors, services
@@ -151,3 +155,15 @@ def test_the_api_takes_a_vote_and_refuses_with_field_errors(ballot, voters, secr
                                           {**body, "member_number":
                                            voters[3].membership_number}, format="json")
     assert member.status_code == 403
+
+
+def test_an_officer_cannot_take_a_vote_in_a_ballot_with_topics(society, secretary, voters):
+    topic = InterestTopic.objects.filter(society=society).first()
+    ballot = services.open_ballot(services.create_ballot(
+        society, by=secretary, title="Raise PA pay", summary="By 5%.", kind="resolution",
+        topics=[topic]), by=secretary, closes_at=timezone.now() + timedelta(days=7))
+    page = signed_in(secretary).post(page_url(ballot), {
+        "member_number": voters[0].membership_number, "identity_check": "Asked postcode",
+        "member_told": "on", "choices": option(ballot, "For").pk, "declaration": "on"})
+    assert "which only they can answer" in text(page)
+    assert not RollEntry.objects.filter(ballot=ballot, has_voted=True).exists()

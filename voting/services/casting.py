@@ -184,11 +184,18 @@ def enter_paper_vote(ballot: Ballot, *, code: str, choices: dict, by,
     return paper.state
 
 
+TOPICS_NOT_BY_OFFICER = (
+    "This ballot asks each voter about their interests in its topics, which only they can "
+    "answer. The member can vote on their own ballot page, with a companion if they like.")
+
+
 def take_vote(ballot: Ballot, *, member_number, choices: dict, by, identity_check: str) -> str:
     """An officer records the vote of a member who phoned or came in, as a polling clerk marks
     a ballot for a voter who asks. The vote is the member's, sealed like any other; the help
     records the officer and how they checked who was speaking (`services.helping`). Returns
     the receipt code, for the officer to read out or post to the member."""
+    if frozen_facts(ballot).topic_ids:
+        raise VotingError(TOPICS_NOT_BY_OFFICER)
     identity_check = " ".join((identity_check or "").split())
     if not identity_check:
         raise VotingError("Say how you checked it was the member, for example “asked their "
