@@ -50,7 +50,8 @@ def companion(request, society, pk):
     ballot = services.open_if_due(get_object_or_404(Ballot, pk=pk, society=society))
     member = member_for(society, request.user)
     entry = RollEntry.objects.filter(ballot=ballot, member=member).first()
-    if ballot.state != BallotState.OPEN or entry is None or entry.recused:
+    if ballot.state != BallotState.OPEN or entry is None or entry.recused or (
+            entry.has_voted and not ballot.allow_vote_changes):
         messages.error(request, "You cannot vote in this ballot now, so nobody can help you "
                                 "with it.")
         return redirect("ballot_detail", society.slug, ballot.pk)

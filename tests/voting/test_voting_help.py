@@ -317,3 +317,13 @@ def test_reducing_the_marked_roll_keeps_only_the_counts_of_help(ballot, voters, 
     # Who was helped said who voted: gone with the marked roll; the totals stay.
     assert not VotingHelp.objects.filter(ballot=ballot).exists()
     assert marked_roll.help_counts(ballot) == {"total": 2, "companion": 1, "officer": 1}
+
+
+def test_no_companion_is_asked_for_when_the_member_cannot_vote(ballot, voters):
+    services.cast_vote(ballot, voters[0], {option(ballot, "Garden").pk: 1})
+    client = signed_in(voters[0].user)
+    answer = client.post(url("ballot_companion", ballot), {"helper_name": "Sam",
+                                                           "declaration": "on"})
+    assert answer.status_code == 302 and answer.url == url("ballot_detail", ballot)
+    assert f"voting_help_{ballot.pk}" not in client.session
+    assert "nobody can help you with it" in text(client.get(answer.url))
