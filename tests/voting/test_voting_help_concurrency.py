@@ -1,5 +1,6 @@
 """The limit on how many members one companion helps in a ballot holds when their votes are
-cast at the same moment, each on its own PostgreSQL connection."""
+cast at the same moment, each on its own PostgreSQL connection: exactly the limit get through
+(a vote that loses a race for a slot counts again and takes the next one), never more."""
 
 import pytest
 

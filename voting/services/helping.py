@@ -81,28 +81,32 @@ def limit_refusal(ballot: Ballot, entry: RollEntry, help: Help) -> str:
 def record_help(ballot: Ballot, entry: RollEntry, help: Help) -> None:
     """Keep the declaration against the roll entry, inside the vote's transaction, so the vote
     and its help are written together or not at all. A companion takes the next free slot of
-    their name in this ballot; a slot beyond the limit is refused, and of two votes racing for
-    the same slot the database lets one through (the other is refused as over the limit).
+    their name in this ballot; a slot beyond the limit is refused. Of two votes racing for the
+    same slot the database lets one through; the other counts again and takes the next slot,
+    or is refused as over the limit.
     Its audit entry waits for the opening of the box (`audit_helps`): written now, the log's
     time would say when the member voted, which a ballot with live results must not show."""
     key = helper_key(help.name, help.helper_user)
-    if VotingHelp.objects.filter(roll_entry=entry, helper_key=key).exists():
-        return  # the same helper helping the same member change their vote
-    slot = None
-    if help.kind == HelpKind.COMPANION:
-        limit = _limit(ballot)
-        slot = VotingHelp.objects.filter(ballot=ballot, helper_key=key).count() + 1
-        if slot > limit:
-            raise VotingError(_limit_message(ballot, help, limit), field="helper_name")
-    try:
-        with transaction.atomic():
-            VotingHelp.objects.create(
-                ballot=ballot, roll_entry=entry, kind=help.kind, helper_name=help.name.strip(),
-                helper_key=key, helper_user=help.helper_user, slot=slot,
-                declaration_version=DECLARATION_VERSION, identity_check=help.identity_check)
-    except IntegrityError:
-        raise VotingError(_limit_message(ballot, help, _limit(ballot)),
-                          field="helper_name") from None
+    limit = _limit(ballot) if help.kind == HelpKind.COMPANION else None
+    for _ in range((limit or 0) + 2):  # each round sees at least one more slot taken
+        if VotingHelp.objects.filter(roll_entry=entry, helper_key=key).exists():
+            return  # the same helper helping the same member change their vote
+        slot = None
+        if limit is not None:
+            slot = VotingHelp.objects.filter(ballot=ballot, helper_key=key).count() + 1
+            if slot > limit:
+                break
+        try:
+            with transaction.atomic():
+                VotingHelp.objects.create(
+                    ballot=ballot, roll_entry=entry, kind=help.kind,
+                    helper_name=help.name.strip(), helper_key=key,
+                    helper_user=help.helper_user, slot=slot,
+                    declaration_version=DECLARATION_VERSION, identity_check=help.identity_check)
+            return
+        except IntegrityError:
+            continue  # another vote took this slot and has committed: count again
+    raise VotingError(_limit_message(ballot, help, limit), field="helper_name")
 
 
 def audit_helps(ballot: Ballot, *, by) -> int:
