@@ -124,6 +124,10 @@ class Society(models.Model):
     class_breakdown_minimum = models.PositiveSmallIntegerField(
         default=5, help_text="A class's own result is hidden when fewer than this many voted in it."
     )
+    max_voters_helped_per_ballot = models.PositiveSmallIntegerField(
+        default=2, validators=[MinValueValidator(1)],
+        help_text="Most members one companion may help to vote in a ballot (a polling station "
+                  "allows two).")
     # Shares (the register's shares column comes from the ledger in membership).
     shares_withdrawable = models.BooleanField(
         default=True, help_text="Members get their share money back when they leave. If not, "
@@ -202,6 +206,8 @@ class Society(models.Model):
             models.CheckConstraint(condition=Q(share_value__gt=0), name="society_share_positive"),
             models.CheckConstraint(condition=Q(max_holding__gte=models.F("share_value")),
                                    name="society_cap_at_least_one_share"),
+            models.CheckConstraint(condition=Q(max_voters_helped_per_ballot__gte=1),
+                                   name="society_helps_at_least_one"),
         ]
 
     def __str__(self):

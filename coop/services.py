@@ -34,7 +34,7 @@ RULE_FIELDS = [
     "trustee_term_years", "not_cast_money", "proxy_deadline_unit", "proxy_deadline_hours",
     "post_deemed_delivery_hours", "register_retention_years", "contact_retention_years",
     "declaration_retention_years", "proxy_retention_years", "attendance_retention_years",
-    "nomination_retention_years", "ballot_challenge_days",
+    "nomination_retention_years", "ballot_challenge_days", "max_voters_helped_per_ballot",
 ]
 
 

@@ -49,6 +49,7 @@ from .api_support import (
     refusals,
     vote_refusals,
 )
+from .help_serializers import HelpedVoteSerializer, TakeVoteSerializer
 from .models import Ballot, ClassWeight, RollEntry
 from .serializers import (
     BallotDetailSerializer,
@@ -61,7 +62,6 @@ from .serializers import (
     ReceiptCheckSerializer,
     ReceiptSerializer,
     ReceiptStatusSerializer,
-    VoteSerializer,
 )
 from .services import VotingError
 
@@ -80,7 +80,7 @@ class CanScrutinise(SocietyRole):
     check = staticmethod(permissions.can_scrutinise)
 
 
-BOARD_ACTIONS = {"create", "partial_update", "open", "close", "publish"}
+BOARD_ACTIONS = {"create", "partial_update", "open", "close", "publish", "take_vote"}
 ACTION_ERRORS = {400: VALIDATION_ERROR, 401: UNAUTHENTICATED, 403: FORBIDDEN, 404: NOT_FOUND,
                  409: CONFLICT}
 READ_ERRORS = {401: UNAUTHENTICATED, 404: NOT_FOUND}
@@ -287,8 +287,9 @@ class BallotViewSet(SocietyScopedMixin, viewsets.GenericViewSet):
                     "ballot that is not open, including one past its closing time (409). When "
                     "the ballot has topics, `interest` answers its question about interests "
                     "(the ballot's `interest_question` says what fits); without it the vote is "
-                    "a 400 under `interest`. A member recused for an interest is refused (409).",
-        request=VoteSerializer,
+                    "a 400 under `interest`. A member recused for an interest is refused (409). "
+                    "`helped_by` records a companion's declaration (see its fields).",
+        request=HelpedVoteSerializer,
         responses={201: ReceiptSerializer, **ACTION_ERRORS, 400: VOTE_VALIDATION_ERROR})
     @action(detail=True, methods=["post"])
     def vote(self, request, slug, pk):
@@ -302,13 +303,35 @@ class BallotViewSet(SocietyScopedMixin, viewsets.GenericViewSet):
                                                                            self.society):
                 raise NotFound(NOT_VISIBLE)
             raise PermissionDenied(NOT_ON_ROLL)
-        body = VoteSerializer(data=request.data, context={"request": request,
+        body = HelpedVoteSerializer(data=request.data, context={"request": request,
                                                           "society": ballot.society})
         body.is_valid(raise_exception=True)
         answer = interest_answer(ballot, body.validated_data.get("interest"))
         with vote_refusals(ballot, entry.member, answer):
             receipt = services.cast_vote(ballot, entry.member, body.validated_data["choices"],
-                                         interest=answer, entry=entry)
+                                         interest=answer, entry=entry, help=body.help())
+        return Response(ReceiptSerializer({"receipt": receipt}).data,
+                        status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Take a member's vote (the board), by phone or in person",
+        description="As a polling clerk marks a ballot for a voter who asks: the vote is the "
+                    "member's, sealed like any other and linked to nobody; the help records the "
+                    "officer and how they checked who was speaking, never the choice. Answers "
+                    "201 with the member's receipt code, to read out or post.",
+        request=TakeVoteSerializer,
+        responses={201: ReceiptSerializer, **ACTION_ERRORS, 400: VOTE_VALIDATION_ERROR})
+    @action(detail=True, methods=["post"], url_path="take-vote")
+    def take_vote(self, request, slug, pk):
+        ballot = self.get_object()
+        body = TakeVoteSerializer(data=request.data, context={"request": request,
+                                                              "society": self.society})
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        with refusals():
+            receipt = services.take_vote(ballot, member_number=data["member_number"],
+                                         choices=data["choices"], by=request.user,
+                                         identity_check=data["identity_check"])
         return Response(ReceiptSerializer({"receipt": receipt}).data,
                         status=status.HTTP_201_CREATED)
 

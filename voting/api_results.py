@@ -10,7 +10,7 @@ from rest_framework import serializers
 
 from .disclosure import hidden_text
 from .enums import BallotKind
-from .results_export import weights_note
+from .results_export import helped_note, weights_note
 from .selectors import percent
 from .serializers import BallotKindField, BallotStateField, WeightingField
 from .stv import StvResult
@@ -90,6 +90,13 @@ class PapersSerializer(serializers.Serializer):
     counted = serializers.IntegerField()
     rejected = serializers.IntegerField(help_text="Returned from members who had already "
                                                   "voted online: first received counts.")
+
+
+class HelpCountsSerializer(serializers.Serializer):
+    total = serializers.IntegerField(help_text="Votes cast with help.")
+    companion = serializers.IntegerField(help_text="Of those, with a companion's help.")
+    officer = serializers.IntegerField(help_text="Of those, taken by an officer.")
+    note = serializers.CharField(help_text="The same in words, or empty when none.")
 
 
 class CandidateSerializer(serializers.Serializer):
@@ -193,6 +200,10 @@ class ResultsSerializer(serializers.Serializer):
                   "without them: beside the real result it would show how they voted.")
     one_member_one_vote = OneMemberOutcomeSerializer()
     papers = PapersSerializer()
+    votes_cast_with_help = HelpCountsSerializer(
+        allow_null=True, help_text="Once the ballot has closed: how many votes were cast with "
+                                   "help, for the whole ballot only. Null while open, and for "
+                                   "members when figures are hidden.")
     election = ElectionSerializer(allow_null=True, help_text="Elections only: the STV count "
                                                             "and the candidates elected.")
 
@@ -260,6 +271,8 @@ def results_payload(results) -> dict:
         **_hidden_not_cast(results),
         "papers": {state: results.papers.get(state, 0)
                    for state in ("issued", "counted", "rejected")},
+        "votes_cast_with_help": results.helped and {**results.helped,
+                                                    "note": helped_note(results)},
         "election": _election(results.stv, by_id),
     }
 

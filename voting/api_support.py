@@ -25,7 +25,7 @@ CONFLICT = OpenApiResponse(
                                  "closed, it has opened (so it can no longer be changed), "
                                  "you have already voted, or you are recused for an interest.")
 # The services name a field with the name the HTML form uses; the API's is plural.
-FIELD_NAMES = {"weight": "weights"}
+FIELD_NAMES = {"weight": "weights", "helper_name": "helped_by", "declaration": "helped_by"}
 # Fields of a declaration made while voting: their errors go under interest.declaration.
 DECLARATION_FIELDS = {"interest_type", "description", "other_party", "began_on", "ended_on",
                       "topics"}

@@ -21,7 +21,8 @@ minutes, the surplus outcome) shows:
 and hides, with `HIDDEN_REASON`: every head count, every weighted and one-member share (but an
 allocation's), the "for" percentage, every class's own table, the weights used and the classes
 that counted no votes (a class that only abstained), the share not cast (but an allocation's,
-which follows turnout alone), and the whole result without interested votes.
+which follows turnout alone), the whole result without interested votes, and how many votes
+were cast with help.
 
 When no class is small, the result without interested votes is still hidden as a whole if,
 in any class, fewer than the minimum (but some) votes were cast with an interest, or without
@@ -86,7 +87,7 @@ def publish(results, *, full: bool = False):
         one_member_outcome=tally.Outcome(shares={}, not_cast=Fraction(0), winners=[]),
         classes=[_turnout_only(row, allocation) for row in results.classes],
         without_interest=None, without_interest_classes=[],
-        without_interest_hidden=results.with_interest > 0)
+        without_interest_hidden=results.with_interest > 0, helped=None)
 
 
 def _comparison_gives_away(results) -> bool:

@@ -40,3 +40,8 @@ RESOLUTION_OPTIONS = [("for", "For"), ("against", "Against"), ("abstain", "Absta
 # Kinds where each voter marks exactly one option.
 SINGLE_MARK_KINDS = {BallotKind.RESOLUTION, BallotKind.CHOICE}
 ALLOCATION_POINTS = 100
+
+
+class HelpKind(models.TextChoices):
+    COMPANION = "companion", "A companion"
+    OFFICER = "officer", "An officer"

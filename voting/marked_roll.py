@@ -16,8 +16,8 @@ from django.utils import timezone
 
 from coop import audit
 
-from .enums import PaperState
-from .models import Ballot, BallotPaper, RollCount, RollEntry
+from .enums import HelpKind, PaperState
+from .models import Ballot, BallotPaper, RollCount, RollEntry, VotingHelp
 
 
 class MarkedRollError(Exception):
@@ -64,21 +64,28 @@ def _counts(ballot: Ballot) -> list[RollCount]:
                           .values_list("roll_entry__member_class_id", "state")
                           .annotate(n=Count("id")).order_by()):
         papers[cls, state] = n
+    helped = {(cls, kind): n for cls, kind, n in (
+        VotingHelp.objects.filter(ballot=ballot)
+        .values_list("roll_entry__member_class_id", "kind")
+        .annotate(n=Count("roll_entry", distinct=True)).order_by())}
     return [RollCount(ballot=ballot, member_class_id=row["member_class_id"], on_roll=row["n"],
                       voted=row["v"], recused=row["r"],
                       papers_issued=papers.get((row["member_class_id"], PaperState.ISSUED), 0),
                       papers_counted=papers.get((row["member_class_id"], PaperState.COUNTED), 0),
                       papers_rejected=papers.get((row["member_class_id"], PaperState.REJECTED),
-                                                 0))
+                                                 0),
+                      helped_by_companion=helped.get((row["member_class_id"],
+                                                      HelpKind.COMPANION), 0),
+                      taken_by_officer=helped.get((row["member_class_id"], HelpKind.OFFICER), 0))
             for row in roll]
 
 
 def reduce_marked_roll(ballot: Ballot, *, today: date | None = None) -> list[RollCount]:
     """Keep the turnout by class, then clear who voted. Side effects: RollCount rows; every
     has-voted flag of the ballot cleared; its paper ballot records (which say how each member
-    voted: on paper, or online first) deleted; the ballot's `roll_reduced_at`; the result is
-    unchanged (the counts are what it read); one audit entry `voting.roll.reduced` with the
-    counts and no names."""
+    voted: on paper, or online first) and its records of help (which say who voted)
+    deleted; the ballot's `roll_reduced_at`; the result is unchanged (the counts are what it
+    read); one audit entry `voting.roll.reduced` with the counts and no names."""
     ballot = Ballot.objects.select_related("society").get(pk=ballot.pk)  # as it is now
     ends = challenge_ends(ballot, ballot.society)
     if ends is None or ends >= (today or timezone.localdate()):
@@ -93,6 +100,7 @@ def _reduce(ballot: Ballot) -> list[RollCount]:
             raise MarkedRollError("This ballot's marked roll has already been reduced.")
         counts = RollCount.objects.bulk_create(_counts(ballot))
         BallotPaper.objects.filter(ballot=ballot).delete()
+        VotingHelp.objects.filter(ballot=ballot).delete()  # they say who voted, as papers do
         # Every entry, not only those who voted: PostgreSQL stamps each row an UPDATE writes
         # with the transaction's xmin, so rewriting only the voters would mark them out.
         RollEntry.objects.filter(ballot=ballot).update(has_voted=False)
@@ -151,3 +159,19 @@ def turnout_by_name(ballot: Ballot) -> list[tuple[str, int, int]]:
     return list(RollEntry.objects.filter(ballot=ballot).values_list(*order)
                 .annotate(n=Count("id"), v=Count("id", filter=Q(has_voted=True)))
                 .order_by(*order).values_list("member_class__name", "n", "v"))
+
+
+def help_counts(ballot: Ballot) -> dict[str, int]:
+    """How many votes of the ballot were cast with help, in all and by kind: a count over the
+    whole ballot, never by class (a class of three would say too much). A help is written only
+    with a vote, so every member with one voted. Once the roll is reduced, from its counts."""
+    if ballot.roll_reduced_at is not None:
+        kept = RollCount.objects.filter(ballot=ballot).aggregate(
+            companion=Sum("helped_by_companion", default=0),
+            officer=Sum("taken_by_officer", default=0))
+        return {"total": kept["companion"] + kept["officer"], **kept}
+    helps = VotingHelp.objects.filter(ballot=ballot)
+    rows = dict(helps.values("kind").annotate(n=Count("roll_entry", distinct=True))
+                .values_list("kind", "n"))
+    return {"total": helps.values("roll_entry").distinct().count(),
+            "companion": rows.get(HelpKind.COMPANION, 0), "officer": rows.get(HelpKind.OFFICER, 0)}

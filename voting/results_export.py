@@ -249,6 +249,17 @@ def exact(share: Fraction | None) -> str:
     return str(percent(share if share is not None else Fraction(0), 6))
 
 
+def helped_note(results: Results) -> str:
+    """"3 votes cast with help (2 by a companion, 1 taken by an officer)", or "" for none."""
+    helped = results.helped or {}
+    if not helped.get("total"):
+        return ""
+    total, companion, officer = helped["total"], helped["companion"], helped["officer"]
+    parts = ([f"{companion} by a companion"] if companion else []) + (
+        [f"{officer} taken by an officer"] if officer else [])
+    return f"{total} vote{'s' if total != 1 else ''} cast with help ({', '.join(parts)})"
+
+
 def csv_rows(results: Results) -> list[list]:
     """One row per option for all classes and per option for each class whose breakdown is
     shown, then turnout rows, then the paper ballot counts."""
@@ -290,6 +301,9 @@ def csv_rows(results: Results) -> list[list]:
                  exact(results.turnout) if results.turnout is not None else ""])
     for state, n in results.papers.items():
         rows.append([f"paper ballots {state}", "All classes", "", "", n, "", "", "", ""])
+    if helped_note(results):
+        rows.append(["cast with help", "All classes", helped_note(results), "",
+                     results.helped["total"], "", "", "", ""])
     return rows
 
 

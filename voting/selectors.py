@@ -144,6 +144,9 @@ class Results:
     without_interest_classes: list[ClassRow] = field(default_factory=list)
     without_interest_hidden: bool = False  # too few votes with an interest to show it safely
     figures_hidden: bool = False  # reduced by `disclosure.publish` for members
+    # Votes cast with help once the ballot has closed ({"total", "companion", "officer"}):
+    # while it is open, a count that moves with live results would point at a helped vote.
+    helped: dict | None = None
 
     @property
     def turnout(self) -> Fraction | None:
@@ -219,7 +222,9 @@ def _count_results(ballot: Ballot) -> Results:
                    one_member_outcome=one_member, head_counts=head_counts, classes=rows,
                    on_roll=sum(r.on_roll for r in rows), voted=sum(r.voted for r in rows),
                    papers=paper_counts(ballot), stv=stv,
-                   recused=sum(r for _, _, r in roll.values()), **interest)
+                   recused=sum(r for _, _, r in roll.values()), **interest,
+                   helped=None if ballot.state_at(timezone.now()) == BallotState.OPEN
+                   else marked_roll.help_counts(ballot))
 
 
 def class_rows(ballot, classes, option_ids, rules, roll, weights) -> list[ClassRow]:

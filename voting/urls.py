@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_officer, views_pictures, views_results, views_seal
+from . import views, views_help, views_officer, views_pictures, views_results, views_seal
 
 urlpatterns = [
     # Members
@@ -10,6 +10,7 @@ urlpatterns = [
          name="option_picture_file"),
     path("<int:pk>/options/<int:option_pk>/picture/", views_pictures.option_picture,
          name="option_picture"),
+    path("<int:pk>/help/", views_help.companion, name="ballot_companion"),
     path("<int:pk>/vote/", views.ballot_vote, name="ballot_vote"),
     path("<int:pk>/confirm/", views.ballot_confirm, name="ballot_confirm"),
     path("<int:pk>/receipt/", views.ballot_receipt, name="ballot_receipt"),
@@ -24,6 +25,7 @@ urlpatterns = [
     path("<int:pk>/publish/", views_officer.ballot_publish, name="ballot_publish"),
     path("<int:pk>/post-list/", views_officer.post_list, name="ballot_post_list"),
     path("<int:pk>/papers.pdf", views_officer.papers_pdf, name="ballot_papers_pdf"),
+    path("<int:pk>/take-vote/", views_help.take_vote, name="ballot_take_vote"),
     path("<int:pk>/papers/enter/", views_officer.paper_entry, name="ballot_paper_entry"),
     path("<int:pk>/certify/", views_officer.ballot_certify, name="ballot_certify"),
     path("<int:pk>/seal/", views_seal.set_passphrase, name="ballot_seal"),

@@ -23,7 +23,7 @@ from coop.decorators import society_context, society_view
 from coop.enums import ConflictPolicy
 from membership.selectors import member_for
 
-from . import conflicts, explain, permissions, selectors, services, vote_reads
+from . import conflicts, explain, permissions, selectors, services, views_help, vote_reads
 from .enums import BallotState, PaperState
 from .forms import ReceiptCheckForm, vote_form
 from .interest_forms import InterestForm
@@ -182,7 +182,8 @@ def _detail_context(request, society, ballot, *, form=None, interest_form=None,
         if ballot.opened_at and entry is None else "",
         results_visible=selectors.results_visible(
             ballot, officer=permissions.can_see_closed_results(user, society)),
-        can_see_drafts=permissions.can_see_drafts(user, society), **extra)
+        can_see_drafts=permissions.can_see_drafts(user, society),
+        helper=views_help.current_help(request, ballot.pk), **extra)
 
 
 @society_view(_can_view)
@@ -250,7 +251,8 @@ def ballot_vote(request, society, pk):
     if not _both_valid(form, interest_form):
         return _show_form_again(request, society, ballot, form, interest_form)
     return render(request, "voting/vote_check.html", society_context(
-        request, society, ballot=ballot, form=form, interest_form=interest_form))
+        request, society, ballot=ballot, form=form, interest_form=interest_form,
+        helper=views_help.current_help(request, ballot.pk)))
 
 
 @sensitive_variables("receipt")
@@ -284,7 +286,8 @@ def ballot_confirm(request, society, pk):
     ballot's roll shows the person may see it; without that, the usual check applies."""
     if request.method != "POST":
         return redirect("ballot_detail", society.slug, pk)
-    cast = _quick_cast(request, society, pk)
+    help = views_help.current_help(request, pk)  # a vote with help takes the full path
+    cast = None if help else _quick_cast(request, society, pk)
     if cast is not None:
         return _cast_done(request, *cast)
     if not _can_view(request.user, society):
@@ -297,13 +300,16 @@ def ballot_confirm(request, society, pk):
     answer = interest_form.answer_for_service() if interest_form else None
     try:
         receipt = services.cast_vote(ballot, _member(request.user, society), form.marks,
-                                     interest=answer, entry=request.roll_entry)
+                                     interest=answer, entry=request.roll_entry, help=help)
     except services.VotingError as error:
+        if error.field in ("helper_name", "declaration"):
+            return views_help.refused_help(request, society, ballot, error)
         if interest_form is None or error.field not in InterestForm.ANSWER_ERRORS or \
                 _refusal(request, society, ballot)[0]:  # e.g. now recused: they declared one
             return _refuse_cast(request, society, ballot, error.message)
         interest_form.add_service_error(error)
         return _show_form_again(request, society, ballot, form, interest_form)
+    views_help.forget_help(request, ballot.pk)
     return _cast_done(request, ballot, receipt)
 
 

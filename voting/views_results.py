@@ -138,6 +138,7 @@ def results_context(results) -> dict:
         "classes": [_class_view(cls, results.options) for cls in results.classes],
         "turnout": _turnout_text(results.turnout),
         "paper_total": sum(results.papers.values()),
+        "helped_note": results_export.helped_note(results),
         "live": ballot.state == BallotState.OPEN,
         **_interest_context(results),
     }

@@ -250,6 +250,7 @@ def rules_data(society, **changes) -> dict:
         "empty_class_policy": society.empty_class_policy,
         "conflict_policy": society.conflict_policy,
         "class_breakdown_minimum": society.class_breakdown_minimum,
+        "max_voters_helped_per_ballot": society.max_voters_helped_per_ballot,
         "shares_withdrawable": society.shares_withdrawable,
         "withdrawal_notice_days": society.withdrawal_notice_days,
         "withdrawals_suspended": society.withdrawals_suspended,

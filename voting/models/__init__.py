@@ -9,8 +9,9 @@ from .casting import (
     Vote,
     VoteMark,
 )
+from .helping import VotingHelp
 from .pictures import OptionPicture
 
 __all__ = ["Ballot", "BallotOption", "BallotPaper", "ClassWeight", "Envelope", "OptionPicture",
            "Receipt", "RollCount", "RollEntry", "RoomCount",
-           "Vote", "VoteMark"]
+           "Vote", "VoteMark", "VotingHelp"]

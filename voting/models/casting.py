@@ -210,6 +210,9 @@ class RollCount(models.Model):
     papers_issued = models.PositiveIntegerField(default=0, help_text="Issued, not returned.")
     papers_counted = models.PositiveIntegerField(default=0)
     papers_rejected = models.PositiveIntegerField(default=0)
+    # Votes cast with help (the results show only their totals over all classes).
+    helped_by_companion = models.PositiveIntegerField(default=0)
+    taken_by_officer = models.PositiveIntegerField(default=0)
 
     objects = AppendOnlyQuerySet.as_manager()
 

@@ -4,7 +4,7 @@ entry (never for a vote: nothing may log who voted when) and queues email after 
 
 from ..errors import DeclaredUnderRecusal, VotingError
 from .box import open_box
-from .casting import cast_vote, enter_paper_vote, roll_entry_for, validate_choices
+from .casting import cast_vote, enter_paper_vote, roll_entry_for, take_vote, validate_choices
 from .drafting import DRAFT_FIELDS, create_ballot, set_weights, update_draft
 from .lifecycle import (
     Room,
@@ -34,5 +34,6 @@ __all__ = [
     "issue_paper", "issue_post_papers", "open_ballot", "open_if_due",
     "publish_ballot", "record_closing", "remove_option_picture", "set_option_picture",
     "recuse_interested", "roll_entry_for", "run_due",
-    "schedule_ballot", "send_reminders", "set_weights", "update_draft", "validate_choices",
+    "schedule_ballot", "send_reminders", "set_weights", "take_vote", "update_draft",
+    "validate_choices",
 ]

@@ -18,6 +18,7 @@ from coop import audit
 
 from .. import envelopes
 from ..models import Ballot, Envelope, Receipt, Vote, VoteMark
+from . import helping
 
 # One opened vote: class id, cast with an interest, a value for every option of the ballot in
 # the order of `Box.option_ids` (0: not marked).
@@ -64,6 +65,7 @@ def _open(ballot: Ballot, by, private_key) -> int:
                  data={"envelopes": len(opened), "counted": len(votes),
                        "mixed_again": len(again),
                        "by_scrutineer_passphrase": ballot.scrutineer_seal})
+    helping.audit_helps(ballot, by=by)
     return len(opened)
 
 

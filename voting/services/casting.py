@@ -14,11 +14,13 @@ from ..enums import (
     ALLOCATION_POINTS,
     BallotKind,
     BallotState,
+    HelpKind,
     PaperState,
 )
 from ..errors import DeclaredUnderRecusal, VotingError
 from ..models import Ballot, BallotPaper, Envelope, RollEntry
 from ..vote_reads import frozen_facts
+from . import helping
 
 # --- casting -----------------------------------------------------------------------------------
 
@@ -73,7 +75,8 @@ def seal(ballot: Ballot, *, member_class_id: int, with_interest: bool, receipt: 
 
 @sensitive_variables("receipt")
 def cast_vote(ballot: Ballot, member: Member, choices: dict, *,
-              interest: InterestAnswer | None = None, entry: RollEntry | None = None) -> str:
+              interest: InterestAnswer | None = None, entry: RollEntry | None = None,
+              help: helping.Help | None = None) -> str:
     """Record a member's vote and return their receipt code (shown once, never stored).
     The roll's has-voted flag and a sealed envelope are written together; the envelope is
     opened only when the ballot closes, together with all the others and in a shuffled
@@ -81,13 +84,18 @@ def cast_vote(ballot: Ballot, member: Member, choices: dict, *,
     earlier online one.
     When the ballot has topics, `interest` answers the conflict-of-interest prompt (see
     `conflicts.resolve`); a declaration made there is added to the register. `entry`, the
-    member's roll entry, saves a query when the caller has it."""
+    member's roll entry, saves a query when the caller has it. `help`, a companion's
+    declaration, is kept with the vote (see `services.helping`)."""
     marks = validate_choices(ballot, choices)
+    if help is not None:
+        helping.check_help(help)
     token = secrecy.voter_token(ballot.pk, member.pk)
     receipt = secrecy.new_receipt_code()
     try:
         with transaction.atomic():
-            _cast(ballot, member, marks, token, receipt, interest, entry)
+            entry = _cast(ballot, member, marks, token, receipt, interest, entry)
+            if help is not None:
+                helping.record_help(ballot, entry, help)
     except IntegrityError:
         raise VotingError("You have already voted in this ballot.") from None
     except DeclaredUnderRecusal as refusal:
@@ -97,7 +105,7 @@ def cast_vote(ballot: Ballot, member: Member, choices: dict, *,
 
 
 @sensitive_variables("receipt")
-def _cast(ballot, member, marks, token, receipt, interest, entry) -> None:
+def _cast(ballot, member, marks, token, receipt, interest, entry) -> RollEntry:
     now = timezone.now()
     if entry is None or entry.member_id != member.pk or entry.ballot_id != ballot.pk:
         entry = RollEntry.objects.filter(ballot=ballot, member=member).first()
@@ -114,6 +122,7 @@ def _cast(ballot, member, marks, token, receipt, interest, entry) -> None:
     hot_path.insert_envelope(ballot_id=ballot.pk, voter_token=token, sealed=seal(
         ballot, member_class_id=entry.member_class_id, with_interest=with_interest,
         receipt=receipt, marks=marks, voter_token=token))
+    return entry
 
 
 def _refuse_if_not_open(ballot, now) -> Ballot:
@@ -173,3 +182,32 @@ def enter_paper_vote(ballot: Ballot, *, code: str, choices: dict, by,
         audit.record("voting.paper.entered", society=ballot.society, actor=by, obj=ballot,
                      data={"counted": bool(first)})
     return paper.state
+
+
+TOPICS_NOT_BY_OFFICER = (
+    "This ballot asks each voter about their interests in its topics, which only they can "
+    "answer. The member can vote on their own ballot page, with a companion if they like.")
+
+
+def take_vote(ballot: Ballot, *, member_number, choices: dict, by, identity_check: str) -> str:
+    """An officer records the vote of a member who phoned or came in, as a polling clerk marks
+    a ballot for a voter who asks. The vote is the member's, sealed like any other; the help
+    records the officer and how they checked who was speaking (`services.helping`). Returns
+    the receipt code, for the officer to read out or post to the member."""
+    if frozen_facts(ballot).topic_ids:
+        raise VotingError(TOPICS_NOT_BY_OFFICER)
+    identity_check = " ".join((identity_check or "").split())
+    if not identity_check:
+        raise VotingError("Say how you checked it was the member, for example “asked their "
+                          "date of birth and address”.", field="identity_check")
+    entry = (RollEntry.objects.select_related("member")
+             .filter(ballot=ballot, member__membership_number=member_number).first())
+    if entry is None:
+        raise VotingError("No member with that number is on this ballot's roll.",
+                          field="member_number")
+    if entry.member.user_id == by.pk:
+        raise VotingError("You cannot take your own vote. Vote on your own ballot page.",
+                          field="member_number")
+    help = helping.Help(name=str(by), declared=True, kind=HelpKind.OFFICER, helper_user=by,
+                        identity_check=identity_check)
+    return cast_vote(ballot, entry.member, choices, entry=entry, help=help)
