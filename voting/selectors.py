@@ -11,7 +11,7 @@ from django.utils import timezone
 from coop.enums import ConflictPolicy, EmptyClassPolicy
 from membership.models import Member
 
-from . import envelopes, frozen, marked_roll, tally
+from . import advance, envelopes, frozen, marked_roll, tally
 from .enums import SINGLE_MARK_KINDS, BallotKind, BallotState, Weighting
 from .models import Ballot, RollEntry, RoomCount, Vote, VoteMark
 from .receipts import counted_receipts, receipt_status, still_sealed  # noqa: F401 (callers use selectors)
@@ -92,6 +92,8 @@ def count_ballot(ballot: Ballot, *, without_interest: bool = False,
         cls = classes[class_id]
         cls.counts[option_id] = cls.counts.get(option_id, 0) + n
         cls.points[option_id] = (cls.points.get(option_id) or 0) + n
+    # Votes cast ahead of a meeting add to its room's vote (single-mark resolutions only).
+    advance.add_marks(ballot, classes, without_interest=without_interest)
     if ballot.kind in SINGLE_MARK_KINDS:
         for cls in classes.values():
             cls.voters = sum(cls.counts.values())
