@@ -281,3 +281,30 @@ def upcoming_meetings_for(members) -> dict[int, list[Meeting]]:
     for meeting in meetings:
         by_society.setdefault(meeting.society_id, []).append(meeting)
     return by_society
+
+
+@dataclass
+class VoteAhead:
+    """A resolution of the meeting members can vote on now, ahead of it."""
+
+    item: object
+    ballot: object
+    voted: bool  # this member has voted ahead on it
+
+
+def votes_ahead(meeting, member) -> list[VoteAhead]:
+    """The meeting's resolutions open for voting ahead on which `member` is on the roll.
+    Two queries, however many resolutions."""
+    from voting.enums import BallotState
+    from voting.models import Ballot
+
+    if member is None:
+        return []
+    ballots = [b for b in Ballot.objects.filter(
+        adds_to__agenda_item__meeting=meeting, adds_to__agenda_item__withdrawn_at__isnull=True)
+        .select_related("adds_to__agenda_item").order_by("adds_to__agenda_item__position")
+        if b.state == BallotState.OPEN]
+    roll = dict(RollEntry.objects.filter(ballot__in=ballots, member=member, recused=False)
+                .values_list("ballot_id", "has_voted"))
+    return [VoteAhead(item=b.adds_to.agenda_item, ballot=b, voted=roll[b.pk])
+            for b in ballots if b.pk in roll]

@@ -146,6 +146,7 @@ def _detail_context(request, society, meeting) -> dict:
         apology=Apology.objects.filter(meeting=meeting, member=member).exists()
         if member else False,
         votes=_your_votes(meeting, member, attendance, items),
+        ahead=selectors.votes_ahead(meeting, member) if state == MeetingState.CALLED else [],
         has_contests=meeting.contests.exists(),
         minutes=minutes if minutes and (minutes.is_locked or manager) else None)
 

@@ -12,6 +12,7 @@ from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
 from django.views.decorators.http import require_POST, require_safe
 
 from coop.decorators import society_context, society_view
@@ -151,7 +152,7 @@ def notice_counts(meeting) -> dict:
 
 
 def _agenda(meeting) -> list[AgendaItem]:
-    return list(meeting.items.select_related("ballot").prefetch_related("topics")
+    return list(meeting.items.select_related("ballot__advance").prefetch_related("topics")
                 .order_by("position"))
 
 
@@ -170,7 +171,10 @@ def meeting_manage(request, society, pk):
                 quorum=selectors.quorum(meeting) if state in (MeetingState.CALLED,
                                                               MeetingState.LIVE) else None,
                 can_count=permissions.can_count_hands(request.user, society),
-                has_elections=meeting.kind != MeetingKind.BOARD)
+                has_elections=meeting.kind != MeetingKind.BOARD,
+                ahead_allowed=society.allow_advance_votes and state == MeetingState.CALLED
+                and meeting.kind != MeetingKind.BOARD,
+                ahead_closes_at=services.advance_closes_at(meeting))
 
 
 @society_view(permissions.can_manage_meetings)
@@ -214,6 +218,21 @@ def item_withdraw(request, society, pk):
         messages.error(request, error.message)
     else:
         messages.success(request, f"“{item.title}” has been taken off the agenda.")
+    return to_manage(item.meeting)
+
+
+@society_view(permissions.can_manage_meetings)
+@require_POST
+def item_open_ahead(request, society, pk):
+    item = item_for(society, pk)
+    try:
+        ballot = services.open_advance_voting(item, by=request.user)
+    except services.MeetingError as error:
+        messages.error(request, error.message)
+    else:
+        closes = date_format(timezone.localtime(ballot.closes_at), "g:i a, l j F Y")
+        messages.success(request, f"Members can now vote ahead on “{item.title}”, until "
+                                  f"{closes}.")
     return to_manage(item.meeting)
 
 

@@ -8,12 +8,14 @@ from decimal import Decimal
 from fractions import Fraction
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from coop.models import AuditEntry
 from meetings import selectors, services
 from meetings.minutes import draft_text
 from meetings.services import MeetingError
+from tests.pages import PageCheckingClient, text
 from voting import secrecy
 from voting import services as voting
 from voting.enums import BallotState
@@ -205,3 +207,70 @@ def test_a_paper_entered_after_voting_ahead_closed_is_still_counted(
     assert RollEntry.objects.filter(ballot=ahead, member=u[4], has_voted=True).exists()
     o = options_of(ballot)
     assert results(ballot).head_counts[o["against"]] == 1
+
+
+# --- the pages ---------------------------------------------------------------------------------
+
+def _client(user):
+    client = PageCheckingClient()
+    client.force_login(user)
+    return client
+
+
+def test_the_secretary_opens_voting_ahead_from_the_meeting_page(
+        classes, make_members, called, secretary, society):
+    voter = make_members(classes[0], 1)[0]
+    meeting, item = called
+    client = _client(secretary)
+    manage = reverse("meeting_manage", args=[society.slug, meeting.pk])
+    assert "Open voting ahead" in text(client.get(manage))
+
+    response = client.post(reverse("item_open_ahead", args=[society.slug, item.pk]),
+                           follow=True)
+
+    page = text(response)
+    assert f"Members can now vote ahead on “{item.title}”, until" in page
+    assert "Voting ahead: Open for voting, closing at" in page
+    assert "Open voting ahead" not in page
+    ahead = Ballot.objects.get(adds_to=item.ballot)
+    # The member sees it on the meeting's page, votes, and then sees that they have.
+    member_client = _client(voter.user)
+    detail = reverse("meeting_detail", args=[society.slug, meeting.pk])
+    page = text(member_client.get(detail))
+    assert "Vote now, ahead of the meeting" in page
+    assert f"“{item.title}”: vote ahead on “{item.title}” by" in page
+    voting.cast_vote(ahead, voter, {options_of(ahead)["for"]: 1})
+    assert f"“{item.title}”: you have voted ahead." in text(member_client.get(detail))
+
+
+def test_the_page_says_why_voting_ahead_cannot_open(called, set_rules, secretary, society):
+    meeting, item = called
+    set_rules(allow_advance_votes=False)
+    client = _client(secretary)
+    assert "Open voting ahead" not in text(
+        client.get(reverse("meeting_manage", args=[society.slug, meeting.pk])))
+    response = client.post(reverse("item_open_ahead", args=[society.slug, item.pk]),
+                           follow=True)
+    assert "This co-op's rules do not allow voting ahead of a meeting." in text(response)
+    assert not Ballot.objects.filter(adds_to=item.ballot).exists()
+
+
+def test_a_member_cannot_open_voting_ahead(classes, make_members, called, society):
+    meeting, item = called
+    member = make_members(classes[0], 1)[0]
+    response = _client(member.user).post(
+        reverse("item_open_ahead", args=[society.slug, item.pk]))
+    assert response.status_code == 403
+    assert not Ballot.objects.filter(adds_to=item.ballot).exists()
+
+
+def test_the_votes_cast_ahead_are_never_published_on_their_own(
+        classes, make_members, called, secretary):
+    make_members(classes[0], 2)
+    meeting, item = called
+    ahead = services.open_advance_voting(item, by=secretary)
+    voting.close_ballot(ahead, by=secretary, reason="Test: closing early.")
+    voting.certify_ballot(ahead, by=secretary)
+    with pytest.raises(voting.VotingError, match="published only within the meeting's"):
+        voting.publish_ballot(ahead, by=secretary)
+    assert fresh(ahead).published_at is None
