@@ -119,7 +119,8 @@ def _your_votes(meeting, member, attendance, items) -> list[dict]:
         if item.ballot_id and item.ballot.is_open:
             held = selectors.room(item).undirected_by_holder.get(member.pk, set())
             votes.append({"item": item, "undirected": len(held),
-                          "on_device": not attendance.votes_by_hand})
+                          "on_device": not attendance.votes_by_hand,
+                          "voted_ahead": member.pk in selectors.voted_ahead(item)})
     return votes
 
 

@@ -274,3 +274,22 @@ def test_the_votes_cast_ahead_are_never_published_on_their_own(
     with pytest.raises(voting.VotingError, match="published only within the meeting's"):
         voting.publish_ballot(ahead, by=secretary)
     assert fresh(ahead).published_at is None
+
+
+def test_at_the_meeting_a_member_who_voted_ahead_is_told_their_vote_counts(
+        classes, make_members, called, secretary, chair, go_live, society):
+    u = make_members(classes[0], 3)
+    meeting, item = called
+    ahead = services.open_advance_voting(item, by=secretary)
+    voting.cast_vote(ahead, u[0], {options_of(ahead)["for"]: 1})
+    go_live(meeting)
+    for m in u:
+        services.check_in(meeting, m)
+    ballot = services.open_item_vote(fresh(item), by=chair)
+    detail = reverse("meeting_detail", args=[society.slug, meeting.pk])
+
+    page = text(_client(u[0].user).get(detail))
+    assert f"“{item.title}”: you voted ahead of the meeting, and that vote is counted" in page
+    assert reverse("ballot_detail", args=[society.slug, ballot.pk]) not in \
+        _client(u[0].user).get(detail).content.decode()
+    assert f"“{item.title}”: cast your vote" in text(_client(u[1].user).get(detail))
