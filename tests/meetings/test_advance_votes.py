@@ -220,6 +220,7 @@ def _client(user):
 def test_the_secretary_opens_voting_ahead_from_the_meeting_page(
         classes, make_members, called, secretary, society):
     voter = make_members(classes[0], 1)[0]
+    make_members(classes[1], 1, contact_by_post=True)
     meeting, item = called
     client = _client(secretary)
     manage = reverse("meeting_manage", args=[society.slug, meeting.pk])
@@ -233,6 +234,11 @@ def test_the_secretary_opens_voting_ahead_from_the_meeting_page(
     assert "Voting ahead: Open for voting, closing at" in page
     assert "Open voting ahead" not in page
     ahead = Ballot.objects.get(adds_to=item.ballot)
+    # The paper voting forms for members who get post are the ahead ballot's papers.
+    html = response.content.decode()
+    papers = reverse("ballot_papers_pdf", args=[society.slug, ahead.pk])
+    assert papers in html
+    assert client.get(papers)["Content-Type"] == "application/pdf"
     # The member sees it on the meeting's page, votes, and then sees that they have.
     member_client = _client(voter.user)
     detail = reverse("meeting_detail", args=[society.slug, meeting.pk])
