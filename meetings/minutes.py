@@ -42,7 +42,7 @@ def _result_line(ballot) -> str:
     ordinary = ballot.resolution_kind == "ordinary"
     threshold = percent_text(ballot.threshold_percent)  # 50.00 -> "50", 66.50 -> "66.5"
     needed = f"more than {threshold}" if ordinary else f"at least {threshold}"
-    ahead = _ahead_line(ballot)
+    ahead = _ahead_line(result)
     if result.figures_hidden:
         return (f"The {'ordinary' if ordinary else 'special'} resolution was {verdict} (it "
                 f"needed {needed}% of the votes for and against, weighted by class). The "
@@ -55,11 +55,9 @@ def _result_line(ballot) -> str:
             f"{where}." + ahead)
 
 
-def _ahead_line(ballot) -> str:
+def _ahead_line(result) -> str:
     """How many voted ahead of the meeting: a total only, never by class."""
-    from voting.advance import cast_ahead
-
-    n = cast_ahead(ballot) if ballot.taken_at_meeting else 0
+    n = result.ahead
     if not n:
         return ""
     return f" {n} {'vote' if n == 1 else 'votes'} {_were(n)} cast ahead of the meeting."

@@ -32,7 +32,20 @@ def add_marks(ballot: Ballot, classes: dict, *, without_interest: bool = False) 
     return added
 
 
-def cast_ahead(ballot: Ballot) -> int:
-    """How many votes cast ahead of the meeting were counted with `ballot`: a total only."""
-    return VoteMark.objects.filter(ballot__adds_to=ballot,
-                                   ballot__closed_at__isnull=False).count()
+def add_turnout(ballot: Ballot, roll: dict) -> int:
+    """Add those who voted ahead of the meeting to the turnout of its room's vote, class by
+    class, in `roll` ({class id: (on roll, voted, recused)}): they are on neither the room's
+    roll nor its count otherwise (the room's roll leaves them out). Returns how many."""
+    from . import marked_roll
+
+    if not ballot.taken_at_meeting:
+        return 0
+    advance = Ballot.objects.filter(adds_to=ballot, closed_at__isnull=False).first()
+    if advance is None:
+        return 0
+    added = 0
+    for class_id, counted in marked_roll.turnout(advance).items():
+        on_roll, voted, recused = roll.get(class_id, (0, 0, 0))
+        roll[class_id] = (on_roll + counted.voted, voted + counted.voted, recused)
+        added += counted.voted
+    return added

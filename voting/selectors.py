@@ -146,6 +146,7 @@ class Results:
     without_interest_classes: list[ClassRow] = field(default_factory=list)
     without_interest_hidden: bool = False  # too few votes with an interest to show it safely
     figures_hidden: bool = False  # reduced by `disclosure.publish` for members
+    ahead: int = 0  # a meeting's vote: members who voted ahead of it (a total only)
 
     @property
     def turnout(self) -> Fraction | None:
@@ -206,6 +207,7 @@ def _count_results(ballot: Ballot) -> Results:
     # From the roll, or from its counts once the marked roll has been reduced.
     roll = {c: (t.on_roll, t.voted, t.recused)
             for c, t in marked_roll.turnout(ballot).items()}
+    ahead = advance.add_turnout(ballot, roll)  # a meeting's vote: those who voted ahead
     weights = {w.member_class_id: w.weight for w in ballot.class_weights.all()}
     rows = class_rows(ballot, classes, option_ids, rules, roll, weights)
     mark_weights_used(rows, outcome)
@@ -221,7 +223,7 @@ def _count_results(ballot: Ballot) -> Results:
                    one_member_outcome=one_member, head_counts=head_counts, classes=rows,
                    on_roll=sum(r.on_roll for r in rows), voted=sum(r.voted for r in rows),
                    papers=paper_counts(ballot), stv=stv,
-                   recused=sum(r for _, _, r in roll.values()), **interest)
+                   recused=sum(r for _, _, r in roll.values()), ahead=ahead, **interest)
 
 
 def class_rows(ballot, classes, option_ids, rules, roll, weights) -> list[ClassRow]:

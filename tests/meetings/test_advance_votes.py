@@ -151,10 +151,16 @@ def test_advance_votes_are_counted_with_the_rooms_by_hand(
     assert result.outcome.passed
     assert result.head_counts == {o["for"]: 10, o["against"]: 6, o["abstain"]: 1}
     assert result.one_member_outcome.for_ratio == Fraction(10, 16)
-    # Seven were cast ahead (six online, one on paper), ten in the room and by proxy.
+    # Seven were cast ahead (six online, one on paper), ten in the room and by proxy; the
+    # turnout counts both: the ten on the room's roll and the seven who voted ahead.
     assert Vote.objects.filter(ballot=ahead).count() == 7
     assert Vote.objects.filter(ballot=ballot).count() == 10
+    assert (result.ahead, result.voted, result.on_roll) == (7, 17, 17)
     assert "7 votes were cast ahead of the meeting." in draft_text(fresh(meeting))
+    page = text(_client(u[1].user).get(reverse("ballot_results",
+                                                args=[ballot.society.slug, ballot.pk])))
+    assert "17 of the 17 members on the electoral roll voted (100.0%). 7 of them voted " \
+        "ahead of the meeting." in page
 
 
 def test_a_member_who_voted_ahead_can_still_vote_the_proxies_they_hold(
