@@ -10,6 +10,7 @@ from fractions import Fraction
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from rest_framework.test import APIClient
 
 from coop.models import AuditEntry
 from meetings import selectors, services
@@ -161,6 +162,11 @@ def test_advance_votes_are_counted_with_the_rooms_by_hand(
                                                 args=[ballot.society.slug, ballot.pk])))
     assert "17 of the 17 members on the electoral roll voted (100.0%). 7 of them voted " \
         "ahead of the meeting." in page
+    api = APIClient()
+    api.force_authenticate(u[1].user)
+    answer = api.get(f"/api/v1/societies/{ballot.society.slug}/ballots/{ballot.pk}/results/")
+    assert answer.status_code == 200
+    assert (answer.json()["voted_ahead"], answer.json()["voted"]) == (7, 17)
 
 
 def test_a_member_who_voted_ahead_can_still_vote_the_proxies_they_hold(
