@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.views.decorators.http import require_POST, require_safe
 
+from coop import audit
 from coop.decorators import society_context, society_view
 
 from . import permissions, rules, selectors, services
@@ -328,6 +329,12 @@ def meeting_letters_pdf(request, society, pk):
         return redirect("meeting_deliveries", society.slug, meeting.pk)
     large = request.GET.get("large") == "1"
     pdf = notice.letters_pdf(meeting, deliveries, large=large)
+    posted_to = {d.member_id for d in deliveries}
+    forms = sum(len(rows) for member_id, rows in notice.voting_forms(meeting).items()
+                if member_id in posted_to)
+    if forms:  # printing one-time codes is an officer action like any other
+        audit.record("meetings.voting_forms.printed", society=society, actor=request.user,
+                     obj=meeting, data={"forms": forms, "large_print": large})
     name = f"notice-{meeting.pk}{'-large-print' if large else ''}.pdf"
     return HttpResponse(pdf, content_type="application/pdf",
                         headers={"Content-Disposition": f'inline; filename="{name}"'})

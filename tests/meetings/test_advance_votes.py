@@ -13,8 +13,9 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from coop.models import AuditEntry
-from meetings import selectors, services
+from meetings import notice, selectors, services
 from meetings.minutes import draft_text
+from meetings.models import NoticeDelivery
 from meetings.services import MeetingError
 from tests.pages import PageCheckingClient, text
 from voting import secrecy
@@ -24,6 +25,7 @@ from voting.models import Ballot, BallotPaper, RollEntry, Vote, VoteMark
 from voting.selectors import percent, results
 
 from .conftest import fresh, options_of
+from .test_notice import joined, letter_pages
 
 ORDINARY = [("Pay personal assistants the real living wage",
              "That the co-op pays every personal assistant at least the real living wage.",
@@ -311,3 +313,31 @@ def test_at_the_meeting_a_member_who_voted_ahead_is_told_their_vote_counts(
     assert reverse("ballot_detail", args=[society.slug, ballot.pk]) not in \
         _client(u[0].user).get(detail).content.decode()
     assert f"“{item.title}”: cast your vote" in text(_client(u[1].user).get(detail))
+
+
+def test_the_notice_letter_carries_a_voting_form_whose_code_counts(
+        classes, make_members, ahead_rules, call_meeting, secretary, society):
+    poster = make_members(classes[0], 1, contact_by_post=True, full_name="Pat Post")[0]
+    make_members(classes[0], 1)
+    meeting, (item,) = call_meeting(resolutions=ORDINARY)
+    ahead = services.open_advance_voting(fresh(item), by=secretary)
+    deliveries = list(NoticeDelivery.objects.filter(meeting=meeting, method="post")
+                      .select_related("member"))
+    assert [d.member for d in deliveries] == [poster]
+
+    pages = [joined(words) for words in letter_pages(notice.letters_document(meeting,
+                                                                             deliveries))]
+    code = secrecy.paper_code(ahead.pk, poster.pk)
+    [form] = [page for page in pages if "Voting form:" in page]
+    assert code in form and item.title in form
+    assert "Pat Post" not in form and poster.postcode not in form  # it goes back nameless
+    # Printing the letters, with their codes, is in the audit log.
+    response = _client(secretary).get(reverse("meeting_letters_pdf",
+                                              args=[society.slug, meeting.pk]))
+    assert response["Content-Type"] == "application/pdf"
+    assert AuditEntry.objects.get(action="meetings.voting_forms.printed").data == {
+        "forms": 1, "large_print": False}
+    # The scrutineer enters the returned form by its code, and it counts.
+    voting.enter_paper_vote(ahead, code=code, choices={options_of(ahead)["for"]: 1},
+                            by=secretary)
+    assert RollEntry.objects.get(ballot=ahead, member=poster).has_voted
