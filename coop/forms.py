@@ -122,6 +122,7 @@ class SocietyRulesForm(AccessibleFormMixin, forms.ModelForm):
             "special_resolution_percent", "proxies_allowed", "max_proxies_per_holder",
             "online_meetings_allowed", "hybrid_meetings_allowed", "quorum_counts_proxies",
             "proxy_deadline_unit", "proxy_deadline_clear_days", "proxy_deadline_hours",
+            "allow_advance_votes", "advance_votes_close_hours",
             "post_deemed_delivery_hours", "requisition_percent", "requisition_maximum",
             "agm_months_after_year_end", "agm_max_months_between", "trustee_term_years",
             "empty_class_policy",
@@ -148,6 +149,9 @@ class SocietyRulesForm(AccessibleFormMixin, forms.ModelForm):
             "proxy_deadline_unit": "Count the proxy deadline in",
             "proxy_deadline_clear_days": "Clear days before a meeting to appoint a proxy by",
             "proxy_deadline_hours": "Or: hours before the meeting starts to appoint a proxy by",
+            "allow_advance_votes": "Members may vote on resolutions ahead of a general meeting",
+            "advance_votes_close_hours": "Voting ahead closes this many hours before the "
+                                         "meeting",
             "post_deemed_delivery_hours": "A notice sent by post counts as delivered this many "
                                           "hours after posting",
             "not_cast_money": "The money of a share kept as not cast (a class in which nobody "

@@ -105,6 +105,13 @@ class Society(models.Model):
         default=48, validators=[MaxValueValidator(24 * 28)],
         help_text="Hours before the meeting starts by which proxies must be appointed, when "
                   "the deadline is counted in hours (\"not less than 48 hours before\").")
+    allow_advance_votes = models.BooleanField(
+        default=False, help_text="Members may vote on a general meeting's resolutions before "
+                                 "it, online or by post; those votes are counted with the "
+                                 "room's.")
+    advance_votes_close_hours = models.PositiveSmallIntegerField(
+        default=48, validators=[MinValueValidator(1), MaxValueValidator(24 * 28)],
+        help_text="Voting ahead of a meeting closes this many hours before it starts.")
     post_deemed_delivery_hours = models.PositiveSmallIntegerField(
         default=48, validators=[MaxValueValidator(24 * 14)],
         help_text="A notice sent by post counts as delivered this many hours after posting; "
@@ -194,15 +201,12 @@ class Society(models.Model):
         verbose_name_plural = "societies"
         ordering = ["name"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(special_resolution_percent__gt=50)
-                & Q(special_resolution_percent__lte=100),
-                name="society_special_resolution_range",
-            ),
-            models.CheckConstraint(
-                condition=Q(quorum_percent__gte=0) & Q(quorum_percent__lte=100),
-                name="society_quorum_percent_range",
-            ),
+            models.CheckConstraint(condition=Q(special_resolution_percent__gt=50)
+                                   & Q(special_resolution_percent__lte=100),
+                                   name="society_special_resolution_range"),
+            models.CheckConstraint(condition=Q(quorum_percent__gte=0)
+                                   & Q(quorum_percent__lte=100),
+                                   name="society_quorum_percent_range"),
             models.CheckConstraint(condition=Q(share_value__gt=0), name="society_share_positive"),
             models.CheckConstraint(condition=Q(max_holding__gte=models.F("share_value")),
                                    name="society_cap_at_least_one_share"),

@@ -35,6 +35,7 @@ RULE_FIELDS = [
     "post_deemed_delivery_hours", "register_retention_years", "contact_retention_years",
     "declaration_retention_years", "proxy_retention_years", "attendance_retention_years",
     "nomination_retention_years", "ballot_challenge_days", "max_voters_helped_per_ballot",
+    "allow_advance_votes", "advance_votes_close_hours",
 ]
 
 

@@ -27,6 +27,7 @@ RULE_SECTIONS = [
                           "trustee_term_years", "post_deemed_delivery_hours"]),
     ("Proxies", ["proxies_allowed", "max_proxies_per_holder", "proxy_deadline_unit",
                  "proxy_deadline_clear_days", "proxy_deadline_hours"]),
+    ("Voting ahead of a meeting", ["allow_advance_votes", "advance_votes_close_hours"]),
     ("Voting", ["empty_class_policy", "conflict_policy", "class_breakdown_minimum",
                 "max_voters_helped_per_ballot"]),
     ("Surplus", ["reserve_rule", "reserve_percent", "reserve_fixed", "not_cast_money",

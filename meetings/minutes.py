@@ -42,14 +42,25 @@ def _result_line(ballot) -> str:
     ordinary = ballot.resolution_kind == "ordinary"
     threshold = percent_text(ballot.threshold_percent)  # 50.00 -> "50", 66.50 -> "66.5"
     needed = f"more than {threshold}" if ordinary else f"at least {threshold}"
+    ahead = _ahead_line(result)
     if result.figures_hidden:
         return (f"The {'ordinary' if ordinary else 'special'} resolution was {verdict} (it "
                 f"needed {needed}% of the votes for and against, weighted by class). The "
-                "figures are not given, to keep a small group's votes secret.")
+                "figures are not given, to keep a small group's votes secret." + ahead)
+    where = "in the room, by proxy and ahead of the meeting" if ahead else \
+        "in the room and by proxy"
     return (f"The {'ordinary' if ordinary else 'special'} resolution was {verdict}: {share}% "
             f"for, weighted by class (it needed {needed}%). For {counts.get('for', 0)}, "
-            f"against {counts.get('against', 0)}, abstained {counts.get('abstain', 0)}, in "
-            "the room and by proxy.")
+            f"against {counts.get('against', 0)}, abstained {counts.get('abstain', 0)}, "
+            f"{where}." + ahead)
+
+
+def _ahead_line(result) -> str:
+    """How many voted ahead of the meeting: a total only, never by class."""
+    n = result.ahead
+    if not n:
+        return ""
+    return f" {n} {'vote' if n == 1 else 'votes'} {_were(n)} cast ahead of the meeting."
 
 
 def draft_text(meeting: Meeting) -> str:

@@ -256,13 +256,41 @@ def _render(template: str, stylesheet: str, context: dict):
 
 
 def letters_context(meeting: Meeting, deliveries, *, large: bool = False) -> dict:
+    forms = voting_forms(meeting)
     letters = [{
         "delivery": d, "member": d.member, "name": d.member.full_name,
         "address": d.address.strip(), "large": large or d.large_print,
-        "easy_read": d.easy_read,
+        "easy_read": d.easy_read, "voting_form": forms.get(d.member_id, []),
     } for d in deliveries if d.method == NoticeMethod.POST]
     return {**notice_context(meeting), "letters": letters,
             "today_text": date_text(timezone.localdate())}
+
+
+def voting_forms(meeting: Meeting) -> dict[int, list[dict]]:
+    """{member id: rows}: for voting ahead, each resolution open for it on which the member
+    has a paper not yet returned, with the paper's one-time code (derived again from the vote
+    key, as `voting.papers` does). The form carries no name, so the scrutineer who enters it
+    never sees whose it is."""
+    from voting import secrecy
+    from voting.enums import BallotState, PaperState
+    from voting.models import BallotPaper
+
+    papers = (BallotPaper.objects.filter(
+        ballot__adds_to__agenda_item__meeting=meeting, state=PaperState.ISSUED,
+        ballot__adds_to__agenda_item__withdrawn_at__isnull=True)
+        .select_related("ballot__adds_to__agenda_item", "roll_entry")
+        .order_by("ballot__adds_to__agenda_item__position"))
+    forms: dict[int, list[dict]] = {}
+    for paper in papers:
+        ballot = paper.ballot
+        if ballot.state != BallotState.OPEN:
+            continue
+        member_id = paper.roll_entry.member_id
+        forms.setdefault(member_id, []).append({
+            "item": ballot.adds_to.agenda_item, "code": secrecy.paper_code(ballot.pk, member_id),
+            "closes_text": f"{time_text(local(ballot.closes_at))} on "
+                           f"{date_text(local(ballot.closes_at).date())}"})
+    return forms
 
 
 def letters_document(meeting: Meeting, deliveries, *, large: bool = False):

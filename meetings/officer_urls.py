@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/items/new/", officer.item_new, name="item_new"),
     path("items/<int:pk>/move/", officer.item_move, name="item_move"),
     path("items/<int:pk>/withdraw/", officer.item_withdraw, name="item_withdraw"),
+    path("items/<int:pk>/open-ahead/", officer.item_open_ahead, name="item_open_ahead"),
     path("<int:pk>/send-notice/", officer.meeting_send_notice, name="meeting_send_notice"),
     path("<int:pk>/deliveries/", officer.meeting_deliveries, name="meeting_deliveries"),
     path("<int:pk>/proxies/from-post/", officer.meeting_proxy_from_post,

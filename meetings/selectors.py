@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from coop.enums import BOARD_ROLES, ProxyDeadlineUnit
 from membership.models import Member
+from voting.models import RollEntry
 
 from . import rules
 from .enums import MeetingKind, MeetingState
@@ -115,11 +116,18 @@ def room(item) -> Room:
     Once the item's vote has opened, only those on its roll count."""
     meeting = item.meeting
     withdrawn = set(Withdrawal.objects.filter(item=item).values_list("member_id", flat=True))
+    # A member who voted ahead of the meeting has voted: not again in the room, nor by proxy
+    # (the vote cast ahead stands); present, they may still vote the proxies they hold.
+    ahead = voted_ahead(item)
     present = {a.member_id: a for a in Attendance.objects.filter(meeting=meeting)
                .select_related("member")}
     result = Room()
+    holders = set()
     for member_id, attendance in present.items():
         if member_id in withdrawn or not attendance.member.is_current:
+            continue
+        holders.add(member_id)
+        if member_id in ahead:
             continue
         result.on_roll.add(member_id)
         if attendance.votes_by_hand:
@@ -128,8 +136,8 @@ def room(item) -> Room:
     proxies = active_proxies(meeting).select_related("appointer")
     for proxy in proxies:
         appointer = proxy.appointer
-        if proxy.holder_id not in result.on_roll or appointer.pk in present \
-                or appointer.pk in withdrawn or not appointer.is_current:
+        if proxy.holder_id not in holders or appointer.pk in present \
+                or appointer.pk in withdrawn | ahead or not appointer.is_current:
             continue
         result.on_roll.add(appointer.pk)
         direction = directions.get(proxy.pk)
@@ -154,6 +162,14 @@ def room(item) -> Room:
         class_id = classes[member_id]
         result.hands_by_class[class_id] = result.hands_by_class.get(class_id, 0) + 1
     return result
+
+
+def voted_ahead(item) -> set:
+    """Members who voted on this item's resolution ahead of the meeting."""
+    if item.ballot_id is None:
+        return set()
+    return set(RollEntry.objects.filter(ballot__adds_to_id=item.ballot_id, has_voted=True)
+               .values_list("member_id", flat=True))
 
 
 def _directions(item) -> dict:
@@ -265,3 +281,30 @@ def upcoming_meetings_for(members) -> dict[int, list[Meeting]]:
     for meeting in meetings:
         by_society.setdefault(meeting.society_id, []).append(meeting)
     return by_society
+
+
+@dataclass
+class VoteAhead:
+    """A resolution of the meeting members can vote on now, ahead of it."""
+
+    item: object
+    ballot: object
+    voted: bool  # this member has voted ahead on it
+
+
+def votes_ahead(meeting, member) -> list[VoteAhead]:
+    """The meeting's resolutions open for voting ahead on which `member` is on the roll.
+    Two queries, however many resolutions."""
+    from voting.enums import BallotState
+    from voting.models import Ballot
+
+    if member is None:
+        return []
+    ballots = [b for b in Ballot.objects.filter(
+        adds_to__agenda_item__meeting=meeting, adds_to__agenda_item__withdrawn_at__isnull=True)
+        .select_related("adds_to__agenda_item").order_by("adds_to__agenda_item__position")
+        if b.state == BallotState.OPEN]
+    roll = dict(RollEntry.objects.filter(ballot__in=ballots, member=member, recused=False)
+                .values_list("ballot_id", "has_voted"))
+    return [VoteAhead(item=b.adds_to.agenda_item, ballot=b, voted=roll[b.pk])
+            for b in ballots if b.pk in roll]

@@ -119,7 +119,8 @@ def _your_votes(meeting, member, attendance, items) -> list[dict]:
         if item.ballot_id and item.ballot.is_open:
             held = selectors.room(item).undirected_by_holder.get(member.pk, set())
             votes.append({"item": item, "undirected": len(held),
-                          "on_device": not attendance.votes_by_hand})
+                          "on_device": not attendance.votes_by_hand,
+                          "voted_ahead": member.pk in selectors.voted_ahead(item)})
     return votes
 
 
@@ -146,6 +147,7 @@ def _detail_context(request, society, meeting) -> dict:
         apology=Apology.objects.filter(meeting=meeting, member=member).exists()
         if member else False,
         votes=_your_votes(meeting, member, attendance, items),
+        ahead=selectors.votes_ahead(meeting, member) if state == MeetingState.CALLED else [],
         has_contests=meeting.contests.exists(),
         minutes=minutes if minutes and (minutes.is_locked or manager) else None)
 

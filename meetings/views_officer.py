@@ -12,8 +12,10 @@ from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
 from django.views.decorators.http import require_POST, require_safe
 
+from coop import audit
 from coop.decorators import society_context, society_view
 
 from . import permissions, rules, selectors, services
@@ -151,7 +153,7 @@ def notice_counts(meeting) -> dict:
 
 
 def _agenda(meeting) -> list[AgendaItem]:
-    return list(meeting.items.select_related("ballot").prefetch_related("topics")
+    return list(meeting.items.select_related("ballot__advance").prefetch_related("topics")
                 .order_by("position"))
 
 
@@ -170,7 +172,10 @@ def meeting_manage(request, society, pk):
                 quorum=selectors.quorum(meeting) if state in (MeetingState.CALLED,
                                                               MeetingState.LIVE) else None,
                 can_count=permissions.can_count_hands(request.user, society),
-                has_elections=meeting.kind != MeetingKind.BOARD)
+                has_elections=meeting.kind != MeetingKind.BOARD,
+                ahead_allowed=society.allow_advance_votes and state == MeetingState.CALLED
+                and meeting.kind != MeetingKind.BOARD,
+                ahead_closes_at=services.advance_closes_at(meeting))
 
 
 @society_view(permissions.can_manage_meetings)
@@ -214,6 +219,21 @@ def item_withdraw(request, society, pk):
         messages.error(request, error.message)
     else:
         messages.success(request, f"“{item.title}” has been taken off the agenda.")
+    return to_manage(item.meeting)
+
+
+@society_view(permissions.can_manage_meetings)
+@require_POST
+def item_open_ahead(request, society, pk):
+    item = item_for(society, pk)
+    try:
+        ballot = services.open_advance_voting(item, by=request.user)
+    except services.MeetingError as error:
+        messages.error(request, error.message)
+    else:
+        closes = date_format(timezone.localtime(ballot.closes_at), "g:i a, l j F Y")
+        messages.success(request, f"Members can now vote ahead on “{item.title}”, until "
+                                  f"{closes}.")
     return to_manage(item.meeting)
 
 
@@ -309,6 +329,12 @@ def meeting_letters_pdf(request, society, pk):
         return redirect("meeting_deliveries", society.slug, meeting.pk)
     large = request.GET.get("large") == "1"
     pdf = notice.letters_pdf(meeting, deliveries, large=large)
+    posted_to = {d.member_id for d in deliveries}
+    forms = sum(len(rows) for member_id, rows in notice.voting_forms(meeting).items()
+                if member_id in posted_to)
+    if forms:  # printing one-time codes is an officer action like any other
+        audit.record("meetings.voting_forms.printed", society=society, actor=request.user,
+                     obj=meeting, data={"forms": forms, "large_print": large})
     name = f"notice-{meeting.pk}{'-large-print' if large else ''}.pdf"
     return HttpResponse(pdf, content_type="application/pdf",
                         headers={"Content-Disposition": f'inline; filename="{name}"'})

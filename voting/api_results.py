@@ -185,6 +185,9 @@ class ResultsSerializer(serializers.Serializer):
     not_cast_fraction = fraction_field(allow_null=True)
     on_roll = serializers.IntegerField()
     voted = serializers.IntegerField()
+    voted_ahead = serializers.IntegerField(help_text=(
+        "A resolution voted on at a meeting: how many of `voted` voted ahead of it (online or "
+        "on paper); their votes are in the counts. 0 otherwise."))
     turnout = percent_field(allow_null=True)
     recused = serializers.IntegerField(help_text="Members on the roll left out of the vote for "
                                                  "an interest in its topics (policy recuse).")
@@ -258,7 +261,8 @@ def results_payload(results) -> dict:
         "state": ballot.state, "certified": ballot.certified_at is not None,
         "published": ballot.published_at is not None, "options": options,
         **_outcome(ballot, outcome), "threshold_percent": ballot.threshold_percent,
-        "on_roll": results.on_roll, "voted": results.voted, "turnout": _pct(results.turnout),
+        "on_roll": results.on_roll, "voted": results.voted,
+        "voted_ahead": results.ahead, "turnout": _pct(results.turnout),
         "recused": results.recused,
         "votes_with_interest": results.with_interest,
         "classes": [_class_row(row, list(by_id)) for row in results.classes],

@@ -11,7 +11,7 @@ from django.utils import timezone
 from coop.enums import ConflictPolicy, EmptyClassPolicy
 from membership.models import Member
 
-from . import envelopes, frozen, marked_roll, tally
+from . import advance, envelopes, frozen, marked_roll, tally
 from .enums import SINGLE_MARK_KINDS, BallotKind, BallotState, Weighting
 from .models import Ballot, RollEntry, RoomCount, Vote, VoteMark
 from .receipts import counted_receipts, receipt_status, still_sealed  # noqa: F401 (callers use selectors)
@@ -92,6 +92,8 @@ def count_ballot(ballot: Ballot, *, without_interest: bool = False,
         cls = classes[class_id]
         cls.counts[option_id] = cls.counts.get(option_id, 0) + n
         cls.points[option_id] = (cls.points.get(option_id) or 0) + n
+    # Votes cast ahead of a meeting add to its room's vote (single-mark resolutions only).
+    advance.add_marks(ballot, classes, without_interest=without_interest)
     if ballot.kind in SINGLE_MARK_KINDS:
         for cls in classes.values():
             cls.voters = sum(cls.counts.values())
@@ -147,6 +149,7 @@ class Results:
     # Votes cast with help once the ballot has closed ({"total", "companion", "officer"}):
     # while it is open, a count that moves with live results would point at a helped vote.
     helped: dict | None = None
+    ahead: int = 0  # a meeting's vote: members who voted ahead of it (a total only)
 
     @property
     def turnout(self) -> Fraction | None:
@@ -207,6 +210,7 @@ def _count_results(ballot: Ballot) -> Results:
     # From the roll, or from its counts once the marked roll has been reduced.
     roll = {c: (t.on_roll, t.voted, t.recused)
             for c, t in marked_roll.turnout(ballot).items()}
+    ahead = advance.add_turnout(ballot, roll)  # a meeting's vote: those who voted ahead
     weights = {w.member_class_id: w.weight for w in ballot.class_weights.all()}
     rows = class_rows(ballot, classes, option_ids, rules, roll, weights)
     mark_weights_used(rows, outcome)
@@ -222,7 +226,7 @@ def _count_results(ballot: Ballot) -> Results:
                    one_member_outcome=one_member, head_counts=head_counts, classes=rows,
                    on_roll=sum(r.on_roll for r in rows), voted=sum(r.voted for r in rows),
                    papers=paper_counts(ballot), stv=stv,
-                   recused=sum(r for _, _, r in roll.values()), **interest,
+                   recused=sum(r for _, _, r in roll.values()), ahead=ahead, **interest,
                    helped=None if ballot.state_at(timezone.now()) == BallotState.OPEN
                    else marked_roll.help_counts(ballot))
 

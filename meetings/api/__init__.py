@@ -16,6 +16,7 @@ three collections a meeting holds are viewsets nested under it, each with its ow
     meetings/{meeting_id}/agenda/             list; POST add item (board)
     meetings/{meeting_id}/agenda/{id}/withdraw/      the board takes it off the agenda
     meetings/{meeting_id}/agenda/{id}/withdrawals/   declarations: who left the room
+    meetings/{meeting_id}/agenda/{id}/open-ahead/    the board opens voting ahead of the meeting
     meetings/{meeting_id}/agenda/{id}/open-vote/ close-vote/ declare/   the chair
     meetings/{meeting_id}/agenda/{id}/tellers/       hands by class (board, scrutineer)
     meetings/{meeting_id}/agenda/{id}/proxy-votes/   a holder votes for an absent member

@@ -50,13 +50,14 @@ class AgendaViewSet(MeetingPartViewSet):
     queryset = AgendaItem.objects.none()
     pagination_class = None  # a meeting's business is a short list
     roles = {"create": CanManageMeetings, "withdraw": CanManageMeetings,
+             "open_ahead": CanManageMeetings,
              ("withdrawals", "POST"): CanChair, "open_vote": CanChair,
              "close_vote": CanChair, "declare": CanChair, "tellers": CanCountHands}
 
     def get_queryset(self):
         if self.fake:
             return AgendaItem.objects.none()
-        return (self.meeting.items.select_related("ballot", "meeting__society")
+        return (self.meeting.items.select_related("ballot__advance", "meeting__society")
                 .prefetch_related("topics").order_by("position"))
 
     @cached_property
@@ -128,6 +129,22 @@ class AgendaViewSet(MeetingPartViewSet):
             withdrawal = services.record_withdrawal(item, data["member"], by=request.user,
                                                     reason=data["reason"])
         return Response(ItemWithdrawalSerializer(withdrawal).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Open voting ahead of the meeting on a resolution (the board)",
+        description="Where the society's rules allow it, once notice is sent: members vote "
+                    "online through the ballots API with `resolution.ahead.ballot`, or on "
+                    "the paper form, until the rules' hours before the meeting; the votes "
+                    "are counted with the room's. A 409 when the rules do not allow it, "
+                    "before notice, once the meeting has started, when it is already open "
+                    "or when its closing time has passed.",
+        parameters=[ITEM_PARAMETER], request=None,
+        responses={200: AgendaItemSerializer, **ACTION_ERRORS})
+    @action(detail=True, methods=["post"], url_path="open-ahead")
+    def open_ahead(self, request, slug, meeting_id, pk):
+        with state_refusals():
+            services.open_advance_voting(self.item, by=request.user)
+        return self.answer(self.item)
 
     @extend_schema(
         summary="Open the vote on a resolution (the chair)",

@@ -17,6 +17,15 @@ from .fields import (
 )
 
 
+class AheadSerializer(serializers.Serializer):
+    """Voting ahead of the meeting on a resolution (where the rules allow it). Members vote
+    through the ballots API with `ballot`; the votes are counted with the room's."""
+
+    ballot = serializers.IntegerField(source="pk", help_text="The ballot's id (see ballots/).")
+    state = serializers.CharField(help_text="`open` until `closes_at`, then `closed`.")
+    closes_at = serializers.DateTimeField()
+
+
 class ResolutionSerializer(serializers.Serializer):
     """The vote an agenda item carries. Members vote on it through the ballots API, with
     `ballot`, once the chair opens it."""
@@ -28,6 +37,8 @@ class ResolutionSerializer(serializers.Serializer):
                                             "opens the vote, then `open`, `closed`, "
                                             "`certified`, `published` (declared).")
     state_label = serializers.CharField(source="get_state_display")
+    ahead = AheadSerializer(source="advance", read_only=True, allow_null=True, help_text=(
+        "Voting ahead of the meeting, or null when it was not opened."))
 
 
 class AgendaItemSerializer(serializers.ModelSerializer):

@@ -3,6 +3,7 @@ itself (attendance, apologies, proxies, withdrawals, votes in the room) and requ
 Each function checks the society's rules, writes inside a transaction and records an audit
 entry (never for a vote). Elections are in `elections`, minutes in `minutes`."""
 
+from .advance import advance_closes_at, check_can_open_advance, open_advance_voting
 from .base import MeetingError, require_member_of
 from .calling import (
     add_item,
@@ -40,5 +41,6 @@ __all__ = [
     "create_meeting", "declare_result", "end_meeting", "enter_teller_counts", "move_item",
     "notice_methods", "open_item_vote", "record_apology",
     "record_withdrawal", "revoke_proxy", "send_notice", "start_meeting", "start_requisition",
-    "support_requisition", "update_meeting", "withdraw_item",
+    "support_requisition", "update_meeting", "withdraw_item", "advance_closes_at",
+    "check_can_open_advance", "open_advance_voting",
 ]

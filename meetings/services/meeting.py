@@ -18,6 +18,7 @@ from ..models import (
     Meeting,
     Withdrawal,
 )
+from .advance import close_advance_voting
 from .base import (
     MeetingError,
     fresh_item,
@@ -150,6 +151,7 @@ def open_item_vote(item: AgendaItem, *, by):
     if not quorum.is_quorate:
         raise MeetingError(f"The meeting is not quorate: {quorum.counted} of the "
                            f"{quorum.required} needed are here. A vote cannot be opened.")
+    close_advance_voting(item, by=by)
     room = selectors.room(item)
     try:
         with transaction.atomic():

@@ -246,6 +246,8 @@ def rules_data(society, **changes) -> dict:
         "proxy_deadline_unit": society.proxy_deadline_unit,
         "proxy_deadline_hours": society.proxy_deadline_hours,
         "post_deemed_delivery_hours": society.post_deemed_delivery_hours,
+        "allow_advance_votes": society.allow_advance_votes,
+        "advance_votes_close_hours": society.advance_votes_close_hours,
         "not_cast_money": society.not_cast_money,
         "empty_class_policy": society.empty_class_policy,
         "conflict_policy": society.conflict_policy,
@@ -294,8 +296,8 @@ def test_rules_page_groups_share_rules_under_headings(signed_in, society, secret
     html = response.content.decode()
     headings = re.findall(r"<h2>([^<]+)</h2>", html)
     assert headings == ["About the society", "Financial year", "Shares",
-                        "When a member leaves", "General meetings", "Proxies", "Voting",
-                        "Surplus", "Keeping personal data"]
+                        "When a member leaves", "General meetings", "Proxies",
+                        "Voting ahead of a meeting", "Voting", "Surplus", "Keeping personal data"]
     shares = html[html.index("<h2>Shares</h2>"):html.index("<h2>When a member leaves</h2>")]
     leaving = html[html.index("<h2>When a member leaves</h2>"):
                    html.index("<h2>General meetings</h2>")]
@@ -358,6 +360,32 @@ def test_rules_change_saved_and_audited(signed_in, society, secretary, rules_url
     assert entry.actor == secretary
     assert entry.data == {"notice_clear_days": {"from": 14, "to": 21},
                           "proxies_allowed": {"from": True, "to": False}}
+
+
+def test_rules_advance_voting_saved_and_audited(signed_in, society, secretary, rules_url):
+    page = signed_in(secretary).get(rules_url).content.decode()
+    ahead = page[page.index("<h2>Voting ahead of a meeting</h2>"):page.index("<h2>Voting</h2>")]
+    assert 'name="allow_advance_votes"' in ahead and 'name="advance_votes_close_hours"' in ahead
+
+    response = signed_in(secretary).post(rules_url, rules_data(
+        society, allow_advance_votes=True, advance_votes_close_hours=72), follow=True)
+
+    assert "The society's rules have been saved." in text(response)
+    society.refresh_from_db()
+    assert (society.allow_advance_votes, society.advance_votes_close_hours) == (True, 72)
+    entry = AuditEntry.objects.get(action="coop.society.rules_changed")
+    assert entry.data == {"allow_advance_votes": {"from": False, "to": True},
+                          "advance_votes_close_hours": {"from": 48, "to": 72}}
+
+
+def test_rules_advance_voting_needs_at_least_an_hour(signed_in, society, secretary, rules_url):
+    response = signed_in(secretary).post(rules_url, rules_data(
+        society, allow_advance_votes=True, advance_votes_close_hours=0))
+
+    assert response.status_code == 200
+    assert "greater than or equal to 1" in text(response)
+    society.refresh_from_db()
+    assert not society.allow_advance_votes
 
 
 def test_rules_conflict_policy_saved_and_audited(signed_in, society, secretary, rules_url):

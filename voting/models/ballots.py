@@ -106,6 +106,11 @@ class Ballot(models.Model):
     taken_at_meeting = models.BooleanField(
         default=False, help_text="A resolution voted on in the room at a general meeting: "
                                  "only the chair opens it, with the people present.")
+    # Votes cast ahead of a meeting are a ballot of their own (online and paper, sealed like
+    # any other), whose counted marks add to the room's ballot at its count.
+    adds_to = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="advance",
+        help_text="The meeting's vote these votes, cast ahead of it, are counted with.")
 
     # Not a column: the frozen facts `voting.frozen` read for this instance, so one request
     # asks the cache once.

@@ -347,6 +347,9 @@ def publish_ballot(ballot: Ballot, *, by) -> Ballot:
         if ballot.state != BallotState.CERTIFIED:
             raise VotingError("A result can be published only after the scrutineer has "
                               "certified it.")
+        if ballot.adds_to_id:  # on its own it would show the room's split by subtraction
+            raise VotingError("Votes cast ahead of a meeting are published only within the "
+                              "meeting's result.")
         ballot.published_at, ballot.published_by = timezone.now(), by
         ballot.save(update_fields=["published_at", "published_by"])
         frozen.forget(ballot.pk)
