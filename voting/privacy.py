@@ -28,7 +28,7 @@ def register() -> None:
     registry.add_copy_part(registry.acted_as("voting", (
         "voting.Ballot.created_by", "voting.Ballot.closed_early_by", "voting.Ballot.certified_by",
         "voting.Ballot.published_by", "voting.RoomCount.entered_by",
-        "voting.OptionPicture.added_by")))
+        "voting.OptionPicture.added_by", "voting.VotingHelp.helper_user")))
     registry.add_retention_step(registry.RetentionStep(
         "marked_rolls_reduced", "ballot_challenge_days",
         "Who voted in a ballot, once the result can no longer be challenged",
