@@ -25,6 +25,8 @@ def add_marks(ballot: Ballot, classes: dict, *, without_interest: bool = False) 
     options = dict(ballot.options.values_list("code", "pk"))
     added = 0
     for class_id, code, n, points in rows:
+        if class_id not in classes:  # a class that stopped voting before the room's vote
+            continue                 # opened: the room's rules count no vote of it
         cls, option_id = classes[class_id], options[code]
         cls.counts[option_id] = cls.counts.get(option_id, 0) + n
         cls.points[option_id] = cls.points.get(option_id, 0) + points

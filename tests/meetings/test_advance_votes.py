@@ -22,7 +22,7 @@ from voting import secrecy
 from voting import services as voting
 from voting.enums import BallotState
 from voting.models import Ballot, BallotPaper, RollEntry, Vote, VoteMark
-from voting.selectors import percent, results
+from voting.selectors import count_ballot, percent, results
 
 from .conftest import fresh, options_of
 from .test_notice import joined, letter_pages
@@ -341,3 +341,25 @@ def test_the_notice_letter_carries_a_voting_form_whose_code_counts(
     voting.enter_paper_vote(ahead, code=code, choices={options_of(ahead)["for"]: 1},
                             by=secretary)
     assert RollEntry.objects.get(ballot=ahead, member=poster).has_voted
+
+
+def test_votes_ahead_from_a_class_that_no_longer_votes_are_left_out_not_a_crash(
+        classes, make_members, called, secretary, chair, go_live):
+    """The room's vote counts the classes that vote when it opens; a class switched off after
+    voting ahead opened has its votes ahead left out, as it would in the room."""
+    users, carers, pas = classes
+    u, p = make_members(users, 5), make_members(pas, 2)
+    meeting, item = called
+    ahead = services.open_advance_voting(item, by=secretary)
+    a = options_of(ahead)
+    for member in u[:3] + p:
+        voting.cast_vote(ahead, member, {a["for"]: 1})
+    go_live(meeting)
+    for m in u[3:]:
+        services.check_in(meeting, m)
+    ballot = services.open_item_vote(fresh(item), by=chair)
+    ballot.class_weights.filter(member_class=pas).delete()  # as if PAs no longer vote
+
+    counted = {c.class_id: sum(c.counts.values()) for c in count_ballot(ballot)}
+
+    assert counted.get(users.pk) == 3 and pas.pk not in counted
