@@ -46,7 +46,9 @@ def base(proposal):
 def test_proposal_page_is_accessible(page, sign_in, assert_accessible, current, society):
     sign_in(page.context, MemberFactory(society=society).user)
     visit(page, f"{base(current)}/proposals/{current.pk}/")
-    assert "50p an hour" in page.locator("main").inner_text()
+    # £10,000 of PA pay buys 37p an hour after on-costs (worked by hand in
+    # tests/surplus/test_member_pages.py::test_pa_pay_option_says_what_money_buys).
+    assert "by 37p an hour" in page.locator("main").inner_text()
     assert page.get_by_role("link", name="Go to the vote on Using our surplus").count() == 1
     page.locator("#easy-read-summary summary").click()
     assert_accessible(page, "surplus proposal page")
