@@ -101,10 +101,18 @@ class PersonalTokenAuthentication(BaseAuthentication):
 
 def exception_handler(exc, context):
     """Domain errors become a 400 with the field they concern."""
+    from django.conf import settings
+    from django.core.exceptions import RequestDataTooBig
+    from rest_framework import status
+    from rest_framework.response import Response
     from rest_framework.views import exception_handler as drf_exception_handler
 
     from .services import CoopError
 
+    if isinstance(exc, RequestDataTooBig):  # else Django answers with an HTML page
+        return Response({"detail": "The request is too large. Send less at once (at most "
+                                   f"{settings.DATA_UPLOAD_MAX_MEMORY_SIZE // 1_000_000} MB)."},
+                        status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
     if isinstance(exc, CoopError):
         field = exc.field or "non_field_errors"
         exc = exceptions.ValidationError({field: [exc.message]})

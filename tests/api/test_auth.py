@@ -118,3 +118,13 @@ def test_create_api_token_command_unknown_email_is_a_clear_error(db):
         call_command("create_api_token", "nobody@example.org")
 
     assert not ApiToken.objects.exists()
+
+
+def test_a_body_too_large_is_a_413_in_json_not_an_html_page(society, secretary):
+    _, key = create_token(secretary, "laptop")
+    body = '{"tax_year": "' + "x" * 3_000_000 + '"}'
+    response = token_client(key).patch(
+        f"/api/v1/societies/{society.slug}/surplus/employment-costs/", body,
+        content_type="application/json")
+    assert response.status_code == 413
+    assert "too large" in response.json()["detail"]
