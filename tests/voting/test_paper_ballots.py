@@ -73,7 +73,9 @@ def joined(words) -> str:
 
 
 def size_of(words, fragment) -> float:
-    return next(size for t, size in words if fragment in t)
+    """The size of the first text box starting with fragment (not any box containing it: a
+    generated address such as "Rosie Gardens" must not stand in for the option "Garden")."""
+    return next(size for t, size in words if t.strip().startswith(fragment))
 
 
 def pdf_page_count(pdf: bytes) -> int:
