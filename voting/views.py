@@ -256,12 +256,11 @@ def ballot_vote(request, society, pk):
 
 
 @sensitive_variables("receipt")
-def _quick_cast(request, society, pk) -> tuple[Ballot, str] | None:
-    """The common case of "Cast my vote", reading only what a vote needs (as the API's vote
-    does; bench/cast_votes_http.py): a member on the roll of an open ballot without topics,
-    with choices that make a valid vote. (The ballot, the receipt code), or None for anything
-    else (a refusal, a mistake to show, the interest prompt): the full path then explains."""
-    entry = vote_reads.roll_entry_to_vote(pk, society.slug, request.user)
+def _quick_cast(request, slug, pk) -> tuple[Ballot, str] | None:
+    """The common case of "Cast my vote" (a member on the roll of an open ballot without
+    topics, with valid choices), reading only what a vote needs (bench/cast_votes_http.py).
+    (The ballot, the receipt code), or None: the full path then explains or asks."""
+    entry = vote_reads.roll_entry_to_vote(pk, slug, request.user)
     if entry is None or entry.recused:
         return None
     ballot, facts = entry.ballot, entry.ballot.cached_facts
@@ -277,19 +276,25 @@ def _quick_cast(request, society, pk) -> tuple[Ballot, str] | None:
         return None  # nothing was written; the full path finds out why and says so
 
 
-@society_view()
 @sensitive_variables("receipt", "response")
-def ballot_confirm(request, society, pk):
+def ballot_confirm(request, slug, pk):
     """Cast the vote checked on the previous page (the choices and the answer to the interest
     prompt are checked again: hidden fields are only a convenience). The receipt code goes to
     the receipt page in a signed cookie, never into the session or the database. Being on the
-    ballot's roll shows the person may see it; without that, the usual check applies."""
+    roll shows the person may see the ballot, so the common case reads no society; anything
+    else (and a vote with help) takes the full path, with the usual checks."""
+    quick = (request.method == "POST" and request.user.is_authenticated
+             and views_help.current_help(request, pk) is None)
+    cast = _quick_cast(request, slug, pk) if quick else None
+    return _cast_done(request, *cast) if cast else _confirm_in_full(request, slug, pk)
+
+
+@society_view()
+@sensitive_variables("receipt", "response")
+def _confirm_in_full(request, society, pk):
     if request.method != "POST":
         return redirect("ballot_detail", society.slug, pk)
-    help = views_help.current_help(request, pk)  # a vote with help takes the full path
-    cast = None if help else _quick_cast(request, society, pk)
-    if cast is not None:
-        return _cast_done(request, *cast)
+    help = views_help.current_help(request, pk)
     if not _can_view(request.user, society):
         raise PermissionDenied("You do not have access to this page.")
     ballot, form, interest_form, refusal = _forms_from_post(request, society, pk)

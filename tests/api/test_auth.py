@@ -1,4 +1,5 @@
 import io
+from datetime import timedelta
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -46,6 +47,22 @@ def test_noting_a_tokens_use_never_makes_a_vote_wait_less_for_the_disk(member_us
         with connection.cursor() as cursor:
             cursor.execute("SHOW synchronous_commit")
             assert cursor.fetchone()[0] == "on"
+
+
+def test_a_tokens_last_use_is_noted_to_the_minute(member_user):
+    """Once a minute is enough to spot an unused token; a second request within it writes
+    nothing, and one after it notes the new time."""
+    token, key = create_token(member_user, "laptop")
+    client = token_client(key)
+    assert client.get(ME).status_code == 200
+    first = ApiToken.objects.get(pk=token.pk).last_used_at
+
+    assert client.get(ME).status_code == 200
+    assert ApiToken.objects.get(pk=token.pk).last_used_at == first
+
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=first - timedelta(minutes=2))
+    assert client.get(ME).status_code == 200
+    assert ApiToken.objects.get(pk=token.pk).last_used_at > first
 
 
 def test_token_auth_revoked_token_is_401(member_user):

@@ -91,6 +91,8 @@ def cast_vote(ballot: Ballot, member: Member, choices: dict, *,
         helping.check_help(help)
     token = secrecy.voter_token(ballot.pk, member.pk)
     receipt = secrecy.new_receipt_code()
+    if help is None and _first_vote_at_once(ballot, member, marks, token, receipt, entry):
+        return receipt
     try:
         with transaction.atomic():
             entry = _cast(ballot, member, marks, token, receipt, interest, entry)
@@ -102,6 +104,23 @@ def cast_vote(ballot: Ballot, member: Member, choices: dict, *,
         conflicts.keep_and_recuse(ballot, member, refusal.details)
         raise VotingError(refusal.message, field=refusal.field) from None
     return receipt
+
+
+@sensitive_variables("receipt")
+def _first_vote_at_once(ballot, member, marks, token, receipt, entry) -> bool:
+    """The common case, a first vote in a ballot without topics: the roll mark and the
+    envelope in one statement (`hot_path.cast_first_vote`). False when it is anything else,
+    with nothing written: the full path then decides, and explains any refusal."""
+    if (entry is None or entry.member_id != member.pk or entry.ballot_id != ballot.pk
+            or entry.recused or entry.has_voted or frozen_facts(ballot).topic_ids):
+        return False
+    sealed = seal(ballot, member_class_id=entry.member_class_id, with_interest=False,
+                  receipt=receipt, marks=marks, voter_token=token)
+    try:
+        return hot_path.cast_first_vote(entry_id=entry.pk, ballot_id=ballot.pk,
+                                        now=timezone.now(), voter_token=token, sealed=sealed)
+    except IntegrityError:
+        raise VotingError("You have already voted in this ballot.") from None
 
 
 @sensitive_variables("receipt")
