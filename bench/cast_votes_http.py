@@ -6,11 +6,12 @@
     .venv/bin/python bench/cast_votes_http.py --seconds 5 --members 10000
 
 The project runs under gunicorn (2 sync workers) on 127.0.0.1 with `bench._bench_settings`
-(the site plus `/bench/ok/`). 32 clients keep a request each in flight for 10 s: first against
-`/bench/ok/` (a view that returns "ok" through the same middleware), then against
-`POST /api/v1/societies/{slug}/ballots/{id}/vote/`, then against the web flow's last step,
+(the site plus `/bench/ok/`). 32 clients keep a request each in flight for 10 s against each
+of: `/bench/ok/` (a view that returns "ok" through the same middleware),
+`POST /api/v1/societies/{slug}/ballots/{id}/vote/`, and the web flow's last step,
 `POST /s/{slug}/ballots/{id}/confirm/` ("Cast my vote", answered with a redirect to the
-receipt). Every vote comes from a different member on the roll, signed in with their own API
+receipt), in five turns of 2 s each so that all three see the same moments of the machine.
+Every vote comes from a different member on the roll, signed in with their own API
 token or (the last 40% of the roll) their own session (prepared beforehand): the ballot does not let
 members change their vote, so this measures first votes, the common case, and needs more
 members than the votes the server can take in the time (20,000 by default). Afterwards the
@@ -41,6 +42,8 @@ def parse_args(argv=None):
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--rounds", type=int, default=5,
+                        help="the seconds are split into this many turns of each kind")
     return parser.parse_args(argv)
 
 
@@ -217,13 +220,35 @@ def run_phases(args, society, ballot, voters, options) -> tuple[dict, dict, dict
     warm_votes = asyncio.run(load(args.port, 4, 1.0, next_vote, 201))
     warm_casts = asyncio.run(load(args.port, 4, 1.0, next_cast, 302))
     asyncio.run(load(args.port, args.clients, 1.0, lambda: ok_request, 200))
-    bare = asyncio.run(load(args.port, args.clients, args.seconds, lambda: ok_request, 200))
-    votes = asyncio.run(load(args.port, args.clients, args.seconds, next_vote, 201))
-    votes["ran_out"] = next_vote.ran_out()
-    web = asyncio.run(load(args.port, args.clients, args.seconds, next_cast, 302))
-    web["ran_out"] = next_cast.ran_out()
+    # Taken in turns (bare, votes, web, bare, ...), so that each sees the same share of a
+    # shared machine's slow and fast moments: one after the other, the bare view's own rate
+    # was seen to vary from 1,460 to 2,730 req/s between runs on the same machine.
+    rounds = {"bare": [], "votes": [], "web": []}
+    slice_s = args.seconds / args.rounds
+    for _ in range(args.rounds):
+        rounds["bare"].append(asyncio.run(load(args.port, args.clients, slice_s,
+                                               lambda: ok_request, 200)))
+        rounds["votes"].append(asyncio.run(load(args.port, args.clients, slice_s, next_vote,
+                                                201)))
+        rounds["web"].append(asyncio.run(load(args.port, args.clients, slice_s, next_cast,
+                                              302)))
+    bare, votes, web = (merged(rounds[kind]) for kind in ("bare", "votes", "web"))
+    votes["ran_out"], web["ran_out"] = next_vote.ran_out(), next_cast.ran_out()
+    for phase, kind in ((votes, "votes"), (web, "web")):
+        phase["round_shares"] = [v["rps"] / b["rps"] if b["rps"] else 0
+                                 for v, b in zip(rounds[kind], rounds["bare"], strict=True)]
     accepted = warm_votes["ok"] + votes["ok"] + warm_casts["ok"] + web["ok"]
     return bare, votes, web, accepted
+
+
+def merged(phases: list[dict]) -> dict:
+    """One phase's rounds taken together: requests over the time they took."""
+    ok, elapsed = sum(p["ok"] for p in phases), sum(p["elapsed"] for p in phases)
+    return {"ok": ok, "errors": sum(p["errors"] for p in phases), "elapsed": elapsed,
+            "rps": ok / elapsed if elapsed else 0,
+            "latencies": sorted(x for p in phases for x in p["latencies"]),
+            "error_samples": [x for p in phases for x in p["error_samples"]][:3],
+            "statuses": sorted({x for p in phases for x in p["statuses"]})}
 
 
 def check_counted(ballot, accepted: int) -> dict:
@@ -269,7 +294,8 @@ def main(argv=None) -> int:
 
 def report(args, vendor, setup_s, conn_max_age, bare, votes, web, counts) -> bool:
     print(f"\nCast votes over HTTP: gunicorn -w {args.workers}, {args.clients} clients, "
-          f"{args.seconds:g} s each, on {vendor} (CONN_MAX_AGE={conn_max_age}); "
+          f"{args.seconds:g} s each in {args.rounds} turns, on {vendor} "
+          f"(CONN_MAX_AGE={conn_max_age}); "
           f"{lib.machine_line()}; {args.members:,} members prepared in {setup_s:.0f} s\n")
     rows = []
     for label, phase in (("bare view GET /bench/ok/", bare), ("API POST .../vote/ (201)", votes),
@@ -295,7 +321,10 @@ def report(args, vendor, setup_s, conn_max_age, bare, votes, web, counts) -> boo
         ("every vote counted: " + ", ".join(f"{k} {v}" for k, v in counts.items()),
          all_counted, "all equal"),
     ]
-    print()
+    for label, phase in (("votes", votes), ("web casts", web)):
+        shares = ", ".join(f"{x:.0%}" for x in phase["round_shares"])
+        print(f"\n{label}' share of the bare view, turn by turn: {shares}", end="")
+    print("\n")
     for text, met, target in checks:
         print(f"- {text} (target {target}: {'met' if met else 'MISSED'})")
     if votes["ran_out"] or web["ran_out"]:

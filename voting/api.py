@@ -16,12 +16,15 @@ leaves none, except under the recuse policy, where the declaration is kept and t
 (409). A member recused for an interest is told so (`recused`) and their vote is a 409.
 Errors and the interest question's helpers are in voting/api_support.py."""
 
+from functools import partial
+
 from django.db import transaction
 from django.db.models import BooleanField, Case, Exists, OuterRef, Prefetch, Value, When
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 from drf_spectacular.utils import extend_schema
 from rest_framework import status, viewsets
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.permissions import IsAuthenticated
@@ -38,6 +41,7 @@ from coop.api import (
     SocietyRole,
     SocietyScopedMixin,
 )
+from coop.api_auth import PersonalTokenAuthentication
 
 from . import disclosure, permissions, selectors, services, vote_reads
 from .api_results import ResultsSerializer, results_payload
@@ -134,8 +138,10 @@ class BallotViewSet(SocietyScopedMixin, viewsets.GenericViewSet):
         """The person's entry on this ballot's roll, with the ballot (from the shared cache)
         and the member: being on the roll shows they may vote here, so the usual society
         lookup is not needed; without an entry, the slower path explains why."""
+        read = getattr(self.request, "roll_entry_read", vote_reads.NOT_READ)
+        self.request.roll_entry_read = vote_reads.NOT_READ  # once: a due ballot opens, then
         return vote_reads.roll_entry_to_vote(self.kwargs["pk"], self.kwargs["slug"],
-                                            self.request.user)
+                                            self.request.user, read)
 
     def ballot_to_vote_in(self) -> Ballot:
         """The ballot alone, without what the representation prefetches: voting is the
@@ -291,7 +297,9 @@ class BallotViewSet(SocietyScopedMixin, viewsets.GenericViewSet):
                     "`helped_by` records a companion's declaration (see its fields).",
         request=HelpedVoteSerializer,
         responses={201: ReceiptSerializer, **ACTION_ERRORS, 400: VOTE_VALIDATION_ERROR})
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], authentication_classes=[partial(
+        PersonalTokenAuthentication, alongside=vote_reads.roll_entry_alongside),
+        SessionAuthentication])
     def vote(self, request, slug, pk):
         entry = self.own_roll_entry()
         if entry is None:  # perhaps a scheduled ballot whose time has come: open it, look again

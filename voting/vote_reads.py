@@ -6,6 +6,7 @@ from functools import cache
 
 from django.db import connection
 
+from coop.api_auth import AlsoRead
 from coop.db import loaded
 from membership.models import Member
 
@@ -30,16 +31,21 @@ def frozen_facts(ballot: Ballot) -> FrozenFacts:
     return FrozenFacts(ballot.cached_facts.option_ids, ballot.cached_facts.topic_ids)
 
 
-def roll_entry_to_vote(ballot_id, slug: str, user) -> RollEntry | None:
+NOT_READ = object()
+
+
+def roll_entry_to_vote(ballot_id, slug: str, user, read=NOT_READ) -> RollEntry | None:
     """The person's entry on the roll of this society's ballot, for a vote: the entry's own
-    columns in one narrow query, its ballot from the shared cache (`voting.frozen`) and a
-    member with only its id, society and user. That is all a vote reads; anything else is
-    read only if something asks for it. None: not this society's ballot, or not on its
-    roll (a scheduled ballot whose time has come has no roll until it opens)."""
+    columns in one narrow query (or `read` already, with the token: `VoterTokenAuthentication`),
+    its ballot from the shared cache (`voting.frozen`) and a member with only its id,
+    society and user. That is all a vote reads; anything else is read only if something asks
+    for it. None: not this society's ballot, or not on its roll (a scheduled ballot whose
+    time has come has no roll until it opens)."""
     facts = frozen.facts(ballot_id)
     if facts is None or facts.slug != slug:
         return None
-    entry = next(iter(RollEntry.objects.raw(roll_entry_sql(), [ballot_id, user.pk])), None)
+    entry = (next(iter(RollEntry.objects.raw(roll_entry_sql(), [ballot_id, user.pk])), None)
+             if read is NOT_READ else read)
     if entry is None:
         return None
     entry.ballot = ballot = facts.ballot()
@@ -57,3 +63,35 @@ def roll_entry_sql() -> str:
     return (f"SELECT id, ballot_id, member_id, member_class_id, has_voted, recused FROM "
             f"{q(RollEntry._meta.db_table)} WHERE ballot_id = %s AND member_id IN (SELECT id "
             f"FROM {q(Member._meta.db_table)} WHERE user_id = %s)")
+
+
+ROLL_COLUMNS = ("id", "ballot_id", "member_id", "member_class_id", "has_voted", "recused")
+BIGGEST_ID = 2**63 - 1
+
+
+@cache
+def roll_entry_join() -> tuple[str, str]:
+    """The columns and LEFT JOIN that read a token user's (`found`) roll entry."""
+    q = connection.ops.quote_name
+    columns = "".join(f", r.{c} AS roll_{c}" for c in ROLL_COLUMNS)
+    # Members by user, then the roll by (ballot, member): two index lookups.
+    return columns, (f" LEFT JOIN ({q(Member._meta.db_table)} m JOIN "
+                     f"{q(RollEntry._meta.db_table)} r ON r.member_id = m.id AND "
+                     "r.ballot_id = %s) ON m.user_id = found.id")
+
+
+def roll_entry_alongside(request) -> AlsoRead | None:
+    """For a vote's token authentication: the voter's entry on the ballot's roll, read in the
+    same statement as the token's user, one round trip fewer for the busiest request
+    (bench/cast_votes_http.py). The entry (or None) waits for the view as
+    `request.roll_entry_read`."""
+    pk = str(request.parser_context.get("kwargs", {}).get("pk", ""))
+    if not pk.isdigit() or int(pk) > BIGGEST_ID:
+        return None
+    columns, join = roll_entry_join()
+    return AlsoRead(columns, join, (int(pk),), keep=_keep_roll_entry)
+
+
+def _keep_roll_entry(user, request) -> None:
+    request.roll_entry_read = None if user.roll_id is None else loaded(
+        RollEntry, **{c: getattr(user, f"roll_{c}") for c in ROLL_COLUMNS})
