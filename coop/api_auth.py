@@ -103,6 +103,12 @@ def token_user(key: str, also: AlsoRead | None = None):
 class PersonalTokenAuthentication(BaseAuthentication):
     keyword = "Token"
 
+    def __init__(self, alongside: Callable | None = None):
+        """`alongside(request)`: an `AlsoRead` for a busy action to read in the same
+        statement as the token's user, or None (e.g. `partial(PersonalTokenAuthentication,
+        alongside=...)` as the action's authentication class)."""
+        self.alongside = alongside
+
     def authenticate(self, request):
         auth = get_authorization_header(request).split()
         if not auth or auth[0].lower() != self.keyword.lower().encode():
@@ -117,12 +123,6 @@ class PersonalTokenAuthentication(BaseAuthentication):
         if user is None:
             raise exceptions.AuthenticationFailed("The token is not valid or has been revoked.")
         return user, loaded(ApiToken, id=user.token_id, user_id=user.pk)
-
-    def __init__(self, alongside: Callable | None = None):
-        """`alongside(request)`: an `AlsoRead` for a busy action to read in the same
-        statement as the token's user, or None (e.g. `partial(PersonalTokenAuthentication,
-        alongside=...)` as the action's authentication class)."""
-        self.alongside = alongside
 
     def token_user(self, key: str, request):
         also = self.alongside(request) if self.alongside else None

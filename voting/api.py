@@ -139,7 +139,8 @@ class BallotViewSet(SocietyScopedMixin, viewsets.GenericViewSet):
         and the member: being on the roll shows they may vote here, so the usual society
         lookup is not needed; without an entry, the slower path explains why."""
         read = getattr(self.request, "roll_entry_read", vote_reads.NOT_READ)
-        self.request.roll_entry_read = vote_reads.NOT_READ  # once: a due ballot opens, then
+        # Used once: after a scheduled ballot opens, the entry is read again.
+        self.request.roll_entry_read = vote_reads.NOT_READ
         return vote_reads.roll_entry_to_vote(self.kwargs["pk"], self.kwargs["slug"],
                                             self.request.user, read)
 
