@@ -79,8 +79,8 @@ def test_an_officer_takes_a_members_vote_on_the_web(ballot, voters, secretary):
     assert result.head_counts[option(ballot, "Minibus").pk] == 1
     assert result.helped == {"total": 1, "companion": 0, "officer": 1}
     entry = AuditEntry.objects.get(action="voting.vote.helped")
-    assert (entry.data["member"], entry.data["kind"], entry.data["helper_user"]) == (
-        voters[1].pk, "officer", secretary.pk)
+    assert (VotingHelp.objects.get(pk=entry.data["help"]).roll_entry.member,
+            entry.data["kind"], entry.data["helper_user"]) == (voters[1], "officer", secretary.pk)
     assert "Minibus" not in str(entry.data)
 
 

@@ -122,10 +122,10 @@ def test_the_help_keeps_no_time_and_no_link_to_a_vote(helped_election):
 def test_the_audit_of_the_helps_names_helper_and_member_never_the_choice(helped_election):
     entries = list(AuditEntry.objects.filter(action="voting.vote.helped").order_by("id"))
     assert len(entries) == VOTERS
-    members = [e.data["member"] for e in entries]
+    members = [VotingHelp.objects.get(pk=e.data["help"]).roll_entry.member_id for e in entries]
     assert members == sorted(members)  # member order: says nothing about when or how
     for entry in entries:
-        assert set(entry.data) == {"member", "kind", "helper", "helper_user",
+        assert set(entry.data) == {"help", "kind", "helper", "helper_user",
                                    "declaration_version", "identity_check"}  # none for a choice
         written = (str(entry.data) + entry.object_repr).lower()
         assert "apples" not in written and "pears" not in written

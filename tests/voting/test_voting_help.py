@@ -219,6 +219,11 @@ def test_the_api_refuses_a_companion_over_the_limit(ballot, voters, society):
 
 # --- audit and turnout ----------------------------------------------------------------------------
 
+def helped_member(entry) -> int:
+    """The member a help's audit entry leads to, through the marked roll."""
+    return VotingHelp.objects.get(pk=entry.data["help"]).roll_entry.member_id
+
+
 def test_the_audit_says_who_helped_whom_only_once_the_box_is_opened_and_never_how(
         ballot, voters, secretary):
     minibus = option(ballot, "Minibus")
@@ -228,7 +233,7 @@ def test_the_audit_says_who_helped_whom_only_once_the_box_is_opened_and_never_ho
     assert not AuditEntry.objects.filter(action="voting.vote.helped").exists()
     close(ballot, secretary)
     entries = list(AuditEntry.objects.filter(action="voting.vote.helped").order_by("id"))
-    assert [(e.data["member"], e.data["helper"], e.data["kind"]) for e in entries] == [
+    assert [(helped_member(e), e.data["helper"], e.data["kind"]) for e in entries] == [
         (voters[0].pk, "Alex Friend", "companion"), (voters[1].pk, "Sam Carer", "companion")]
     for entry in entries:
         written = str(entry.data) + entry.object_repr
@@ -317,6 +322,14 @@ def test_reducing_the_marked_roll_keeps_only_the_counts_of_help(ballot, voters, 
     # Who was helped said who voted: gone with the marked roll; the totals stay.
     assert not VotingHelp.objects.filter(ballot=ballot).exists()
     assert marked_roll.help_counts(ballot) == {"total": 2, "companion": 1, "officer": 1}
+    # The audit log is never rewritten, and names no voter: its helps now lead nowhere.
+    entries = AuditEntry.objects.filter(action="voting.vote.helped")
+    assert entries.count() == 2
+    for entry in entries:
+        assert set(entry.data) == {"help", "kind", "helper", "helper_user",
+                                   "declaration_version", "identity_check"}
+        assert not VotingHelp.objects.filter(pk=entry.data["help"]).exists()
+        assert not any(v.full_name in entry.object_repr for v in voters)
 
 
 def test_no_companion_is_asked_for_when_the_member_cannot_vote(ballot, voters):

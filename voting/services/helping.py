@@ -111,12 +111,16 @@ def record_help(ballot: Ballot, entry: RollEntry, help: Help) -> None:
 
 def audit_helps(ballot: Ballot, *, by) -> int:
     """Audit each help not yet audited: who helped whom in this ballot, never how nor when.
-    Called as the box is opened, in member order, so neither time nor order says anything."""
+    Called as the box is opened, in member order, so neither time nor order says anything.
+    The entry names the helper and the help, which leads to the member through the marked
+    roll (`VotingHelp.roll_entry`) for as long as it is kept: reducing the roll to counts
+    deletes the helps (`marked_roll`), and the log, which is never rewritten, then says no
+    more about who voted than the counts do."""
     helps = list(VotingHelp.objects.filter(ballot=ballot, audited=False)
-                 .select_related("roll_entry").order_by("roll_entry__member_id", "id"))
+                 .order_by("roll_entry__member_id", "id"))
     for help in helps:
         audit.record("voting.vote.helped", society=ballot.society, actor=by, obj=ballot,
-                     data={"member": help.roll_entry.member_id, "kind": help.kind,
+                     data={"help": help.pk, "kind": help.kind,
                            "helper": help.helper_name,
                            "helper_user": help.helper_user_id,
                            "declaration_version": help.declaration_version,
