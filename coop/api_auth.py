@@ -58,7 +58,8 @@ def token_user_sql() -> str:
 @dataclass(frozen=True)
 class AlsoRead:
     """More columns read in the same statement as the token's user (who is `found`): a LEFT
-    JOIN and the columns it adds, so a busy request saves a round trip."""
+    JOIN and the columns it adds, so a busy request saves a round trip. PostgreSQL only: in
+    SQLite's own process a round trip costs little, so there the caller reads on its own."""
 
     columns: str  # e.g. ", r.id AS roll_id"
     join: str  # e.g. " LEFT JOIN ... r ON r.user_id = found.id AND r.x = %s"
@@ -82,19 +83,17 @@ def token_user_and_touch_sql(relaxed: bool, columns: str = "", join: str = "") -
 
 
 def token_user(key: str, also: AlsoRead | None = None):
-    """The token's user (with `token_id` and `also`'s columns), or None; notes the token's
-    use to the minute (enough to spot an unused token, and it saves a write per request)."""
+    """The token's user (with `token_id` and, on PostgreSQL, `also`'s columns), or None;
+    notes the token's use to the minute (enough to spot an unused token, and it saves a write
+    per request)."""
     now = timezone.now()
     stale_before = connection.ops.adapt_datetimefield_value(now - LAST_USED_GRANULARITY)
-    extra = list(also.params) if also else []
     if connection.vendor == "postgresql":
         sql = token_user_and_touch_sql(not connection.in_atomic_block,
                                        *((also.columns, also.join) if also else ()))
-        return next(iter(User.objects.raw(sql, [stale_before, hash_key(key), now, *extra])),
-                    None)
-    sql = (f"SELECT found.*{also.columns} FROM ({token_user_sql()}) found{also.join}" if also
-           else token_user_sql())
-    user = next(iter(User.objects.raw(sql, [stale_before, hash_key(key), *extra])), None)
+        params = [stale_before, hash_key(key), now, *(also.params if also else ())]
+        return next(iter(User.objects.raw(sql, params)), None)
+    user = next(iter(User.objects.raw(token_user_sql(), [stale_before, hash_key(key)])), None)
     if user is not None and user.token_stale:
         ApiToken.objects.filter(pk=user.token_id).update(last_used_at=now)
     return user
@@ -125,7 +124,8 @@ class PersonalTokenAuthentication(BaseAuthentication):
         return user, loaded(ApiToken, id=user.token_id, user_id=user.pk)
 
     def token_user(self, key: str, request):
-        also = self.alongside(request) if self.alongside else None
+        also = (self.alongside(request) if self.alongside and connection.vendor == "postgresql"
+                else None)
         user = token_user(key, also)
         if user is not None and also is not None and also.keep is not None:
             also.keep(user, request)

@@ -40,14 +40,14 @@ def cast_first_vote(*, entry_id: int, ballot_id: int, now, voter_token: str,
     PostgreSQL one statement in its own transaction, so one round trip where a transaction of
     two statements took four (a vote spent half its time waiting on them); SQLite, in the
     same process, runs the two in a transaction."""
-    envelope = [Envelope._meta.pk.get_db_prep_value(uuid.uuid4(), connection), voter_token,
-                True, sealed]
     if connection.vendor != "postgresql":
         with transaction.atomic():
             if not mark_voted_if_open(entry_id, ballot_id, now):
                 return False
             insert_envelope(ballot_id=ballot_id, voter_token=voter_token, sealed=sealed)
             return True
+    envelope = [Envelope._meta.pk.get_db_prep_value(uuid.uuid4(), connection), voter_token,
+                True, sealed]
     with connection.cursor() as cursor:
         cursor.execute(
             f"WITH marked AS ({_mark_voted_sql(' RETURNING ballot_id')}) "

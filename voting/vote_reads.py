@@ -55,18 +55,19 @@ def roll_entry_to_vote(ballot_id, slug: str, user, read=NOT_READ) -> RollEntry |
     return entry
 
 
+# The roll entry's columns a vote reads.
+ROLL_COLUMNS = ("id", "ballot_id", "member_id", "member_class_id", "has_voted", "recused")
+BIGGEST_ID = 2**63 - 1
+
+
 @cache
 def roll_entry_sql() -> str:
     """A person's roll entry on a ballot. SQL because a vote runs it, and building it with
     the ORM took 1.2 ms of CPU against 0.15 ms for this (bench/cast_votes_http.py)."""
     q = connection.ops.quote_name
-    return (f"SELECT id, ballot_id, member_id, member_class_id, has_voted, recused FROM "
-            f"{q(RollEntry._meta.db_table)} WHERE ballot_id = %s AND member_id IN (SELECT id "
-            f"FROM {q(Member._meta.db_table)} WHERE user_id = %s)")
-
-
-ROLL_COLUMNS = ("id", "ballot_id", "member_id", "member_class_id", "has_voted", "recused")
-BIGGEST_ID = 2**63 - 1
+    return (f"SELECT {', '.join(ROLL_COLUMNS)} FROM {q(RollEntry._meta.db_table)} WHERE "
+            f"ballot_id = %s AND member_id IN (SELECT id FROM {q(Member._meta.db_table)} "
+            "WHERE user_id = %s)")
 
 
 @cache
@@ -84,10 +85,10 @@ def roll_entry_alongside(request) -> AlsoRead | None:
     """For a vote's token authentication: the voter's entry on the ballot's roll, read in the
     same statement as the token's user, one round trip fewer for the busiest request
     (bench/cast_votes_http.py). The entry (or None) waits for the view as
-    `request.roll_entry_read`. Not on SQLite: in the same process a round trip costs little,
-    and its planner would read the ballot's whole roll for the join."""
+    `request.roll_entry_read`. (PostgreSQL only, see `AlsoRead`; SQLite's planner would also
+    read the ballot's whole roll for this join.)"""
     pk = str(request.parser_context.get("kwargs", {}).get("pk", ""))
-    if connection.vendor != "postgresql" or not pk.isdigit() or int(pk) > BIGGEST_ID:
+    if not pk.isdigit() or int(pk) > BIGGEST_ID:
         return None
     columns, join = roll_entry_join()
     return AlsoRead(columns, join, (int(pk),), keep=_keep_roll_entry)

@@ -8,16 +8,16 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from rest_framework.test import APIClient
 
 from coop.models import AuditEntry
 from membership.models import InterestTopic
 from tests.factories import MemberFactory
-from tests.pages import PageCheckingClient, assert_field_error, text
+from tests.pages import assert_field_error, text
 from voting import selectors, services
 from voting.models import RollEntry, VotingHelp
 from voting.services import VotingError, helping
 
+from .clients import api_for, signed_in
 from .conftest import option
 
 API = "/api/v1/societies/{}/ballots/{}/take-vote/"
@@ -31,18 +31,6 @@ def voters(society, classes, make_members):
 @pytest.fixture
 def ballot(open_ballot, voters):
     return open_ballot(kind="choice", options=["Garden", "Minibus"])
-
-
-def signed_in(user):
-    client = PageCheckingClient()
-    client.force_login(user)
-    return client
-
-
-def api_for(user):
-    client = APIClient()
-    client.force_login(user)
-    return client
 
 
 def page_url(ballot):

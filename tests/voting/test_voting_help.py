@@ -9,15 +9,15 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from rest_framework.test import APIClient
 
 from coop.models import AuditEntry
 from tests.coop.test_views import rules_data
-from tests.pages import PageCheckingClient, assert_field_error, text
+from tests.pages import assert_field_error, text
 from voting import marked_roll, results_export, selectors, services
 from voting.models import Envelope, RollEntry, VotingHelp
 from voting.services import VotingError, helping
 
+from .clients import api_for, signed_in
 from .conftest import option
 from .test_member_pages import carried, post_pairs, url
 
@@ -33,18 +33,6 @@ def voters(society, classes, make_members):
 @pytest.fixture
 def ballot(open_ballot, voters):
     return open_ballot(kind="choice", options=["Garden", "Minibus"])
-
-
-def signed_in(user):
-    client = PageCheckingClient()
-    client.force_login(user)
-    return client
-
-
-def api_for(user):
-    client = APIClient()
-    client.force_login(user)
-    return client
 
 
 def nothing_written_for(ballot, member):
