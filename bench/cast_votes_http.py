@@ -72,6 +72,10 @@ def prepare(n: int):
     return society, ballot, (voters, web_voters), options
 
 
+# Signing in with an email address and password goes through allauth's backend.
+SIGNED_IN_WITH = "allauth.account.auth_backends.AuthenticationBackend"
+
+
 def web_sessions(member_ids) -> list[tuple[str, str]]:
     """(session key, CSRF secret) for each member, as their browser holds after signing in:
     the sessions are written straight into the session table."""
@@ -91,7 +95,7 @@ def web_sessions(member_ids) -> list[tuple[str, str]]:
         key, secret = get_random_string(32), get_random_string(32)
         data = {SESSION_KEY: str(member.user.pk), HASH_SESSION_KEY:
                 member.user.get_session_auth_hash(),
-                BACKEND_SESSION_KEY: "django.contrib.auth.backends.ModelBackend"}
+                BACKEND_SESSION_KEY: SIGNED_IN_WITH}
         rows.append(Session(session_key=key, session_data=store.encode(data),
                             expire_date=expires))
         found.append((key, secret))

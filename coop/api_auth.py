@@ -3,7 +3,6 @@
 import hashlib
 import secrets
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import timedelta
 from functools import cache
 
@@ -12,7 +11,7 @@ from django.utils import timezone
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 
-from .db import loaded
+from .db import AlsoRead, loaded, read_one
 from .models import ApiToken, User
 
 KEY_BYTES = 30
@@ -55,18 +54,6 @@ def token_user_sql() -> str:
             "ON u.id = t.user_id WHERE t.key_hash = %s AND t.revoked_at IS NULL AND u.is_active")
 
 
-@dataclass(frozen=True)
-class AlsoRead:
-    """More columns read in the same statement as the token's user (who is `found`): a LEFT
-    JOIN and the columns it adds, so a busy request saves a round trip. PostgreSQL only: in
-    SQLite's own process a round trip costs little, so there the caller reads on its own."""
-
-    columns: str  # e.g. ", r.id AS roll_id"
-    join: str  # e.g. " LEFT JOIN ... r ON r.user_id = found.id AND r.x = %s"
-    params: tuple = ()
-    keep: Callable | None = None  # keep(user, request): take the columns from the user
-
-
 @cache
 def token_user_and_touch_sql(relaxed: bool, columns: str = "", join: str = "") -> str:
     """PostgreSQL: the same read, and the stale token's last-use time written, in one
@@ -92,8 +79,8 @@ def token_user(key: str, also: AlsoRead | None = None):
         sql = token_user_and_touch_sql(not connection.in_atomic_block,
                                        *((also.columns, also.join) if also else ()))
         params = [stale_before, hash_key(key), now, *(also.params if also else ())]
-        return next(iter(User.objects.raw(sql, params)), None)
-    user = next(iter(User.objects.raw(token_user_sql(), [stale_before, hash_key(key)])), None)
+        return read_one(User, sql, params)
+    user = read_one(User, token_user_sql(), [stale_before, hash_key(key)])
     if user is not None and user.token_stale:
         ApiToken.objects.filter(pk=user.token_id).update(last_used_at=now)
     return user

@@ -271,6 +271,8 @@ SECURE_CSP = {
 }
 
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+# Django's database sessions, read with one line of SQL (coop/sessions.py).
+SESSION_ENGINE = "coop.sessions"
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0"))

@@ -260,7 +260,7 @@ def _quick_cast(request, slug, pk) -> tuple[Ballot, str] | None:
     """The common case of "Cast my vote" (a member on the roll of an open ballot without
     topics, with valid choices), reading only what a vote needs (bench/cast_votes_http.py).
     (The ballot, the receipt code), or None: the full path then explains or asks."""
-    entry = vote_reads.roll_entry_to_vote(pk, slug, request.user)
+    entry = vote_reads.signed_in_roll_entry(request, pk, slug)
     if entry is None or entry.recused:
         return None
     ballot, facts = entry.ballot, entry.ballot.cached_facts
@@ -283,8 +283,7 @@ def ballot_confirm(request, slug, pk):
     the receipt page in a signed cookie, never into the session or the database. Being on the
     roll shows the person may see the ballot, so the common case reads no society; anything
     else (and a vote with help) takes the full path, with the usual checks."""
-    quick = (request.method == "POST" and request.user.is_authenticated
-             and views_help.current_help(request, pk) is None)
+    quick = request.method == "POST" and views_help.current_help(request, pk) is None
     cast = _quick_cast(request, slug, pk) if quick else None
     return _cast_done(request, *cast) if cast else _confirm_in_full(request, slug, pk)
 

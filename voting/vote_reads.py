@@ -6,8 +6,8 @@ from functools import cache
 
 from django.db import connection
 
-from coop.api_auth import AlsoRead
-from coop.db import loaded
+from coop import sessions
+from coop.db import AlsoRead, loaded, read_one
 from membership.models import Member
 
 from . import frozen
@@ -44,8 +44,8 @@ def roll_entry_to_vote(ballot_id, slug: str, user, read=NOT_READ) -> RollEntry |
     facts = frozen.facts(ballot_id)
     if facts is None or facts.slug != slug:
         return None
-    entry = (next(iter(RollEntry.objects.raw(roll_entry_sql(), [ballot_id, user.pk])), None)
-             if read is NOT_READ else read)
+    entry = (read_one(RollEntry, roll_entry_sql(), [ballot_id, user.pk]) if read is NOT_READ
+             else read)
     if entry is None:
         return None
     entry.ballot = ballot = facts.ballot()
@@ -87,11 +87,28 @@ def roll_entry_alongside(request) -> AlsoRead | None:
     (bench/cast_votes_http.py). The entry (or None) waits for the view as
     `request.roll_entry_read`. (PostgreSQL only, see `AlsoRead`; SQLite's planner would also
     read the ballot's whole roll for this join.)"""
-    pk = str(request.parser_context.get("kwargs", {}).get("pk", ""))
+    return roll_entry_also(request.parser_context.get("kwargs", {}).get("pk", ""))
+
+
+def roll_entry_also(ballot_pk) -> AlsoRead | None:
+    pk = str(ballot_pk)
     if not pk.isdigit() or int(pk) > BIGGEST_ID:
         return None
     columns, join = roll_entry_join()
     return AlsoRead(columns, join, (int(pk),), keep=_keep_roll_entry)
+
+
+def signed_in_roll_entry(request, ballot_id, slug: str) -> RollEntry | None:
+    """A web vote's `roll_entry_to_vote` for the person signed in, who is read in the same
+    statement as their entry on PostgreSQL (`coop.sessions.session_user`). None also when
+    nobody is signed in."""
+    also = roll_entry_also(ballot_id) if connection.vendor == "postgresql" else None
+    user = sessions.session_user(request, also)
+    if user is None:
+        signed_in = request.user.is_authenticated
+        return roll_entry_to_vote(ballot_id, slug, request.user) if signed_in else None
+    return roll_entry_to_vote(ballot_id, slug, user,
+                              NOT_READ if also is None else request.roll_entry_read)
 
 
 def _keep_roll_entry(user, request) -> None:

@@ -25,8 +25,9 @@ from .sealed import sealed
 # with the sealed envelope. SQLite: the roll entry, the touch, the savepoint and its release
 # are five more.
 VOTE_QUERIES = 2 if connection.vendor == "postgresql" else 7
-# A cold cache: the ballot, its options and topics are 3; the session and user 2, no society.
-CONFIRM_QUERIES = 7 if connection.vendor == "postgresql" else 10
+# A cold cache: the ballot, its options and topics are 3; the session, and the user with
+# their roll entry (SQLite: apart), no society; the write (SQLite: 5 statements).
+CONFIRM_QUERIES = 6 if connection.vendor == "postgresql" else 10
 # Home: societies, memberships, applications, ballots, meetings, and "what needs you now"
 # (nominations, proxies held, returns due, minutes): the same at 1 ballot or 4.
 HOME_QUERIES = 15
@@ -233,6 +234,42 @@ def test_web_cast_by_someone_not_on_the_roll_takes_the_full_path_and_is_refused(
 
     assert response.status_code == 302
     assert not RollEntry.objects.filter(ballot=ballot, member=latecomer).exists()
+    assert len(sealed(ballot)) == 0
+
+
+def test_web_cast_reads_the_person_and_their_roll_entry_together_on_postgresql(
+        voters, open_ballot, django_capture_on_commit_callbacks):
+    ballot = open_ballot(kind="choice", options=["Garden", "Minibus"])
+    confirm = reverse("ballot_confirm", args=[ballot.society.slug, ballot.pk])
+    with django_capture_on_commit_callbacks(execute=True):  # the ballot is cached
+        page_client(voters[0].user).post(confirm, {"choice": option(ballot, "Garden").pk})
+    client, minibus = page_client(voters[1].user), option(ballot, "Minibus").pk
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(confirm, {"choice": minibus})
+
+    assert response["Location"].endswith("/receipt/")
+    reads = [q["sql"] for q in queries if q["sql"].startswith(("SELECT", "WITH found"))]
+    # The session; then the person, with their roll entry on PostgreSQL (in SQLite's own
+    # process a round trip costs little, and its planner would read the whole roll).
+    assert len(reads) == (2 if connection.vendor == "postgresql" else 3), reads
+    assert "coop_user" in reads[1]
+    assert ("voting_rollentry" in reads[1]) == (connection.vendor == "postgresql")
+    assert RollEntry.objects.get(ballot=ballot, member=voters[1]).has_voted
+
+
+def test_web_cast_after_the_password_changed_elsewhere_casts_nothing_and_signs_out(
+        voters, open_ballot):
+    ballot = open_ballot(kind="choice", options=["Garden", "Minibus"])
+    confirm = reverse("ballot_confirm", args=[ballot.society.slug, ballot.pk])
+    client = page_client(voters[0].user)
+    voters[0].user.set_password("changed after a lost phone")
+    voters[0].user.save()
+
+    response = client.post(confirm, {"choice": option(ballot, "Garden").pk})
+
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    assert not RollEntry.objects.get(ballot=ballot, member=voters[0]).has_voted
     assert len(sealed(ballot)) == 0
 
 
