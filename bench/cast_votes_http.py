@@ -14,7 +14,7 @@ receipt), in five turns of 2 s each so that all three see the same moments of th
 Every vote comes from a different member on the roll, signed in with their own API
 token or (the last 40% of the roll) their own session (prepared beforehand): the ballot does not let
 members change their vote, so this measures first votes, the common case, and needs more
-members than the votes the server can take in the time (30,000 by default). Afterwards the
+members than the votes the server can take in the time (45,000 by default). Afterwards the
 votes in the database must equal the 201 answers. Exits 1 if a target is missed."""
 
 import argparse
@@ -37,7 +37,7 @@ TARGET_P95_MS = 150.0
 
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--members", type=int, default=30_000)
+    parser.add_argument("--members", type=int, default=45_000)
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--workers", type=int, default=2)

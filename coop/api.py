@@ -9,6 +9,7 @@ from drf_spectacular.plumbing import build_bearer_security_scheme_object
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.exceptions import APIException, NotFound, ValidationError
+from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.permissions import BasePermission
 
 from coop.pagination import Pagination
@@ -85,6 +86,15 @@ class SocietyScopedMixin:
         if not self.swagger_fake_view:
             context["society"] = self.society
         return context
+
+
+class JsonOnly(DefaultContentNegotiation):
+    """Answers with the view's first renderer (JSON) without reading the Accept header or
+    `?format=`: for the busiest request, which has no other representation, that reading was
+    a thirtieth of its time."""
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
 
 
 class Conflict(APIException):

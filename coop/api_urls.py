@@ -24,12 +24,13 @@ SLUG = r"(?P<slug>[-a-zA-Z0-9_]+)"
 MEETING = rf"societies/{SLUG}/meetings/(?P<meeting_id>[0-9]+)"
 
 router = SimpleRouter()
+# Ballots first: a vote, the busiest request, is then matched after the fewest patterns.
+router.register(rf"societies/{SLUG}/ballots", BallotViewSet, basename="api-ballot")
 router.register("societies", SocietyViewSet, basename="api-society")
 router.register(rf"societies/{SLUG}/members", MemberViewSet, basename="api-member")
 router.register(rf"societies/{SLUG}/applications", ApplicationViewSet,
                 basename="api-application")
 router.register(rf"societies/{SLUG}/payments", PaymentViewSet, basename="api-payment")
-router.register(rf"societies/{SLUG}/ballots", BallotViewSet, basename="api-ballot")
 router.register(rf"societies/{SLUG}/interests", InterestViewSet, basename="api-interest")
 router.register(rf"societies/{SLUG}/interest-topics", InterestTopicViewSet,
                 basename="api-interest-topic")
@@ -43,11 +44,11 @@ router.register(rf"{MEETING}/proxies", ProxyViewSet, basename="api-meeting-proxy
 router.register(rf"{MEETING}/nominations", NominationViewSet, basename="api-meeting-nomination")
 
 v1 = [
+    *router.urls,
     path("me/", MeView.as_view(), name="api-me"),
     path("societies/<slug:slug>/classes/", MemberClassesView.as_view(), name="api-classes"),
     path("societies/<slug:slug>/surplus/employment-costs/", EmploymentCostsView.as_view(),
          name="api-employment-costs"),
-    *router.urls,
 ]
 
 urlpatterns = [

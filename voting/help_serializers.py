@@ -4,7 +4,7 @@ from rest_framework import serializers
 
 from coop.text import validate_name, validate_one_line
 
-from .serializers import VoteSerializer
+from .serializers import MarksSerializer, VoteSerializer
 from .services import helping
 
 
@@ -61,3 +61,11 @@ class TakeVoteSerializer(VoteSerializer):
         if not value:
             raise serializers.ValidationError("Make the officer's declaration.")
         return value
+
+
+def vote_body(data, context) -> MarksSerializer:
+    """The serializer for a vote's body: only choices (the common case, and the cheaper
+    check), or with an interest answer or a companion."""
+    only_choices = isinstance(data, dict) and set(data) <= {"choices"}
+    return (MarksSerializer if only_choices else HelpedVoteSerializer)(data=data,
+                                                                      context=context)

@@ -31,7 +31,13 @@ def paper_code(ballot_id: int, member_id: int) -> str:
 
 
 def new_receipt_code() -> str:
-    return _group("".join(secrets.choice(ALPHABET) for _ in range(16)))
+    """16 symbols drawn evenly from the alphabet: one random number in base 31 (a sixth of
+    the time of drawing each symbol on its own, and every vote makes one)."""
+    number, symbols = secrets.randbelow(len(ALPHABET) ** 16), []
+    for _ in range(16):
+        number, digit = divmod(number, len(ALPHABET))
+        symbols.append(ALPHABET[digit])
+    return _group("".join(symbols))
 
 
 def normalise_code(code: str) -> str:

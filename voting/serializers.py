@@ -343,7 +343,10 @@ ONE_ANSWER = ("Send one answer under interest: {\"confirmed\": true}, {\"none_to
               "true} or {\"declaration\": {...}}.")
 
 
-class VoteSerializer(serializers.Serializer):
+class MarksSerializer(serializers.Serializer):
+    """A vote's choices alone: what almost every vote sends, checked without building the
+    interest and companion fields it leaves out (`vote_body`)."""
+
     choices = ChoicesField(
         help_text="Option id → value. Resolution and choice: one option, value 1. Approval: "
                   "each option ticked, value 1. Allocation: points, adding up to exactly 100. "
@@ -352,6 +355,12 @@ class VoteSerializer(serializers.Serializer):
         # DRF fills in {names}: the braces of the example are doubled.
         error_messages={"required": "Give your answers as choices: {{option id: value}}.",
                         "not_a_dict": "Give your answers as choices: {{option id: value}}."})
+
+    def help(self):
+        return None
+
+
+class VoteSerializer(MarksSerializer):
     interest = InterestAnswerSerializer(
         required=False, help_text="Required when the ballot has topics: your answer to its "
                                   "question about interests. Without it the vote is refused "

@@ -95,6 +95,30 @@ def test_api_vote_reads_the_ballot_from_the_cache(voters, open_ballot,
     assert len(sealed(ballot)) == 2  # while open, votes are sealed envelopes
 
 
+def test_api_vote_answers_in_json_whatever_the_client_asks_for(voters, open_ballot):
+    ballot = open_ballot(kind="choice", options=["Garden", "Minibus"])
+    client = token_client(voters[0].user)
+    response = client.post(
+        f"/api/v1/societies/{ballot.society.slug}/ballots/{ballot.pk}/vote/?format=api",
+        json.dumps({"choices": {str(option(ballot, "Garden").pk): 1}}),
+        content_type="application/json", HTTP_ACCEPT="text/html")
+    assert response.status_code == 201 and response["Content-Type"] == "application/json"
+    assert len(response.json()["receipt"]) == 19
+    refused = vote_with(client, ballot, {str(option(ballot, "Minibus").pk): 1})
+    assert refused.status_code == 409 and "already voted" in refused.json()["detail"]
+
+
+@pytest.mark.parametrize("body", [[], ["choices"], "choices", {"choices": [1]}, {}])
+def test_api_vote_with_a_body_of_the_wrong_shape_is_a_400_saying_so(voters, open_ballot, body):
+    ballot = open_ballot(kind="choice", options=["Garden", "Minibus"])
+    response = token_client(voters[0].user).post(
+        f"/api/v1/societies/{ballot.society.slug}/ballots/{ballot.pk}/vote/",
+        json.dumps(body), content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()  # a message (under the field, where there is one)
+    assert not RollEntry.objects.get(ballot=ballot, member=voters[0]).has_voted
+
+
 def test_api_vote_query_count_is_pinned_without_a_warm_cache(voters, open_ballot,
                                                              django_assert_max_num_queries):
     ballot = open_ballot(kind="choice", options=["Garden", "Minibus"])
