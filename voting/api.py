@@ -57,6 +57,11 @@ from .api_support import (
 )
 from .help_serializers import HelpedVoteSerializer, TakeVoteSerializer, vote_body
 from .models import Ballot, ClassWeight, RollEntry
+from .receipt_serializers import (
+    ReceiptCheckSerializer,
+    ReceiptSerializer,
+    ReceiptStatusSerializer,
+)
 from .serializers import (
     BallotDetailSerializer,
     BallotDraftSerializer,
@@ -65,9 +70,6 @@ from .serializers import (
     CloseSerializer,
     OpenSerializer,
     PublishSerializer,
-    ReceiptCheckSerializer,
-    ReceiptSerializer,
-    ReceiptStatusSerializer,
 )
 from .services import VotingError
 

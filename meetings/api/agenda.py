@@ -11,7 +11,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from coop.api import SLUG_PARAMETER
-from voting.serializers import ReceiptSerializer
+from voting.receipt_serializers import ReceiptSerializer
 
 from .. import services
 from ..models import AgendaItem, Withdrawal
