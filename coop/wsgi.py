@@ -8,5 +8,5 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "coop.settings")
 application = get_wsgi_application()
 get_resolver().url_patterns  # noqa: B018 - imports every view now, not on the first request
 # What is loaded by now lives as long as the process: the cyclic garbage collector's full
-# passes need not walk it again and again (they took about 3% of a vote's time).
+# passes need not walk it again and again (a few per cent of a vote's time).
 gc.freeze()
