@@ -36,7 +36,7 @@ NOT_READ = object()
 
 def roll_entry_to_vote(ballot_id, slug: str, user, read=NOT_READ) -> RollEntry | None:
     """The person's entry on the roll of this society's ballot, for a vote: the entry's own
-    columns in one narrow query (or `read` already, with the token: `VoterTokenAuthentication`),
+    columns in one narrow query (or `read` already, with the signed-in user: `AlsoRead`),
     its ballot from the shared cache (`voting.frozen`) and a member with only its id,
     society and user. That is all a vote reads; anything else is read only if something asks
     for it. None: not this society's ballot, or not on its roll (a scheduled ballot whose
@@ -91,6 +91,8 @@ def roll_entry_alongside(request) -> AlsoRead | None:
 
 
 def roll_entry_also(ballot_pk) -> AlsoRead | None:
+    """The voter's entry on this ballot's roll, to read with the signed-in user (None for an
+    id no ballot can have)."""
     pk = str(ballot_pk)
     if not pk.isdigit() or int(pk) > BIGGEST_ID:
         return None
