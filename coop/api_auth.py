@@ -11,7 +11,7 @@ from django.utils import timezone
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 
-from .db import AlsoRead, loaded, read_one
+from .db import NOTHING_MORE, AlsoRead, loaded, read_one
 from .models import ApiToken, User
 
 KEY_BYTES = 30
@@ -69,17 +69,15 @@ def token_user_and_touch_sql(relaxed: bool, columns: str = "", join: str = "") -
             f"SELECT found.*{columns} FROM found{join}")
 
 
-def token_user(key: str, also: AlsoRead | None = None):
+def token_user(key: str, also: AlsoRead = NOTHING_MORE):
     """The token's user (with `token_id` and, on PostgreSQL, `also`'s columns), or None;
     notes the token's use to the minute (enough to spot an unused token, and it saves a write
     per request)."""
     now = timezone.now()
     stale_before = connection.ops.adapt_datetimefield_value(now - LAST_USED_GRANULARITY)
     if connection.vendor == "postgresql":
-        sql = token_user_and_touch_sql(not connection.in_atomic_block,
-                                       *((also.columns, also.join) if also else ()))
-        params = [stale_before, hash_key(key), now, *(also.params if also else ())]
-        return read_one(User, sql, params)
+        sql = token_user_and_touch_sql(not connection.in_atomic_block, also.columns, also.join)
+        return read_one(User, sql, [stale_before, hash_key(key), now, *also.params])
     user = read_one(User, token_user_sql(), [stale_before, hash_key(key)])
     if user is not None and user.token_stale:
         ApiToken.objects.filter(pk=user.token_id).update(last_used_at=now)
@@ -112,10 +110,10 @@ class PersonalTokenAuthentication(BaseAuthentication):
 
     def token_user(self, key: str, request):
         also = (self.alongside(request) if self.alongside and connection.vendor == "postgresql"
-                else None)
+                else None) or NOTHING_MORE
         user = token_user(key, also)
-        if user is not None and also is not None and also.keep is not None:
-            also.keep(user, request)
+        if user is not None:
+            also.take(user, request)
         return user
 
     def authenticate_header(self, request):

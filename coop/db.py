@@ -26,10 +26,17 @@ class AlsoRead:
     the columns it adds, so a busy request saves a round trip. PostgreSQL only: in SQLite's
     own process a round trip costs little, so there the caller reads on its own."""
 
-    columns: str  # e.g. ", r.id AS roll_id"
-    join: str  # e.g. " LEFT JOIN ... r ON r.user_id = found.id AND r.x = %s"
+    columns: str = ""  # e.g. ", r.id AS roll_id"
+    join: str = ""  # e.g. " LEFT JOIN ... r ON r.user_id = found.id AND r.x = %s"
     params: tuple = ()
     keep: Callable | None = None  # keep(user, request): take the columns from the user
+
+    def take(self, user, request) -> None:
+        if self.keep is not None:
+            self.keep(user, request)
+
+
+NOTHING_MORE = AlsoRead()
 
 
 def read_one(model: type[models.Model], sql: str, params) -> models.Model | None:

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django.utils.functional import empty
 
-from .db import AlsoRead, read_one
+from .db import NOTHING_MORE, AlsoRead, read_one
 from .models import User
 
 
@@ -51,7 +51,7 @@ def session_user_sql(columns: str = "", join: str = "") -> str:
     return f"WITH found AS ({found}) SELECT found.*{columns} FROM found{join}" if join else found
 
 
-def session_user(request, also: AlsoRead | None = None):
+def session_user(request, also: AlsoRead = NOTHING_MORE):
     """The signed-in person, read in one statement with `also`'s columns, for a busy page
     (a web vote): one round trip where Django's `request.user` and the page's own read take
     two. The checks are those of `django.contrib.auth.get_user`: the backend the session
@@ -69,13 +69,11 @@ def session_user(request, also: AlsoRead | None = None):
         return None
     if backend not in MODEL_BACKENDS or backend not in settings.AUTHENTICATION_BACKENDS:
         return None
-    user = read_one(User, session_user_sql(*((also.columns, also.join) if also else ())),
-                    [user_id, *(also.params if also else ())])
+    user = read_one(User, session_user_sql(also.columns, also.join), [user_id, *also.params])
     verified = session.get(HASH_SESSION_KEY)
     if user is None or not verified or not constant_time_compare(
             verified, user.get_session_auth_hash()):
         return None
     request.user = user
-    if also is not None and also.keep is not None:
-        also.keep(user, request)
+    also.take(user, request)
     return user

@@ -17,18 +17,22 @@ ON_POSTGRES_URL = urlsplit(os.environ.get("DATABASE_URL", "")).scheme in {
     "postgres", "postgresql", "pgsql", "postgis"}
 
 
-def needs_postgresql(what: str) -> None:
-    """Skip (or, under CI with PostgreSQL named, fail) unless the tests run on PostgreSQL.
-    `what` says what races, e.g. "Votes racing"."""
+def only_on_postgresql(reason: str) -> None:
+    """Skip with `reason` unless the tests run on PostgreSQL; when CI is set and DATABASE_URL
+    names PostgreSQL, fail instead (the run is not what CI asked for)."""
     if connection.vendor == "postgresql":
         return
     if IN_CI and ON_POSTGRES_URL:
         pytest.fail("DATABASE_URL names PostgreSQL but the tests run on "
                     f"{connection.vendor} (CI is set, so this is a failure, not a skip)",
                     pytrace=False)
-    pytest.skip(f"{what} need real concurrent connections; SQLite serialises every write, so "
-                "there is nothing to race. Not applicable on SQLite: CI runs the suite again "
-                "on PostgreSQL, where this test must pass.")
+    pytest.skip(f"{reason} CI runs the suite again on PostgreSQL, where this test must pass.")
+
+
+def needs_postgresql(what: str) -> None:
+    """`only_on_postgresql` for a race; `what` says what races, e.g. "Votes racing"."""
+    only_on_postgresql(f"{what} need real concurrent connections; SQLite serialises every "
+                       "write, so there is nothing to race. Not applicable on SQLite:")
 
 
 def all_at_once(jobs) -> tuple[list, list]:

@@ -7,7 +7,7 @@ from functools import cache
 from django.db import connection
 
 from coop import sessions
-from coop.db import AlsoRead, loaded, read_one
+from coop.db import NOTHING_MORE, AlsoRead, loaded, read_one
 from membership.models import Member
 
 from . import frozen
@@ -105,7 +105,7 @@ def signed_in_roll_entry(request, ballot_id, slug: str) -> RollEntry | None:
     statement as their entry on PostgreSQL (`coop.sessions.session_user`). None also when
     nobody is signed in."""
     also = roll_entry_also(ballot_id) if connection.vendor == "postgresql" else None
-    user = sessions.session_user(request, also)
+    user = sessions.session_user(request, also or NOTHING_MORE)
     if user is None:
         signed_in = request.user.is_authenticated
         return roll_entry_to_vote(ballot_id, slug, request.user) if signed_in else None

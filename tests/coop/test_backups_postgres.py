@@ -15,8 +15,7 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from tests.concurrency import ON_POSTGRES_URL
-from tests.conftest import IN_CI
+from tests.concurrency import only_on_postgresql
 
 ROOT = Path(__file__).resolve().parents[2]
 TABLES = ["coop_auditentry", "membership_member", "membership_payment", "voting_vote",
@@ -42,15 +41,9 @@ def manage(database: str, *args: str, module: str | None = None, media: Path | N
 
 
 def needs_postgresql() -> None:
-    if connection.vendor == "postgresql":
-        return
-    if IN_CI and ON_POSTGRES_URL:
-        pytest.fail("DATABASE_URL names PostgreSQL but the tests run on "
-                    f"{connection.vendor} (CI is set, so this is a failure, not a skip)",
-                    pytrace=False)
-    pytest.skip("pg_dump and pg_restore back up PostgreSQL only; this run is on "
-                f"{connection.vendor}. CI runs the suite again on PostgreSQL, where this test "
-                "must pass (SQLite's backup is tests/nets/test_backup_restore.py).")
+    only_on_postgresql("pg_dump and pg_restore back up PostgreSQL only; this run is on "
+                       f"{connection.vendor} (SQLite's backup is "
+                       "tests/nets/test_backup_restore.py).")
 
 
 def counts(database: str) -> dict[str, int]:

@@ -9,8 +9,7 @@ import psycopg
 import pytest
 from django.db import connection
 
-from tests.concurrency import ON_POSTGRES_URL
-from tests.conftest import IN_CI
+from tests.concurrency import only_on_postgresql
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -18,13 +17,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture
 def admin():
     """A connection of its own, to look at and end the one under test."""
-    if connection.vendor != "postgresql":
-        if IN_CI and ON_POSTGRES_URL:
-            pytest.fail("DATABASE_URL names PostgreSQL but the tests run on "
-                        f"{connection.vendor}", pytrace=False)
-        pytest.skip("The check without a round trip is PostgreSQL's (coop/postgresql); "
-                    "SQLite is a file with no server to end a connection. CI runs the suite "
-                    "again on PostgreSQL, where this test must pass.")
+    only_on_postgresql("The check without a round trip is PostgreSQL's (coop/postgresql); "
+                       "SQLite is a file with no server to end a connection.")
     params = connection.get_connection_params()
     keep = ("dbname", "user", "password", "host", "port")
     with psycopg.connect(**{k: params[k] for k in keep if params.get(k)},
