@@ -305,6 +305,8 @@ class ChoicesField(serializers.DictField):
         super().__init__(child=serializers.IntegerField(min_value=0, max_value=1000), **kwargs)
 
     def to_internal_value(self, data):
+        if not isinstance(data, dict):  # not a mapping at all: say how to send one
+            self.fail("not_a_dict", input_type=type(data).__name__)
         try:
             return super().to_internal_value(data)
         except serializers.ValidationError:

@@ -37,11 +37,20 @@ def test_a_vote_of_the_wrong_shape_is_a_400_and_no_vote(society, member, open_ba
     assert not Vote.objects.exists()
 
 
-def test_a_vote_without_choices_says_how_to_send_them(society, member, open_ballot):
-    response = client_for(member.user).post(f"{BALLOTS}/{open_ballot['id']}/vote/", {},
+@pytest.mark.parametrize("body", [{}, {"choices": "for"}, {"choices": ["for"]},
+                                  {"choices": 1}])
+def test_a_vote_without_choices_says_how_to_send_them(society, member, open_ballot, body):
+    response = client_for(member.user).post(f"{BALLOTS}/{open_ballot['id']}/vote/", body,
                                             format="json")
 
     assert ok(response, 400)["choices"] == ["Give your answers as choices: {option id: value}."]
+
+
+def test_a_choice_that_is_not_a_number_says_so(society, member, open_ballot):
+    response = client_for(member.user).post(f"{BALLOTS}/{open_ballot['id']}/vote/",
+                                            {"choices": {"1": "yes"}}, format="json")
+
+    assert ok(response, 400)["choices"] == ["Give each answer as a whole number, 0 or more."]
 
 
 @pytest.mark.parametrize("threshold", ["150", "-1", "49"])
